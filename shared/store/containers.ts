@@ -1,0 +1,21 @@
+import definitions from "./containers.json";
+
+/**
+ * Container definitions shared with `infra/` (Bicep loads the same JSON with `loadJsonContent`), so
+ * partition keys, unique keys and indexes cannot differ between the embedded default and Azure.
+ */
+export interface ContainerDefinition {
+  id: "users" | "groups" | "memberships";
+  partitionKey: { paths: string[]; kind: "Hash"; version: 2 };
+  uniqueKeyPolicy?: { uniqueKeys: { paths: string[] }[] };
+  indexingPolicy: {
+    indexingMode: "consistent";
+    automatic: boolean;
+    includedPaths: { path: string }[];
+    excludedPaths: { path: string }[];
+    compositeIndexes?: { path: string; order: "ascending" | "descending" }[][];
+  };
+}
+
+export const containerDefinitions = definitions as readonly ContainerDefinition[];
+export type ContainerName = ContainerDefinition["id"];
