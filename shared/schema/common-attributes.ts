@@ -20,7 +20,10 @@ export const metaAttribute = attribute("meta", "complex", {
   description: "Resource metadata.",
   mutability: "readOnly",
   subAttributes: [
-    attribute("resourceType", "string", { ...readOnlyDefault, description: "The name of the resource type." }),
+    attribute("resourceType", "string", {
+      ...readOnlyDefault,
+      description: "The name of the resource type.",
+    }),
     attribute("created", "dateTime", { ...readOnlyDefault, description: "When the resource was added." }),
     attribute("lastModified", "dateTime", {
       ...readOnlyDefault,
@@ -31,7 +34,10 @@ export const metaAttribute = attribute("meta", "complex", {
       referenceTypes: ["uri"],
       description: "The URI of the resource.",
     }),
-    attribute("version", "string", { ...readOnlyDefault, description: "The version (ETag) of the resource." }),
+    attribute("version", "string", {
+      ...readOnlyDefault,
+      description: "The version (ETag) of the resource.",
+    }),
   ],
 });
 

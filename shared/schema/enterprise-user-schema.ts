@@ -17,8 +17,14 @@ export const enterpriseUserSchema: Schema = {
     attribute("manager", "complex", {
       description: "The user's manager.",
       subAttributes: [
-        attribute("value", "string", { description: "The id of the manager's User resource.", caseExact: true }),
-        attribute("$ref", "reference", { description: "The URI of the manager's User.", referenceTypes: ["User"] }),
+        attribute("value", "string", {
+          description: "The id of the manager's User resource.",
+          caseExact: true,
+        }),
+        attribute("$ref", "reference", {
+          description: "The URI of the manager's User.",
+          referenceTypes: ["User"],
+        }),
         attribute("displayName", "string", {
           description: "The displayName of the manager.",
           mutability: "readOnly",

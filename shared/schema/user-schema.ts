@@ -10,7 +10,8 @@ export const userSchema: Schema = {
   description: "User Account",
   attributes: [
     attribute("userName", "string", {
-      description: "Unique identifier for the User, used to authenticate. Unique per tenant, case-insensitive.",
+      description:
+        "Unique identifier for the User, used to authenticate. Unique per tenant, case-insensitive.",
       required: true,
       uniqueness: "server",
     }),
@@ -40,7 +41,14 @@ export const userSchema: Schema = {
       returned: "never",
     }),
     multiValued("emails", "Email addresses for the user.", ["work", "home", "other"]),
-    multiValued("phoneNumbers", "Phone numbers for the user.", ["work", "home", "mobile", "fax", "pager", "other"]),
+    multiValued("phoneNumbers", "Phone numbers for the user.", [
+      "work",
+      "home",
+      "mobile",
+      "fax",
+      "pager",
+      "other",
+    ]),
     multiValued("ims", "Instant messaging addresses for the user.", [
       "aim",
       "gtalk",
@@ -71,7 +79,8 @@ export const userSchema: Schema = {
     }),
     attribute("groups", "complex", {
       multiValued: true,
-      description: "Groups the user belongs to, directly or indirectly. Read-only, derived from group membership.",
+      description:
+        "Groups the user belongs to, directly or indirectly. Read-only, derived from group membership.",
       mutability: "readOnly",
       subAttributes: [
         attribute("value", "string", { description: "The id of the group.", mutability: "readOnly" }),

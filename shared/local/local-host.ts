@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { Registration } from "./functions-core-shim.js";
+import { matchRoute } from "./match-route.js";
+
+export interface LocalHost {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface LocalHostOptions {
+  registrations: readonly Registration[];
+  routePrefix: string;
+  port: number;
+  host?: string;
+  /** Where function logs go (the Functions host sends them to Application Insights). */
+  log?: (level: string, message: string) => void;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function toHeaders(req: http.IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+/**
+ * A thin stand-in for the Functions host over node:http: routes under the prefix to the captured
+ * `app.http` registrations and runs their handlers with real `HttpRequest`/`InvocationContext`
+ * objects. Unmatched requests get the host's bare 404.
+ */
+export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const prefix = `/${options.routePrefix.replace(/^\/+|\/+$/g, "")}`.toLowerCase();
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      const path = url.pathname;
+      const underPrefix = path.toLowerCase() === prefix || path.toLowerCase().startsWith(`${prefix}/`);
+      const method = (req.method ?? "GET").toUpperCase();
+      const match = underPrefix
+        ? matchRoute(options.registrations, method, path.slice(prefix.length))
+        : undefined;
+      const body = await readBody(req);
+      if (!match) {
+        res.writeHead(404).end();
+        return;
+      }
+      const request = new HttpRequest({
+        method,
+        url: url.toString(),
+        headers: toHeaders(req),
+        params: match.params,
+        ...(method === "GET" || method === "HEAD" ? {} : { body: { bytes: new Uint8Array(body) } }),
+      });
+      const context = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName: match.registration.name,
+        logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
+      });
+      const result = (await match.registration.handler(request, context)) as HttpResponseInit | HttpResponse;
+      const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+      const payload = Buffer.from(await response.arrayBuffer());
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      res.writeHead(response.status, headers).end(payload);
+    } catch (error) {
+      options.log?.("error", `Local host failure: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://localhost:${port}/${options.routePrefix}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { ROUTE_PREFIX } from "../http/route-prefix.js";
+import { EMULATOR_KEY, startEmbeddedCosmos } from "./embedded-cosmos.js";
+import { installFunctionsCore } from "./functions-core-shim.js";
+import { startLocalHost } from "./local-host.js";
+
+export interface LocalOptions {
+  /** The modules that register functions (what package.json `main` names). */
+  functionFiles: readonly string[];
+  port?: number;
+  /** Defaults to `process.env`; the services read their configuration from it. */
+  env?: NodeJS.ProcessEnv;
+  log?: (level: string, message: string) => void;
+}
+
+export interface LocalServer {
+  tenantUrl: string;
+  token: string | undefined;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the endpoint with no Azure: the embedded Cosmos DB-compatible server (unless COSMOS_ENDPOINT
+ * points elsewhere) and the local host serving the registered functions.
+ */
+export async function startLocal(options: LocalOptions): Promise<LocalServer> {
+  const env = options.env ?? process.env;
+  const registrations = installFunctionsCore();
+  const cosmos = env.COSMOS_ENDPOINT ? undefined : await startEmbeddedCosmos();
+  if (cosmos) {
+    env.COSMOS_ENDPOINT = cosmos.endpoint;
+    env.COSMOS_KEY = EMULATOR_KEY;
+  }
+  if (!env.SCIM_TOKEN && !env.SCIM_TOKEN_SHA256) env.SCIM_TOKEN = randomBytes(32).toString("base64url");
+  for (const file of options.functionFiles) await import(pathToFileURL(file).href);
+  const host = await startLocalHost({
+    registrations,
+    routePrefix: ROUTE_PREFIX,
+    port: options.port ?? 7071,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    tenantUrl: host.url,
+    token: env.SCIM_TOKEN,
+    embedded: cosmos !== undefined,
+    close: async () => {
+      await host.close();
+      await cosmos?.close();
+    },
+  };
+}

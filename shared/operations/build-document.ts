@@ -1,0 +1,35 @@
+import { randomBytes, scryptSync } from "node:crypto";
+import { normalizeResource } from "../schema/normalize-resource.js";
+import type { ResourceType } from "../schema/resource-type.js";
+import type { ScimObject } from "../schema/scim-json.js";
+import type { ResourceDocument } from "../store/resource-document.js";
+
+/** A one-way hash of a provisioned password: the server never needs it back, so never keep it. */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString("base64")}$${scryptSync(password, salt, 32).toString("base64")}`;
+}
+
+export interface DocumentInput {
+  id: string;
+  tenantId: string;
+  resource: ScimObject;
+  created: string;
+  lastModified: string;
+  pw: string | undefined;
+}
+
+/** Builds the stored document: the resource, its comparison form, and meta timestamps in both. */
+export function buildDocument(type: ResourceType, input: DocumentInput): ResourceDocument {
+  const r: ScimObject = {
+    ...input.resource,
+    meta: { created: input.created, lastModified: input.lastModified },
+  };
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    r,
+    n: normalizeResource(type, r),
+    ...(input.pw ? { pw: input.pw } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import { ScimError } from "../errors/scim-error.js";
+import type { Operation } from "../http/scim-handler.js";
+import { checkIfMatch } from "./check-if-match.js";
+import { notFound } from "./not-found.js";
+import { type ResourceKind, resourceOf } from "./resource-kind.js";
+
+/** DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. */
+export function deleteResource(kind: ResourceKind): Operation {
+  return async (request, services, tenantId) => {
+    const { type, store } = resourceOf(services, kind);
+    const id = request.params.id ?? "";
+    const ifMatch = request.header("if-match");
+    let etag: string | undefined;
+    if (ifMatch !== undefined) {
+      // Compare in SCIM terms, then delete on Cosmos's own _etag so a race in between is still caught.
+      const current = await store.read(tenantId, id);
+      if (!current) throw notFound(type, id);
+      checkIfMatch(ifMatch, current.etag);
+      etag = current.etag;
+    }
+    const result = await store.delete(tenantId, id, etag);
+    if (!result.ok) {
+      if (result.reason === "missing") throw notFound(type, id);
+      throw new ScimError(
+        "preconditionFailed",
+        "The resource was modified by another request; re-read it and retry.",
+      );
+    }
+    return { status: 204 };
+  };
+}

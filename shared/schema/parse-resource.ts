@@ -1,0 +1,109 @@
+import { ScimError } from "../errors/scim-error.js";
+import type { Attribute } from "./attribute.js";
+import { findAttribute, splitSchemaUrn } from "./resolve-path.js";
+import type { ResourceType } from "./resource-type.js";
+import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
+import { valueSchema } from "./value-schema.js";
+import { zodToScimError } from "./zod-error.js";
+
+export interface ParsedResource {
+  /** The resource's attributes, canonical names, extensions nested under their URN. */
+  resource: ScimObject;
+  /** A writeOnly password, kept apart so that it can never reach a response. */
+  password: string | undefined;
+}
+
+function validate(attribute: Attribute, value: unknown, label: string): ScimValue {
+  const result = valueSchema(attribute).safeParse(value);
+  if (!result.success) throw zodToScimError(result.error, label);
+  return result.data as ScimValue;
+}
+
+/** An empty value (RFC 7643 §2.5: "", [] and {} are unassigned) adds nothing to a resource. */
+const isEmpty = (v: ScimValue) =>
+  v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+
+/**
+ * Parses a POST/PUT body into a resource (RFC 7644 §3.3, §3.5.1): attribute names are matched
+ * case-insensitively, `null` means "no value", readOnly attributes (id, meta, groups) are ignored,
+ * extension attributes are accepted nested under their URN or URN-qualified at top level (Entra
+ * does not always list custom extension URNs in `schemas`), and unknown attributes are rejected so
+ * that nothing a client sends is silently dropped.
+ */
+export function parseResource(resourceType: ResourceType, body: unknown): ParsedResource {
+  if (!isObject(body)) throw new ScimError("invalidSyntax", "The request body must be a JSON object.");
+  const resource: ScimObject = {};
+  let password: string | undefined;
+
+  const put = (target: ScimObject, attribute: Attribute, value: unknown, label: string) => {
+    if (value === null || value === undefined || attribute.mutability === "readOnly") return;
+    const parsed = validate(attribute, value, label);
+    if (attribute.mutability === "writeOnly" && attribute.name === "password") {
+      if (typeof parsed === "string" && parsed !== "") password = parsed;
+      return;
+    }
+    if (!isEmpty(parsed)) target[attribute.name] = parsed;
+  };
+
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === "schemas") {
+      if (value !== null && (!Array.isArray(value) || value.some((s) => typeof s !== "string"))) {
+        throw new ScimError("invalidValue", "Attribute 'schemas' must be an array of schema URNs.");
+      }
+      continue; // `schemas` is recomputed from the attributes present; malformed URNs in it are tolerated.
+    }
+    const core = findAttribute(resourceType.coreAttributes, key);
+    if (core) {
+      put(resource, core, value, core.name);
+      continue;
+    }
+    const split = splitSchemaUrn(resourceType, key);
+    if (split && split.schema !== resourceType.core) {
+      const urn = split.schema.id;
+      const target = isObject(resource[urn]) ? (resource[urn] as ScimObject) : {};
+      if (split.rest === "") {
+        if (value === null) continue;
+        if (!isObject(value)) throw new ScimError("invalidValue", `Attribute '${urn}' must be an object.`);
+        for (const [name, inner] of Object.entries(value)) {
+          const attribute = findAttribute(split.schema.attributes, name);
+          if (!attribute) throw unknown(`${urn}:${name}`);
+          put(target, attribute, inner, `${urn}:${attribute.name}`);
+        }
+      } else {
+        const attribute = findAttribute(split.schema.attributes, split.rest);
+        if (!attribute) throw unknown(key);
+        put(target, attribute, value, `${urn}:${attribute.name}`);
+      }
+      if (Object.keys(target).length > 0) resource[urn] = target;
+      continue;
+    }
+    if (split && split.schema === resourceType.core) {
+      const attribute = findAttribute(resourceType.coreAttributes, split.rest);
+      if (!attribute) throw unknown(key);
+      put(resource, attribute, value, attribute.name);
+      continue;
+    }
+    throw unknown(key);
+  }
+
+  for (const attribute of resourceType.core.attributes) {
+    if (attribute.required && resource[attribute.name] === undefined) {
+      throw new ScimError("invalidValue", `Attribute '${attribute.name}' is required.`);
+    }
+  }
+  for (const { schema } of resourceType.extensions) {
+    const ext = resource[schema.id];
+    for (const attribute of schema.attributes) {
+      if (attribute.required && (!isObject(ext) || ext[attribute.name] === undefined)) {
+        throw new ScimError("invalidValue", `Attribute '${schema.id}:${attribute.name}' is required.`);
+      }
+    }
+  }
+  return { resource, password };
+}
+
+const unknown = (name: string) =>
+  new ScimError(
+    "invalidValue",
+    `Unknown attribute '${name}': it is not defined by the resource's schemas. Custom extension attributes must be configured (SCIM_SCHEMA_EXTENSIONS).`,
+  );

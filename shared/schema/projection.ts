@@ -1,0 +1,126 @@
+import { ScimError } from "../errors/scim-error.js";
+import type { Attribute } from "./attribute.js";
+import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
+import type { ResourceType } from "./resource-type.js";
+import { isObject, type ScimObject } from "./scim-json.js";
+
+/** RFC 7644 §3.9 `attributes` / `excludedAttributes`, resolved to canonical paths ("urn|name|sub"). */
+export interface Projection {
+  attributes: ReadonlySet<string> | undefined;
+  excluded: ReadonlySet<string>;
+}
+
+const SEP = "|";
+
+function resolveList(resourceType: ResourceType, list: string | undefined, param: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of (list ?? "").split(",")) {
+    const name = raw.trim();
+    if (!name) continue;
+    const split = splitSchemaUrn(resourceType, name);
+    if (split && split.rest === "" && split.schema !== resourceType.core) {
+      out.add(split.schema.id);
+      continue;
+    }
+    const resolved = resolvePath(resourceType, name);
+    if (!resolved) {
+      throw new ScimError("invalidValue", `Unknown attribute '${name}' in '${param}'.`);
+    }
+    out.add([resolved.extension?.id ?? "", ...resolved.keys.slice(resolved.extension ? 1 : 0)].join(SEP));
+  }
+  return out;
+}
+
+/** Parses the query parameters; an unknown attribute name is a 400 that names it. */
+export function parseProjection(
+  resourceType: ResourceType,
+  attributes: string | undefined,
+  excludedAttributes: string | undefined,
+): Projection {
+  const included = resolveList(resourceType, attributes, "attributes");
+  return {
+    attributes: included.size > 0 ? included : undefined,
+    excluded: resolveList(resourceType, excludedAttributes, "excludedAttributes"),
+  };
+}
+
+export const noProjection: Projection = { attributes: undefined, excluded: new Set() };
+
+/** Whether a top-level attribute will appear at all: lets callers skip reading what is not returned. */
+export function isReturned(resourceType: ResourceType, projection: Projection, name: string): boolean {
+  const attribute = findAttribute(resourceType.coreAttributes, name);
+  if (!attribute) return false;
+  return pick(attribute, "", projection, false) !== "none";
+}
+
+type Pick = "all" | "some" | "none";
+
+function pick(attribute: Attribute, urn: string, projection: Projection, extensionAsked: boolean): Pick {
+  if (attribute.returned === "never") return "none";
+  if (attribute.returned === "always") return "all";
+  const key = `${urn}${SEP}${attribute.name}`;
+  const { attributes, excluded } = projection;
+  if (attributes) {
+    if (attributes.has(key) || extensionAsked) return "all";
+    for (const k of attributes) if (k.startsWith(`${key}${SEP}`)) return "some";
+    return "none";
+  }
+  if (attribute.returned === "request" || excluded.has(key) || excluded.has(urn)) return "none";
+  for (const k of excluded) if (k.startsWith(`${key}${SEP}`)) return "some";
+  return "all";
+}
+
+function keepSub(attribute: Attribute, sub: Attribute, urn: string, projection: Projection): boolean {
+  if (sub.returned === "never") return false;
+  if (sub.returned === "always") return true;
+  const key = `${urn}${SEP}${attribute.name}${SEP}${sub.name}`;
+  return projection.attributes ? projection.attributes.has(key) : !projection.excluded.has(key);
+}
+
+function projectValue(attribute: Attribute, value: ScimObject[string], urn: string, projection: Projection) {
+  const filterObject = (o: ScimObject) => {
+    const out: ScimObject = {};
+    for (const [k, v] of Object.entries(o)) {
+      const sub = findAttribute(attribute.subAttributes, k);
+      if (!sub || keepSub(attribute, sub, urn, projection)) out[k] = v;
+    }
+    return out;
+  };
+  if (Array.isArray(value)) return value.map((v) => (isObject(v) ? filterObject(v) : v));
+  return isObject(value) ? filterObject(value) : value;
+}
+
+function projectAttributes(
+  attributes: readonly Attribute[],
+  source: ScimObject,
+  urn: string,
+  projection: Projection,
+  extensionAsked: boolean,
+): ScimObject {
+  const out: ScimObject = {};
+  for (const [key, value] of Object.entries(source)) {
+    const attribute = findAttribute(attributes, key);
+    if (!attribute) continue;
+    const choice = pick(attribute, urn, projection, extensionAsked);
+    if (choice === "all") out[key] = value;
+    else if (choice === "some") out[key] = projectValue(attribute, value, urn, projection);
+  }
+  return out;
+}
+
+/**
+ * Applies RFC 7643 §2.4 `returned` rules and RFC 7644 §3.9 attribute selection to a rendered
+ * resource. `schemas` and `returned: always` attributes (id) are always kept; `never` (password) never.
+ */
+export function projectResource(resourceType: ResourceType, resource: ScimObject, projection: Projection) {
+  const out: ScimObject = { schemas: resource.schemas ?? [] };
+  Object.assign(out, projectAttributes(resourceType.coreAttributes, resource, "", projection, false));
+  for (const { schema } of resourceType.extensions) {
+    const ext = resource[schema.id];
+    if (!isObject(ext)) continue;
+    const asked = projection.attributes?.has(schema.id) ?? false;
+    const projected = projectAttributes(schema.attributes, ext, schema.id, projection, asked);
+    if (Object.keys(projected).length > 0) out[schema.id] = projected;
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import type { ResourceType } from "./resource-type.js";
+import { ENTERPRISE_USER } from "./schema.js";
+import { isObject, type ScimObject } from "./scim-json.js";
+
+export interface RenderInput {
+  id: string;
+  r: ScimObject;
+  etag: string;
+}
+
+/** Cosmos `_etag` is an opaque quoted string; SCIM versions are weak ETags (RFC 7644 §3.14). */
+export function weakEtag(etag: string): string {
+  return `W/"${etag.replace(/^W\//, "").replace(/"/g, "")}"`;
+}
+
+/** Strips the weak prefix and quotes so an If-Match value can be compared with a Cosmos `_etag`. */
+export function etagValue(header: string): string {
+  return header.trim().replace(/^W\//, "").replace(/"/g, "");
+}
+
+/**
+ * Renders a stored resource as SCIM JSON (RFC 7643 §3): `schemas` from the extensions present,
+ * `id`, full `meta` (location and version derived, never stored), and `$ref` on references the
+ * server owns. `extra` carries attributes derived at read time (a user's `groups`, a group's `members`).
+ */
+export function renderResource(
+  resourceType: ResourceType,
+  stored: RenderInput,
+  baseUrl: string,
+  extra: ScimObject = {},
+): ScimObject {
+  const { meta, ...attributes } = stored.r;
+  const schemas = [resourceType.core.id];
+  for (const { schema } of resourceType.extensions) {
+    if (isObject(attributes[schema.id])) schemas.push(schema.id);
+  }
+  const times = isObject(meta) ? meta : {};
+  const body: ScimObject = { schemas, id: stored.id, ...attributes, ...extra };
+  const enterprise = body[ENTERPRISE_USER];
+  if (isObject(enterprise) && isObject(enterprise.manager) && typeof enterprise.manager.value === "string") {
+    // Entra's deserializer needs the complex form with $ref, whatever form the manager was sent in.
+    body[ENTERPRISE_USER] = {
+      ...enterprise,
+      manager: { ...enterprise.manager, $ref: `${baseUrl}/Users/${enterprise.manager.value}` },
+    };
+  }
+  body.meta = {
+    resourceType: resourceType.id,
+    ...(times.created !== undefined ? { created: times.created } : {}),
+    ...(times.lastModified !== undefined ? { lastModified: times.lastModified } : {}),
+    location: `${baseUrl}${resourceType.endpoint}/${stored.id}`,
+    version: weakEtag(stored.etag),
+  };
+  return body;
+}

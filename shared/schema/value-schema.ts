@@ -1,0 +1,119 @@
+import { z } from "zod";
+import type { Attribute } from "./attribute.js";
+import { findAttribute } from "./resolve-path.js";
+import { isObject } from "./scim-json.js";
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
+
+/** Entra sends booleans as "True"/"False" strings without the aadOptscim062020 flag. */
+const stringBoolean = (v: unknown) => {
+  if (typeof v !== "string") return v;
+  const s = v.trim().toLowerCase();
+  return s === "true" ? true : s === "false" ? false : v;
+};
+
+/**
+ * Entra maps app role assignments to `roles` as a JSON document inside `value`:
+ * {"value":"{\"id\":\"..\",\"value\":\"25\",\"displayName\":\"R\"}"}. Unwrap it into a real role.
+ */
+function unwrapJsonRole(item: Record<string, unknown>): Record<string, unknown> {
+  const raw = item.value;
+  if (typeof raw !== "string" || !raw.trimStart().startsWith("{")) return item;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return item;
+  }
+  if (!isObject(parsed) || typeof parsed.value !== "string") return item;
+  const display = parsed.displayName ?? parsed.display;
+  return {
+    ...item,
+    value: parsed.value,
+    ...(typeof display === "string" && item.display === undefined ? { display } : {}),
+    ...(typeof parsed.type === "string" && item.type === undefined ? { type: parsed.type } : {}),
+  };
+}
+
+/**
+ * Canonicalises a complex value before validation: sub-attribute names matched case-insensitively,
+ * nulls dropped (Entra sends nulls for "no value"; RFC 7644 §3.5.1 treats null as unassigned),
+ * readOnly sub-attributes dropped (RFC 7643 §2.2: ignored on input). Unknown keys are kept so that
+ * the strict object schema reports them.
+ */
+function canonicalComplex(attribute: Attribute, input: unknown): unknown {
+  if (typeof input === "string" && findAttribute(attribute.subAttributes, "value")) {
+    // A bare id where a complex value is expected: Entra's manager without the flag.
+    input = { value: input };
+  }
+  if (!isObject(input)) return input;
+  let out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === null) continue;
+    const sub = findAttribute(attribute.subAttributes, key);
+    if (sub?.mutability === "readOnly") continue;
+    out[sub ? sub.name : key] = value;
+  }
+  if (attribute.name === "roles") out = unwrapJsonRole(out);
+  return out;
+}
+
+function scalarSchema(attribute: Attribute): z.ZodType {
+  switch (attribute.type) {
+    case "boolean":
+      return z.preprocess(stringBoolean, z.boolean());
+    case "integer":
+      return z.number().int();
+    case "decimal":
+      return z.number();
+    case "dateTime":
+      return z
+        .string()
+        .refine(
+          (s) => ISO_DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
+          "expected an ISO 8601 date-time",
+        );
+    case "binary":
+      return z.string().regex(BASE64, "expected base64");
+    case "reference":
+    case "string":
+      return z.string();
+    case "complex": {
+      const shape: Record<string, z.ZodType> = {};
+      for (const sub of attribute.subAttributes ?? []) {
+        if (sub.mutability !== "readOnly") shape[sub.name] = scalarSchema(sub).optional();
+      }
+      return z.preprocess((v) => canonicalComplex(attribute, v), z.strictObject(shape));
+    }
+  }
+}
+
+const onlyOnePrimary = (items: unknown[]) =>
+  items.filter((item) => isObject(item) && item.primary === true).length <= 1;
+
+const cache = new WeakMap<Attribute, z.ZodType>();
+
+/**
+ * The zod schema for a whole attribute value (array for multi-valued attributes), derived from the
+ * attribute definition (RFC 7643 §2.3, §2.4). Multi-valued attributes allow one `primary: true` at most.
+ */
+export function valueSchema(attribute: Attribute): z.ZodType {
+  let schema = cache.get(attribute);
+  if (!schema) {
+    const item = scalarSchema(attribute);
+    schema = attribute.multiValued
+      ? z.preprocess(
+          (v) => (Array.isArray(v) ? v.filter((x) => x !== null) : v),
+          z.array(item).refine(onlyOnePrimary, "at most one value may have primary true"),
+        )
+      : item;
+    cache.set(attribute, schema);
+  }
+  return schema;
+}
+
+/** The zod schema for one element of a multi-valued attribute, or the value of a singular one. */
+export function itemSchema(attribute: Attribute): z.ZodType {
+  return attribute.multiValued ? scalarSchema(attribute) : valueSchema(attribute);
+}

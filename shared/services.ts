@@ -1,0 +1,44 @@
+import { type Config, parseConfig } from "./config.js";
+import { buildResourceTypes, type ResourceTypes } from "./schema/resource-type.js";
+import { createCosmosClient } from "./store/cosmos-client.js";
+import { ensureContainers } from "./store/ensure-containers.js";
+import { CosmosResourceStore, type ResourceStore } from "./store/resource-store.js";
+
+/** Everything an operation needs, built once per process (the composition root). */
+export interface Services {
+  config: Config;
+  resourceTypes: ResourceTypes;
+  users: ResourceStore;
+  groups: ResourceStore;
+}
+
+/** Builds the services for an environment; exported for tests and the local host. */
+export async function createServices(env: Record<string, string | undefined>): Promise<Services> {
+  const config = parseConfig(env);
+  const client = createCosmosClient(config.cosmos);
+  const database = config.cosmos.createContainers
+    ? await ensureContainers(client, config.cosmos.database)
+    : client.database(config.cosmos.database);
+  return {
+    config,
+    resourceTypes: buildResourceTypes(),
+    users: new CosmosResourceStore(database.container("users")),
+    groups: new CosmosResourceStore(database.container("groups")),
+  };
+}
+
+let current: Promise<Services> | undefined;
+
+/**
+ * The process-wide services, created on first use from `process.env`. A failed start (bad config,
+ * database unreachable) is not cached, so the next request retries instead of failing forever.
+ */
+export function getServices(): Promise<Services> {
+  if (!current) {
+    current = createServices(process.env);
+    current.catch(() => {
+      current = undefined;
+    });
+  }
+  return current;
+}
