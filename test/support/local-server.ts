@@ -1,0 +1,42 @@
+import path from "node:path";
+import { functionFiles } from "../../shared/local/function-files.js";
+import { type LocalServer, startLocal } from "../../shared/local/start-local.js";
+
+export const TOKEN = "e2e-secret-token-0123456789abcdef";
+
+export interface Client {
+  server: LocalServer;
+  baseUrl: string;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are asserted field by field
+  body: any;
+}
+
+/**
+ * Starts the real thing in-process, as `npm start` does: embedded Cosmos, the local Functions host
+ * loading functions/*.ts through their `app.http` registrations, on a free port.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<Client> {
+  Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
+  const root = path.resolve(__dirname, "../..");
+  const server = await startLocal({ functionFiles: functionFiles(root, "functions/*.ts"), port: 0 });
+  const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.tenantUrl}${p}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return { server, baseUrl: server.tenantUrl, call };
+}
