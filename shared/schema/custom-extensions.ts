@@ -105,14 +105,14 @@ function describePath(input: unknown, path: readonly PropertyKey[]): string {
   for (const [i, key] of path.entries()) {
     node = isRecord(node) ? node[String(key)] : undefined;
     const parent = path[i - 1];
-    const name = isRecord(node) && typeof node.name === "string" ? node.name : `#${String(key)}`;
     if (i === 0) {
       parts.push(
         `entry ${String(key)}${isRecord(node) && typeof node.schema === "string" ? ` (${node.schema})` : ""}`,
       );
     } else if (parent === "attributes" || parent === "subAttributes") {
-      names.push(name);
-    } else if (key !== "attributes" && key !== "subAttributes") {
+      names.push(isRecord(node) && typeof node.name === "string" ? node.name : `#${String(key)}`);
+    } else if (typeof path[i + 1] !== "number" || (key !== "attributes" && key !== "subAttributes")) {
+      // An index after "attributes" is rendered as that attribute's name instead.
       parts.push(String(key));
     }
   }

@@ -1,6 +1,6 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
-import { findAttribute, splitSchemaUrn } from "./resolve-path.js";
+import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 import { valueSchema } from "./value-schema.js";
@@ -46,6 +46,8 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   };
 
   for (const [key, value] of Object.entries(body)) {
+    // null is "no value" (RFC 7644 §3.5.1), even for names this server does not know.
+    if (value === null) continue;
     if (key.toLowerCase() === "schemas") {
       if (value !== null && (!Array.isArray(value) || value.some((s) => typeof s !== "string"))) {
         throw new ScimError("invalidValue", "Attribute 'schemas' must be an array of schema URNs.");
@@ -81,6 +83,14 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
       const attribute = findAttribute(resourceType.coreAttributes, split.rest);
       if (!attribute) throw unknown(key);
       put(resource, attribute, value, attribute.name);
+      continue;
+    }
+    const bare = resolvePath(resourceType, key);
+    if (bare?.extension && !bare.subAttribute) {
+      const urn = bare.extension.id;
+      const target = isObject(resource[urn]) ? (resource[urn] as ScimObject) : {};
+      put(target, bare.attribute, value, `${urn}:${bare.attribute.name}`);
+      if (Object.keys(target).length > 0) resource[urn] = target;
       continue;
     }
     throw unknown(key);

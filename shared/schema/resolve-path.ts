@@ -62,7 +62,14 @@ export function resolvePath(resourceType: ResourceType, path: string): ResolvedP
   if (rest === "") return undefined;
   const [name, subName, ...more] = rest.split(".");
   if (more.length > 0 || name === undefined) return undefined;
-  const attribute = findAttribute(attributes, name);
+  let attribute = findAttribute(attributes, name);
+  if (!attribute && !split) {
+    // Entra names extension attributes bare (`manager` in filters and PATCH paths): an unqualified
+    // name no core attribute claims resolves to the first extension that defines it.
+    const owner = resourceType.extensions.find((e) => findAttribute(e.schema.attributes, name));
+    extension = owner?.schema;
+    attribute = owner ? findAttribute(owner.schema.attributes, name) : undefined;
+  }
   if (!attribute) return undefined;
   let subAttribute: Attribute | undefined;
   if (subName !== undefined) {

@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { listResources } from "../shared/operations/list-resources.js";
+
+app.http("users-list", {
+  methods: ["GET"],
+  route: "Users",
+  authLevel: "anonymous",
+  handler: scimHandler(listResources("User")),
+});

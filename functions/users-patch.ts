@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { patchResource } from "../shared/operations/patch-resource.js";
+
+app.http("users-patch", {
+  methods: ["PATCH"],
+  route: "Users/{id}",
+  authLevel: "anonymous",
+  handler: scimHandler(patchResource("User")),
+});

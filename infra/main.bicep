@@ -1,0 +1,167 @@
+metadata name = 'SCIM 2.0 endpoint for Microsoft Entra provisioning'
+metadata description = 'Azure Functions (Flex Consumption, Node.js 22) + Cosmos DB serverless + Key Vault + Application Insights, all reached through one user-assigned managed identity. No keys, no shared-key storage access, no basic publishing credentials.'
+
+targetScope = 'resourceGroup'
+
+@description('Optional. Short lower-case prefix of every resource name (letters, digits, single hyphens; starts with a letter).')
+@minLength(3)
+@maxLength(12)
+param baseName string = 'scim'
+
+@description('Optional. Azure region of every resource (must offer Flex Consumption). Defaults to the resource group location.')
+param location string = resourceGroup().location
+
+@description('Optional. Tags applied to every resource.')
+param tags object = {}
+
+@description('Optional. Cosmos DB SQL database name (app setting COSMOS_DATABASE).')
+param cosmosDatabaseName string = 'scim'
+
+@description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
+param scimTenantId string = 'default'
+
+@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line, never in a file.')
+@secure()
+param scimTokenSha256 string = ''
+
+@description('Optional. Public network access to Key Vault. Keep Enabled unless the app is VNet-integrated with a private endpoint.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param keyVaultPublicNetworkAccess string = 'Enabled'
+
+@description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionInDays int = 90
+
+@description('Optional. Upper bound on function app instances (caps cost and the request rate sent to Cosmos DB).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Optional. Memory per function app instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Optional. Always-ready instances for the HTTP trigger group (removes cold starts, billed while idle). 0 = scale to zero.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyInstanceCount int = 0
+
+@description('Optional. Log Analytics retention in days.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+var base = toLower(baseName)
+var token = uniqueString(resourceGroup().id)
+var names = {
+  identity: 'id-${base}-${token}'
+  storage: take('st${replace(base, '-', '')}${token}', 24)
+  cosmos: take('cosmos-${base}-${token}', 44)
+  keyVault: take('kv-${base}-${token}', 24)
+  logAnalytics: 'log-${base}-${token}'
+  appInsights: 'appi-${base}-${token}'
+  plan: 'plan-${base}-${token}'
+  functionApp: 'func-${base}-${token}'
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    location: location
+    principalId: identity.outputs.principalId
+    retentionInDays: logRetentionInDays
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    principalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    name: names.cosmos
+    location: location
+    principalId: identity.outputs.principalId
+    databaseName: cosmosDatabaseName
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    principalId: identity.outputs.principalId
+    scimTokenSha256: scimTokenSha256
+    publicNetworkAccess: keyVaultPublicNetworkAccess
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    tags: tags
+  }
+}
+
+// Consuming every module's outputs makes the app wait for all role assignments, so the host starts
+// with working access to storage, Cosmos DB, Key Vault and Application Insights.
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appInsightsName: monitoring.outputs.appInsightsName
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    tokenDigestUri: keyVault.outputs.tokenDigestUri
+    scimTenantId: scimTenantId
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    alwaysReadyInstanceCount: alwaysReadyInstanceCount
+    tags: tags
+  }
+}
+
+@description('Name of the function app: `func azure functionapp publish <functionAppName>`.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Tenant URL to enter in Entra provisioning (Admin Credentials).')
+output tenantUrl string = 'https://${functionApp.outputs.defaultHostName}/scim/v2'
+
+@description('Cosmos DB document endpoint (COSMOS_ENDPOINT).')
+output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('Name of the key vault that holds the token digest `scim-token-sha256`.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')
+output managedIdentityClientId string = identity.outputs.clientId

@@ -1,0 +1,95 @@
+metadata description = 'Serverless Cosmos DB (NoSQL) account, the SCIM database, the containers generated from shared/store/containers.json, and a data-plane role assignment. Keys are disabled.'
+
+@description('Required. Name of the Cosmos DB account (3-44 lower-case letters, digits and hyphens, globally unique).')
+@minLength(3)
+@maxLength(44)
+param name string
+
+@description('Required. Azure region of the account.')
+param location string
+
+@description('Required. Principal ID of the managed identity granted Cosmos DB Built-in Data Contributor on the database.')
+param principalId string
+
+@description('Optional. Name of the SQL database.')
+param databaseName string = 'scim'
+
+@description('Optional. Tags applied to the account.')
+param tags object = {}
+
+// The app's own container definitions (partition keys, unique keys, indexing policies, composite
+// indexes): one source of truth for the embedded emulator and Azure, so they cannot drift.
+var containerDefinitions = loadJsonContent('../../shared/store/containers.json')
+
+// Cosmos DB Built-in Data Contributor (data plane: read/write items, run queries).
+var dataContributorRoleDefinitionId = '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    capabilities: [
+      {
+        name: 'EnableServerless'
+      }
+    ]
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+  }
+}
+
+// A missing uniqueKeyPolicy evaluates to null, which Resource Manager treats as absent.
+// Unique keys are fixed at container creation: changing them means a new container and a data copy.
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for definition in containerDefinitions: {
+  parent: database
+  name: definition.id
+  properties: {
+    resource: {
+      id: definition.id
+      partitionKey: definition.partitionKey
+      uniqueKeyPolicy: definition.?uniqueKeyPolicy
+      indexingPolicy: definition.indexingPolicy
+    }
+  }
+}]
+
+resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = {
+  parent: account
+  name: guid(database.id, principalId, dataContributorRoleDefinitionId)
+  properties: {
+    roleDefinitionId: dataContributorRoleDefinitionId
+    principalId: principalId
+    scope: '${account.id}/dbs/${database.name}'
+  }
+}
+
+@description('Document endpoint of the account (COSMOS_ENDPOINT).')
+output endpoint string = account.properties.documentEndpoint
+
+@description('Name of the SQL database (COSMOS_DATABASE).')
+output databaseName string = database.name

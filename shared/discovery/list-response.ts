@@ -1,0 +1,25 @@
+export const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+export interface ListResponse<T> {
+  schemas: [typeof LIST_RESPONSE];
+  totalResults: number;
+  itemsPerPage: number;
+  startIndex: 1;
+  Resources: T[];
+}
+
+/**
+ * Wraps discovery documents in one unpaged ListResponse (RFC 7644 §4, §3.4.2). Discovery lists are
+ * small and fixed, and RFC 7644 §4 says filtering, sorting and pagination parameters "SHALL be
+ * ignored" on these endpoints, so the whole set is always one page starting at 1. A `filter` is the
+ * one exception, answered with 403 before this is called: see `discoveryQueryError`.
+ */
+export function listResponse<T>(resources: readonly T[]): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE],
+    totalResults: resources.length,
+    itemsPerPage: resources.length,
+    startIndex: 1,
+    Resources: [...resources],
+  };
+}

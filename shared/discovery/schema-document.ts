@@ -1,0 +1,69 @@
+import type { Attribute, AttributeType, Mutability, Returned, Uniqueness } from "../schema/attribute.js";
+import type { Schema } from "../schema/schema.js";
+import { type DiscoveryMeta, discoveryMeta } from "./discovery-meta.js";
+
+export const SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+
+/** One attribute as RFC 7643 §7 publishes it. Optional keys are absent, never null (Entra rejects nulls). */
+export interface AttributeDocument {
+  name: string;
+  type: AttributeType;
+  multiValued: boolean;
+  description: string;
+  required: boolean;
+  caseExact: boolean;
+  mutability: Mutability;
+  returned: Returned;
+  uniqueness: Uniqueness;
+  canonicalValues?: string[];
+  referenceTypes?: string[];
+  subAttributes?: AttributeDocument[];
+}
+
+export interface SchemaDocument {
+  schemas: [typeof SCHEMA_SCHEMA];
+  id: string;
+  name: string;
+  description: string;
+  attributes: AttributeDocument[];
+  meta: DiscoveryMeta;
+}
+
+/**
+ * Renders one attribute definition with all its characteristics (RFC 7643 §7). Arrays are copied so
+ * a caller that mutates the document cannot reach the definitions that validation runs from.
+ */
+export function attributeDocument(attribute: Attribute): AttributeDocument {
+  const doc: AttributeDocument = {
+    name: attribute.name,
+    type: attribute.type,
+    multiValued: attribute.multiValued,
+    description: attribute.description,
+    required: attribute.required,
+    caseExact: attribute.caseExact,
+    mutability: attribute.mutability,
+    returned: attribute.returned,
+    uniqueness: attribute.uniqueness,
+  };
+  if (attribute.canonicalValues) doc.canonicalValues = [...attribute.canonicalValues];
+  if (attribute.referenceTypes) doc.referenceTypes = [...attribute.referenceTypes];
+  if (attribute.subAttributes) doc.subAttributes = attribute.subAttributes.map(attributeDocument);
+  return doc;
+}
+
+/**
+ * Renders a schema definition as the `/Schemas` resource of RFC 7643 §7 (example: §8.7.1), from the
+ * same object that validation, filters and PATCH use. The common attributes id, externalId and meta
+ * are not listed: RFC 7643 §3.1 makes them part of every resource without belonging to a schema, and
+ * §8.7.1 leaves them out too.
+ */
+export function schemaDocument(schema: Schema, baseUrl: string): SchemaDocument {
+  return {
+    schemas: [SCHEMA_SCHEMA],
+    id: schema.id,
+    name: schema.name,
+    description: schema.description,
+    attributes: schema.attributes.map(attributeDocument),
+    meta: discoveryMeta("Schema", baseUrl, `Schemas/${schema.id}`),
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { ScimError } from "../errors/scim-error.js";
+import { isObject } from "../schema/scim-json.js";
+
+export const SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
+/** RFC 7644 §3.4.2 query parameters, from a query string or a SearchRequest body (§3.4.3). */
+export interface QueryParams {
+  filter: string | undefined;
+  sortBy: string | undefined;
+  sortOrder: "ascending" | "descending";
+  /** 1-based; values below 1 are treated as 1 (§3.4.2.4). */
+  startIndex: number;
+  count: number | undefined;
+  /** RFC 9865: present (possibly empty, meaning "first page") when the client pages by cursor. */
+  cursor: string | undefined;
+  attributes: string | undefined;
+  excludedAttributes: string | undefined;
+}
+
+const integer = (name: string) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^-?\d+$/, `'${name}' must be an integer`)
+        .transform(Number),
+    ])
+    .pipe(
+      z
+        .number({ error: `'${name}' must be an integer` })
+        .int(`'${name}' must be an integer`)
+        .transform((n) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n))),
+    );
+
+const list = z.union([z.string(), z.array(z.string()).transform((a) => a.join(","))]);
+
+const schema = z.object({
+  filter: z.string().optional(),
+  sortBy: z.string().optional(),
+  sortOrder: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(["ascending", "descending"], { error: "'sortOrder' must be ascending or descending" }))
+    .optional(),
+  startIndex: integer("startIndex").optional(),
+  count: integer("count").optional(),
+  cursor: z.string().optional(),
+  attributes: list.optional(),
+  excludedAttributes: list.optional(),
+});
+
+/** Keys are matched case-insensitively; unknown parameters are ignored (Entra adds aadOptscim062020). */
+function pickKnown(source: Iterable<[string, unknown]>): Record<string, unknown> {
+  const known = Object.keys(schema.shape);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of source) {
+    const name = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (name && out[name] === undefined) out[name] = value;
+  }
+  return out;
+}
+
+function parse(input: Record<string, unknown>): QueryParams {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? "query");
+    throw new ScimError("invalidValue", `Query parameter '${name}': ${issue?.message ?? "invalid"}.`);
+  }
+  const p = result.data;
+  return {
+    filter: p.filter?.trim() || undefined,
+    sortBy: p.sortBy?.trim() || undefined,
+    sortOrder: p.sortOrder ?? "ascending",
+    startIndex: Math.max(1, p.startIndex ?? 1),
+    count: p.count === undefined ? undefined : Math.max(0, p.count),
+    cursor: p.cursor,
+    attributes: p.attributes,
+    excludedAttributes: p.excludedAttributes,
+  };
+}
+
+export const queryParamsFromUrl = (url: URL): QueryParams => parse(pickKnown(url.searchParams.entries()));
+
+/** A POST .search body (RFC 7644 §3.4.3). */
+export function queryParamsFromSearch(body: unknown): QueryParams {
+  if (!isObject(body)) throw new ScimError("invalidSyntax", "The SearchRequest body must be a JSON object.");
+  const schemas = Object.entries(body).find(([k]) => k.toLowerCase() === "schemas")?.[1];
+  if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST)) {
+    throw new ScimError("invalidValue", `A SearchRequest must list '${SEARCH_REQUEST}' in 'schemas'.`);
+  }
+  return parse(pickKnown(Object.entries(body).filter(([k]) => k.toLowerCase() !== "schemas")));
+}

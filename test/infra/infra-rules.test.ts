@@ -1,0 +1,333 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadInfra, rules } from "./infra-rules.js";
+
+/**
+ * Mutation tests: each case breaks the real templates in one place (in memory) and expects the named
+ * rule to report it. A rule that passes on a broken template would be a rule that cannot fail.
+ */
+
+const repoRoot = resolve(__dirname, "../..");
+
+interface Mutation {
+  rule: keyof typeof rules;
+  file: string;
+  from: string;
+  to: string;
+  /** A fragment the violation message must contain. */
+  reports: string;
+}
+
+const mutations: Mutation[] = [
+  {
+    rule: "every .bicep file parses without ERROR or MISSING nodes",
+    file: "infra/modules/storage.bicep",
+    from: "    allowSharedKeyAccess: false\n",
+    to: "    allowSharedKeyAccess: \n",
+    reports: "infra/modules/storage.bicep:",
+  },
+  {
+    rule: "every module path resolves to a .bicep file under infra/",
+    file: "infra/main.bicep",
+    from: "'modules/identity.bicep'",
+    to: "'modules/identities.bicep'",
+    reports: "modules/identities.bicep not found",
+  },
+  {
+    rule: "no list*() call (listKeys, listConnectionStrings, ...) anywhere",
+    file: "infra/modules/storage.bicep",
+    from: "output name string = storage.name",
+    to: "output name string = storage.listKeys().keys[0].value",
+    reports: "calls listKeys()",
+  },
+  {
+    rule: "no list*() call (listKeys, listConnectionStrings, ...) anywhere",
+    file: "infra/modules/cosmos.bicep",
+    from: "output endpoint string = account.properties.documentEndpoint",
+    to: "output endpoint string = listConnectionStrings(account.id, '2025-04-15').connectionStrings[0].connectionString",
+    reports: "calls listConnectionStrings()",
+  },
+  {
+    rule: "no key-bearing connection string in any string literal",
+    file: "infra/modules/functionapp.bicep",
+    from: "value: 'managedidentity'",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "value: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${identityClientId}'",
+    reports: "key-bearing connection string",
+  },
+  {
+    rule: "app settings carry no keys or connection strings except the (non-secret) App Insights one",
+    file: "infra/modules/functionapp.bicep",
+    from: "name: 'AzureWebJobsStorage__accountName'",
+    to: "name: 'AzureWebJobsStorage'",
+    reports: "app setting AzureWebJobsStorage",
+  },
+  {
+    rule: "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2",
+    file: "infra/modules/cosmos.bicep",
+    from: "disableLocalAuth: true",
+    to: "disableLocalAuth: false",
+    reports: "properties.disableLocalAuth is false",
+  },
+  {
+    rule: "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2",
+    file: "infra/modules/cosmos.bicep",
+    from: "name: 'EnableServerless'",
+    to: "name: 'EnableNoSQLVectorSearch'",
+    reports: "no EnableServerless capability",
+  },
+  {
+    rule: "storage: no shared keys, TLS 1.2, HTTPS only, no public blobs",
+    file: "infra/modules/storage.bicep",
+    from: "allowSharedKeyAccess: false",
+    to: "allowSharedKeyAccess: true",
+    reports: "properties.allowSharedKeyAccess is true",
+  },
+  {
+    rule: "storage: no shared keys, TLS 1.2, HTTPS only, no public blobs",
+    file: "infra/modules/storage.bicep",
+    from: "minimumTlsVersion: 'TLS1_2'",
+    to: "minimumTlsVersion: 'TLS1_0'",
+    reports: 'properties.minimumTlsVersion is "TLS1_0"',
+  },
+  {
+    rule: "Flex Consumption plan (FC1, Linux)",
+    file: "infra/modules/functionapp.bicep",
+    from: "name: 'FC1'",
+    to: "name: 'Y1'",
+    reports: 'sku.name is "Y1"',
+  },
+  {
+    rule: "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity",
+    file: "infra/modules/functionapp.bicep",
+    from: "httpsOnly: true",
+    to: "httpsOnly: false",
+    reports: "properties.httpsOnly is false",
+  },
+  {
+    rule: "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity",
+    file: "infra/modules/functionapp.bicep",
+    from: "      minTlsVersion: '1.2'",
+    to: "      minTlsVersion: '1.0'",
+    reports: "properties.siteConfig.minTlsVersion",
+  },
+  {
+    rule: "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity",
+    file: "infra/modules/functionapp.bicep",
+    from: "ftpsState: 'Disabled'",
+    to: "ftpsState: 'FtpsOnly'",
+    reports: "properties.siteConfig.ftpsState",
+  },
+  {
+    rule: "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity",
+    file: "infra/modules/functionapp.bicep",
+    from: "alwaysReady: alwaysReadyInstanceCount > 0 ? [",
+    to: "alwaysReady: true ? [",
+    reports: "alwaysReady is not applied only when the count is > 0",
+  },
+  {
+    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    file: "infra/modules/functionapp.bicep",
+    from: "name: 'SCIM_TENANT_ID'",
+    to: "name: 'FUNCTIONS_WORKER_RUNTIME'",
+    reports: "FUNCTIONS_WORKER_RUNTIME must not be set",
+  },
+  {
+    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    file: "infra/modules/functionapp.bicep",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    from: "value: '@Microsoft.KeyVault(SecretUri=${tokenDigestUri})'",
+    to: "value: tokenDigestUri",
+    reports: "SCIM_TOKEN_SHA256 is not a Key Vault reference",
+  },
+  {
+    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    file: "infra/modules/functionapp.bicep",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    from: "'ClientId=${identityClientId};Authorization=AAD'",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "'ClientId=${identityClientId}'",
+    reports: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  },
+  {
+    rule: "basic publishing credentials (ftp and scm) are disabled",
+    file: "infra/modules/functionapp.bicep",
+    from: "  name: 'scm'\n  properties: {\n    allow: false",
+    to: "  name: 'scm'\n  properties: {\n    allow: true",
+    reports: "scm: properties.allow is not false",
+  },
+  {
+    rule: "role assignments are named guid(scope.id, principalId, roleDefinitionId) and target a service principal",
+    file: "infra/modules/storage.bicep",
+    from: "name: guid(storage.id, principalId, roleDefinitionId)",
+    to: "name: guid(principalId, roleDefinitionId)",
+    reports: "name is not guid(scope.id, principalId, roleDefinitionId)",
+  },
+  {
+    rule: "role assignments are named guid(scope.id, principalId, roleDefinitionId) and target a service principal",
+    file: "infra/modules/keyvault.bicep",
+    from: "name: guid(vault.id, principalId, secretsUserRoleId)",
+    to: "name: guid(resourceGroup().id, principalId, secretsUserRoleId)",
+    reports: "first guid() argument is not the scope's id",
+  },
+  {
+    rule: "the identity holds the needed roles on storage, Key Vault and Application Insights",
+    file: "infra/modules/storage.bicep",
+    from: "'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'",
+    to: "'2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'",
+    reports: "no Storage Blob Data Owner",
+  },
+  {
+    rule: "the identity holds the needed roles on storage, Key Vault and Application Insights",
+    file: "infra/modules/keyvault.bicep",
+    from: "  scope: vault\n",
+    to: "  scope: resourceGroup()\n",
+    reports: "no Key Vault Secrets User",
+  },
+  {
+    rule: "Cosmos DB data-plane role assignment: built-in Data Contributor, guid() name",
+    file: "infra/modules/cosmos.bicep",
+    from: "/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'",
+    to: "/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001'",
+    reports: "roleDefinitionId is not the built-in Data Contributor",
+  },
+  {
+    rule: "Cosmos DB data-plane role assignment: built-in Data Contributor, guid() name",
+    file: "infra/modules/cosmos.bicep",
+    from: "name: guid(database.id, principalId, dataContributorRoleDefinitionId)",
+    to: "name: 'data-contributor'",
+    reports: "name is not guid(",
+  },
+  {
+    rule: "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter",
+    file: "infra/modules/keyvault.bicep",
+    from: "enableRbacAuthorization: true",
+    to: "enableRbacAuthorization: false",
+    reports: "properties.enableRbacAuthorization is false",
+  },
+  {
+    rule: "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter",
+    file: "infra/modules/keyvault.bicep",
+    from: "@secure()\n",
+    to: "",
+    reports: "secret value is not a @secure() parameter",
+  },
+  {
+    rule: "every param has @description starting Required. or Optional., matching whether it has a default",
+    file: "infra/modules/identity.bicep",
+    from: "@description('Optional. Tags applied to the identity.')",
+    to: "@description('Tags applied to the identity.')",
+    reports: "param tags: @description does not start with",
+  },
+  {
+    rule: "every param has @description starting Required. or Optional., matching whether it has a default",
+    file: "infra/modules/identity.bicep",
+    from: "@description('Required. Name of the user-assigned managed identity.')\n",
+    to: "",
+    reports: "param name: no @description",
+  },
+  {
+    rule: "every param has @description starting Required. or Optional., matching whether it has a default",
+    file: "infra/modules/identity.bicep",
+    from: "@description('Required. Azure region of the identity.')",
+    to: "@description('Optional. Azure region of the identity.')",
+    reports: "param location: says Optional but has no default",
+  },
+  {
+    rule: "secure parameters have no default other than ''",
+    file: "infra/main.bicep",
+    from: "param scimTokenSha256 string = ''",
+    to: "param scimTokenSha256 string = 'abc'",
+    reports: "secure param scimTokenSha256 has a default value",
+  },
+  {
+    rule: "every output has a @description",
+    file: "infra/modules/identity.bicep",
+    from: "@description('Client (application) ID of the identity, read by DefaultAzureCredential and the Functions host.')\n",
+    to: "",
+    reports: "output clientId: no @description",
+  },
+  {
+    rule: "main.bicep: location defaults to the resource group, names derive from baseName + uniqueString(resourceGroup().id)",
+    file: "infra/main.bicep",
+    from: "param location string = resourceGroup().location",
+    to: "param location string = 'westeurope'",
+    reports: "param location does not default to resourceGroup().location",
+  },
+  {
+    rule: "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    file: "infra/main.bicep",
+    from: "/scim/v2'",
+    to: "/api'",
+    reports: "tenantUrl is not",
+  },
+  {
+    rule: "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    file: "infra/main.bicep",
+    from: "output keyVaultName string",
+    to: "output vaultName string",
+    reports: "output keyVaultName missing",
+  },
+  {
+    rule: "Cosmos containers are generated by a loop over loadJsonContent('…/shared/store/containers.json')",
+    file: "infra/modules/cosmos.bicep",
+    from: "loadJsonContent('../../shared/store/containers.json')",
+    to: "loadJsonContent('../shared/store/containers.json')",
+    reports: "does not resolve to shared/store/containers.json",
+  },
+  {
+    rule: "Cosmos containers are generated by a loop over loadJsonContent('…/shared/store/containers.json')",
+    file: "infra/modules/cosmos.bicep",
+    from: "partitionKey: definition.partitionKey",
+    to: "partitionKey: { paths: ['/tenantId'], kind: 'Hash' }",
+    reports: "properties.resource.partitionKey is not taken from definition.partitionKey",
+  },
+  {
+    rule: "containers.json uses only keys the Bicep loop copies (nothing silently dropped)",
+    file: "shared/store/containers.json",
+    from: '"id": "memberships",',
+    to: '"id": "memberships", "defaultTtl": 3600,',
+    reports: "key defaultTtl is not deployed",
+  },
+  {
+    rule: "main.parameters.json names only parameters main.bicep declares, and no secure ones",
+    file: "infra/main.parameters.json",
+    from: '"parameters": {',
+    to: '"parameters": { "scimTokenSha256": { "value": "00" }, "unknownName": { "value": 1 },',
+    reports: "unknownName, which main.bicep does not declare",
+  },
+  {
+    rule: "main.parameters.json names only parameters main.bicep declares, and no secure ones",
+    file: "infra/main.parameters.json",
+    from: '"parameters": {',
+    to: '"parameters": { "scimTokenSha256": { "value": "00" },',
+    reports: "sets secure parameter scimTokenSha256",
+  },
+  {
+    rule: "API versions are GA, and Microsoft.Web/sites supports functionAppConfig (>= 2024-04-01)",
+    file: "infra/modules/functionapp.bicep",
+    from: "'Microsoft.Web/sites@2024-11-01'",
+    to: "'Microsoft.Web/sites@2023-12-01'",
+    reports: "predates Flex Consumption support",
+  },
+];
+
+describe("infra rules bite: each one-place break of the real templates is reported", () => {
+  it.each(mutations.map((m) => [`${m.rule} <- ${m.file}: ${m.to.trim() || "(removed)"}`, m] as const))(
+    "%s",
+    (_title, m) => {
+      const original = readFileSync(join(repoRoot, m.file), "utf8");
+      // The mutation must hit exactly one place, or it no longer tests what it says.
+      expect(original.split(m.from).length - 1).toBe(1);
+      const infra = loadInfra(repoRoot, { [m.file]: original.replace(m.from, m.to) });
+      const violations = rules[m.rule](infra);
+      expect(violations.join("\n")).toContain(m.reports);
+    },
+  );
+
+  it("every rule has at least one mutation", () => {
+    const covered = new Set<string>(mutations.map((m) => m.rule));
+    expect(Object.keys(rules).filter((name) => !covered.has(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,571 @@
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import {
+  arrayItems,
+  type BicepFile,
+  callArgs,
+  calleeName,
+  decoratorText,
+  descendants,
+  findCalls,
+  firstSyntaxProblem,
+  listBicepFiles,
+  literal,
+  memberPath,
+  modules,
+  outputs,
+  params,
+  parseBicep,
+  property,
+  propertyValue,
+  type ResourceDecl,
+  resolveFrom,
+  resources,
+  type SyntaxNode,
+  stringParts,
+  variables,
+  where,
+} from "./bicep-tree.js";
+
+/**
+ * The infrastructure rules, each a function from the parsed `infra/` tree to a list of violations
+ * (empty = rule holds). Kept apart from the test file so tests can also run every rule against a
+ * deliberately broken copy of the templates and prove that it bites.
+ */
+
+export interface Infra {
+  repoRoot: string;
+  infraDir: string;
+  files: BicepFile[];
+  main: BicepFile;
+  /** Raw text of infra/main.parameters.json. */
+  parametersJson: string;
+  /** Raw text of shared/store/containers.json (the app's container definitions). */
+  containersJson: string;
+}
+
+/** Loads `infra/`; `overrides` maps a path relative to the repo root to replacement source text. */
+export function loadInfra(repoRoot: string, overrides: Record<string, string> = {}): Infra {
+  const infraDir = join(repoRoot, "infra");
+  const read = (path: string): string => overrides[relative(repoRoot, path)] ?? readFileSync(path, "utf8");
+  const files = listBicepFiles(infraDir).map((path) => parseBicep(read(path), path));
+  const mainPath = join(infraDir, "main.bicep");
+  const main = files.find((f) => f.path === mainPath);
+  if (!main) throw new Error(`missing ${mainPath}`);
+  return {
+    repoRoot,
+    infraDir,
+    files,
+    main,
+    parametersJson: read(join(infraDir, "main.parameters.json")),
+    containersJson: read(join(repoRoot, "shared/store/containers.json")),
+  };
+}
+
+export type Rule = (infra: Infra) => string[];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function allResources(infra: Infra, type: string): { file: BicepFile; resource: ResourceDecl }[] {
+  return infra.files.flatMap((file) => resources(file, type).map((resource) => ({ file, resource })));
+}
+
+/** Follows an identifier to the value of the same-file `var` it names (one level at a time). */
+function resolveVariable(file: BicepFile, node: SyntaxNode | undefined): SyntaxNode | undefined {
+  let current = node;
+  for (let i = 0; i < 10 && current?.type === "identifier"; i++) {
+    const name = current.text;
+    const next = variables(file).find((v) => v.name === name)?.value;
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Expects literal `expected` at `path` in every non-existing resource of `type`, and at least one. */
+function expectProperties(infra: Infra, type: string, expected: Record<string, unknown>): string[] {
+  const found = allResources(infra, type).filter(({ resource }) => !resource.existing);
+  if (found.length === 0) return [`no ${type} resource declared`];
+  return found.flatMap(({ file, resource }) =>
+    Object.entries(expected).flatMap(([path, value]) => {
+      const actual = propertyValue(resource.body, path);
+      return actual === value
+        ? []
+        : [
+            `${where(file, resource.node)} ${resource.symbol}: ${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`,
+          ];
+    }),
+  );
+}
+
+/** App settings of the function app as name -> value node (from siteConfig.appSettings). */
+function appSettings(
+  infra: Infra,
+): { file: BicepFile; site: ResourceDecl; settings: Map<string, SyntaxNode> }[] {
+  return allResources(infra, "Microsoft.Web/sites")
+    .filter(({ resource }) => !resource.existing)
+    .map(({ file, resource }) => {
+      const settings = new Map<string, SyntaxNode>();
+      for (const item of arrayItems(property(resource.body, "properties.siteConfig.appSettings"))) {
+        const name = propertyValue(item, "name");
+        const value = property(item, "value");
+        if (typeof name === "string" && value) settings.set(name, value);
+      }
+      return { file, site: resource, settings };
+    });
+}
+
+/**
+ * String literals that feed a role assignment's roleDefinitionId: written inline, through a `var`, or
+ * (in a `[for role in roles: ...]` loop) anywhere in the array the loop iterates over.
+ */
+function roleLiterals(file: BicepFile, assignment: ResourceDecl): string[] {
+  const role = resolveVariable(file, property(assignment.body, "properties.roleDefinitionId"));
+  const source =
+    role?.type === "identifier" && role.text === assignment.loop?.variable
+      ? resolveVariable(file, assignment.loop.iterable)
+      : role;
+  return source
+    ? descendants(source)
+        .filter((n) => n.type === "string")
+        .flatMap((n) => stringParts(n).filter((p): p is string => typeof p === "string"))
+    : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+export const rules = {
+  "every .bicep file parses without ERROR or MISSING nodes": (infra) =>
+    infra.files.flatMap((file) => {
+      const problem = firstSyntaxProblem(file);
+      return problem
+        ? [
+            `${relative(infra.repoRoot, file.path)}:${problem.line}:${problem.column} ${problem.kind} ${JSON.stringify(problem.text)}`,
+          ]
+        : [];
+    }),
+
+  "every module path resolves to a .bicep file under infra/": (infra) =>
+    infra.files.flatMap((file) =>
+      modules(file).flatMap((m) => {
+        const target = resolveFrom(file, m.path);
+        return infra.files.some((f) => f.path === target)
+          ? []
+          : [`${where(file, m.node)} module ${m.symbol}: ${m.path} not found`];
+      }),
+    ),
+
+  "no list*() call (listKeys, listConnectionStrings, ...) anywhere": (infra) =>
+    infra.files.flatMap((file) =>
+      findCalls(file.root, /^list[A-Z]/).map((call) => `${where(file, call)} calls ${calleeName(call)}()`),
+    ),
+
+  "no key-bearing connection string in any string literal": (infra) =>
+    infra.files.flatMap((file) =>
+      descendants(file.root)
+        .filter((n) => n.type === "string")
+        .filter((n) =>
+          stringParts(n).some(
+            (p) =>
+              typeof p === "string" && /AccountKey=|SharedAccessSignature=|sig=|AccountEndpoint=/i.test(p),
+          ),
+        )
+        .map((n) => `${where(file, n)} string looks like a key-bearing connection string`),
+    ),
+
+  "app settings carry no keys or connection strings except the (non-secret) App Insights one": (infra) =>
+    appSettings(infra).flatMap(({ file, site, settings }) =>
+      [...settings.keys()]
+        .filter((name) => /CONNECTION_?STRING|_KEY$|^AzureWebJobsStorage$|PASSWORD|SAS/i.test(name))
+        .filter((name) => name !== "APPLICATIONINSIGHTS_CONNECTION_STRING")
+        .map((name) => `${where(file, site.node)} app setting ${name}`),
+    ),
+
+  "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2": (infra) => {
+    const violations = expectProperties(infra, "Microsoft.DocumentDB/databaseAccounts", {
+      "properties.disableLocalAuth": true,
+      "properties.disableKeyBasedMetadataWriteAccess": true,
+      "properties.minimalTlsVersion": "Tls12",
+    });
+    for (const { file, resource } of allResources(infra, "Microsoft.DocumentDB/databaseAccounts")) {
+      const capabilities = arrayItems(property(resource.body, "properties.capabilities"));
+      if (!capabilities.some((c) => propertyValue(c, "name") === "EnableServerless")) {
+        violations.push(`${where(file, resource.node)} ${resource.symbol}: no EnableServerless capability`);
+      }
+    }
+    return violations;
+  },
+
+  "storage: no shared keys, TLS 1.2, HTTPS only, no public blobs": (infra) =>
+    expectProperties(infra, "Microsoft.Storage/storageAccounts", {
+      "properties.allowSharedKeyAccess": false,
+      "properties.minimumTlsVersion": "TLS1_2",
+      "properties.supportsHttpsTrafficOnly": true,
+      "properties.allowBlobPublicAccess": false,
+    }),
+
+  "Flex Consumption plan (FC1, Linux)": (infra) =>
+    expectProperties(infra, "Microsoft.Web/serverfarms", {
+      "sku.name": "FC1",
+      "sku.tier": "FlexConsumption",
+      "properties.reserved": true,
+    }),
+
+  "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity": (infra) => {
+    const violations = expectProperties(infra, "Microsoft.Web/sites", {
+      kind: "functionapp,linux",
+      "identity.type": "UserAssigned",
+      "properties.httpsOnly": true,
+      "properties.siteConfig.minTlsVersion": "1.2",
+      "properties.siteConfig.ftpsState": "Disabled",
+      "properties.functionAppConfig.runtime.name": "node",
+      "properties.functionAppConfig.runtime.version": "22",
+      "properties.functionAppConfig.deployment.storage.type": "blobContainer",
+      "properties.functionAppConfig.deployment.storage.authentication.type": "UserAssignedIdentity",
+    });
+    for (const { file, resource } of allResources(infra, "Microsoft.Web/sites")) {
+      const scale = property(resource.body, "properties.functionAppConfig.scaleAndConcurrency");
+      for (const key of ["maximumInstanceCount", "instanceMemoryMB"]) {
+        if (!property(scale, key))
+          violations.push(`${where(file, resource.node)} scaleAndConcurrency.${key} missing`);
+      }
+      // alwaysReady must be `<count> > 0 ? [{ name: 'http', instanceCount: <count> }] : []`.
+      const alwaysReady = property(scale, "alwaysReady");
+      const [test, whenTrue, whenFalse] =
+        alwaysReady?.type === "ternary_expression" ? alwaysReady.namedChildren : [];
+      const item = arrayItems(whenTrue)[0];
+      const guarded =
+        test?.type === "binary_expression" &&
+        /^\s*\w+\s*>\s*0\s*$/.test(test.text) &&
+        propertyValue(item, "name") === "http" &&
+        property(item, "instanceCount")?.text === test.namedChildren[0]?.text &&
+        arrayItems(whenFalse).length === 0 &&
+        whenFalse?.type === "array";
+      if (!guarded)
+        violations.push(
+          `${where(file, resource.node)} alwaysReady is not applied only when the count is > 0`,
+        );
+      if (!property(resource.body, "properties.keyVaultReferenceIdentity")) {
+        violations.push(`${where(file, resource.node)} keyVaultReferenceIdentity missing`);
+      }
+    }
+    return violations;
+  },
+
+  "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings":
+    (infra) =>
+      appSettings(infra).flatMap(({ file, site, settings }) => {
+        const at = where(file, site.node);
+        const violations: string[] = [];
+        const required = [
+          "AzureWebJobsStorage__accountName",
+          "AzureWebJobsStorage__credential",
+          "AzureWebJobsStorage__clientId",
+          "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+          "AZURE_CLIENT_ID",
+          "COSMOS_ENDPOINT",
+          "COSMOS_DATABASE",
+          "SCIM_TENANT_ID",
+          "SCIM_TOKEN_SHA256",
+        ];
+        for (const name of required)
+          if (!settings.has(name)) violations.push(`${at} app setting ${name} missing`);
+        for (const name of [
+          "FUNCTIONS_EXTENSION_VERSION",
+          "FUNCTIONS_WORKER_RUNTIME",
+          "SCIM_TOKEN",
+          "COSMOS_KEY",
+        ]) {
+          if (settings.has(name))
+            violations.push(`${at} app setting ${name} must not be set on Flex / in Azure`);
+        }
+        if (literal(settings.get("AzureWebJobsStorage__credential")) !== "managedidentity") {
+          violations.push(`${at} AzureWebJobsStorage__credential is not managedidentity`);
+        }
+        const auth = settings.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+        const authText =
+          auth?.type === "string"
+            ? stringParts(auth)
+                .filter((p) => typeof p === "string")
+                .join("|")
+            : "";
+        if (!/^ClientId=\|;Authorization=AAD$/.test(authText)) {
+          violations.push(
+            `${at} APPLICATIONINSIGHTS_AUTHENTICATION_STRING is not ClientId=<id>;Authorization=AAD`,
+          );
+        }
+        const token = settings.get("SCIM_TOKEN_SHA256");
+        const first = token?.type === "string" ? stringParts(token)[0] : undefined;
+        if (first !== "@Microsoft.KeyVault(SecretUri=") {
+          violations.push(`${at} SCIM_TOKEN_SHA256 is not a Key Vault reference`);
+        }
+        return violations;
+      }),
+
+  "basic publishing credentials (ftp and scm) are disabled": (infra) => {
+    const policies = allResources(infra, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+    const violations: string[] = [];
+    for (const name of ["ftp", "scm"]) {
+      const policy = policies.find(({ resource }) => propertyValue(resource.body, "name") === name);
+      if (!policy) violations.push(`no basicPublishingCredentialsPolicies '${name}'`);
+      else if (propertyValue(policy.resource.body, "properties.allow") !== false) {
+        violations.push(`${where(policy.file, policy.resource.node)} ${name}: properties.allow is not false`);
+      }
+    }
+    return violations;
+  },
+
+  "role assignments are named guid(scope.id, principalId, roleDefinitionId) and target a service principal": (
+    infra,
+  ) =>
+    allResources(infra, "Microsoft.Authorization/roleAssignments").flatMap(({ file, resource }) => {
+      const at = `${where(file, resource.node)} ${resource.symbol}`;
+      const name = property(resource.body, "name");
+      const scope = property(resource.body, "scope");
+      const args = name?.type === "call_expression" && calleeName(name) === "guid" ? callArgs(name) : [];
+      const violations: string[] = [];
+      if (args.length !== 3) return [`${at}: name is not guid(scope.id, principalId, roleDefinitionId)`];
+      if (scope?.type !== "identifier" || memberPath(args[0]) !== `${scope.text}.id`) {
+        violations.push(`${at}: first guid() argument is not the scope's id`);
+      }
+      if (args[1]?.text !== property(resource.body, "properties.principalId")?.text) {
+        violations.push(`${at}: second guid() argument is not properties.principalId`);
+      }
+      if (args[2]?.text !== property(resource.body, "properties.roleDefinitionId")?.text) {
+        violations.push(`${at}: third guid() argument is not properties.roleDefinitionId`);
+      }
+      if (propertyValue(resource.body, "properties.principalType") !== "ServicePrincipal") {
+        violations.push(`${at}: principalType is not ServicePrincipal`);
+      }
+      return violations;
+    }),
+
+  "the identity holds the needed roles on storage, Key Vault and Application Insights": (infra) => {
+    const expected: [string, string, string][] = [
+      [
+        "Microsoft.Storage/storageAccounts",
+        "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        "Storage Blob Data Owner",
+      ],
+      ["Microsoft.KeyVault/vaults", "4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"],
+      [
+        "Microsoft.Insights/components",
+        "3913510d-42f4-4e42-8a64-420c390055eb",
+        "Monitoring Metrics Publisher",
+      ],
+    ];
+    const assignments = allResources(infra, "Microsoft.Authorization/roleAssignments");
+    return expected.flatMap(([scopeType, roleId, roleName]) => {
+      const granted = assignments.some(({ file, resource }) => {
+        const scope = property(resource.body, "scope");
+        return (
+          resources(file, scopeType).some((r) => r.symbol === scope?.text) &&
+          roleLiterals(file, resource).includes(roleId)
+        );
+      });
+      return granted ? [] : [`no ${roleName} (${roleId}) role assignment scoped to a ${scopeType}`];
+    });
+  },
+
+  "Cosmos DB data-plane role assignment: built-in Data Contributor, guid() name": (infra) => {
+    const found = allResources(infra, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments");
+    if (found.length === 0) return ["no Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments resource"];
+    return found.flatMap(({ file, resource }) => {
+      const at = `${where(file, resource.node)} ${resource.symbol}`;
+      const violations: string[] = [];
+      const name = property(resource.body, "name");
+      if (name?.type !== "call_expression" || calleeName(name) !== "guid" || callArgs(name).length !== 3) {
+        violations.push(`${at}: name is not guid(scope, principalId, roleDefinitionId)`);
+      }
+      const role = resolveVariable(file, property(resource.body, "properties.roleDefinitionId"));
+      const parts = role?.type === "string" ? stringParts(role) : [];
+      const tail = parts[parts.length - 1];
+      if (tail !== "/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002") {
+        violations.push(`${at}: roleDefinitionId is not the built-in Data Contributor`);
+      }
+      if (!property(resource.body, "properties.principalId")) violations.push(`${at}: principalId missing`);
+      return violations;
+    });
+  },
+
+  "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter": (infra) => {
+    const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
+      "properties.enableRbacAuthorization": true,
+      "properties.enableSoftDelete": true,
+      "properties.enablePurgeProtection": true,
+    });
+    const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+    const secret = secrets.find(
+      ({ file, resource }) =>
+        literal(resolveVariable(file, property(resource.body, "name"))) === "scim-token-sha256",
+    );
+    if (!secret) return [...violations, "no Key Vault secret named scim-token-sha256"];
+    const value = property(secret.resource.body, "properties.value");
+    const param = params(secret.file).find((p) => p.name === value?.text);
+    if (!param?.decorators.some((d) => d.name === "secure")) {
+      violations.push(
+        `${where(secret.file, secret.resource.node)} secret value is not a @secure() parameter`,
+      );
+    }
+    if (!secret.resource.condition) {
+      violations.push(
+        `${where(secret.file, secret.resource.node)} secret is written even when no digest is given`,
+      );
+    }
+    return violations;
+  },
+
+  "every param has @description starting Required. or Optional., matching whether it has a default": (
+    infra,
+  ) =>
+    infra.files.flatMap((file) =>
+      params(file).flatMap((p) => {
+        const at = `${where(file, p.node)} param ${p.name}`;
+        const description = decoratorText(p.decorators, "description");
+        if (!description) return [`${at}: no @description`];
+        const match = /^(Required|Optional)\. \S/.exec(description);
+        if (!match) return [`${at}: @description does not start with "Required. " or "Optional. "`];
+        const optional = p.defaultValue !== undefined || p.type.endsWith("?");
+        if (optional !== (match[1] === "Optional"))
+          return [`${at}: says ${match[1]} but ${optional ? "has" : "has no"} default`];
+        return [];
+      }),
+    ),
+
+  "secure parameters have no default other than ''": (infra) =>
+    infra.files.flatMap((file) =>
+      params(file)
+        .filter((p) => p.decorators.some((d) => d.name === "secure"))
+        .filter((p) => p.defaultValue !== undefined && literal(p.defaultValue) !== "")
+        .map((p) => `${where(file, p.node)} secure param ${p.name} has a default value`),
+    ),
+
+  "every output has a @description": (infra) =>
+    infra.files.flatMap((file) =>
+      outputs(file)
+        .filter((o) => !decoratorText(o.decorators, "description"))
+        .map((o) => `${where(file, o.node)} output ${o.name}: no @description`),
+    ),
+
+  "main.bicep: location defaults to the resource group, names derive from baseName + uniqueString(resourceGroup().id)":
+    (infra) => {
+      const violations: string[] = [];
+      const declared = params(infra.main);
+      const location = declared.find((p) => p.name === "location");
+      if (location?.defaultValue?.text !== "resourceGroup().location") {
+        violations.push("param location does not default to resourceGroup().location");
+      }
+      if (!declared.some((p) => p.name === "baseName")) violations.push("no baseName parameter");
+      const unique = findCalls(infra.main.root, "uniqueString");
+      if (
+        !unique.some(
+          (call) =>
+            callArgs(call)
+              .map((a) => a.text)
+              .join(",") === "resourceGroup().id",
+        )
+      ) {
+        violations.push("no uniqueString(resourceGroup().id)");
+      }
+      return violations;
+    },
+
+  "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId": (
+    infra,
+  ) => {
+    const declared = outputs(infra.main);
+    const violations = [
+      "functionAppName",
+      "tenantUrl",
+      "cosmosEndpoint",
+      "keyVaultName",
+      "managedIdentityClientId",
+    ]
+      .filter((name) => !declared.some((o) => o.name === name))
+      .map((name) => `output ${name} missing`);
+    const tenantUrl = declared.find((o) => o.name === "tenantUrl")?.value;
+    const parts = tenantUrl?.type === "string" ? stringParts(tenantUrl) : [];
+    const host = parts[1];
+    const shaped =
+      parts.length === 3 &&
+      parts[0] === "https://" &&
+      parts[2] === "/scim/v2" &&
+      typeof host !== "string" &&
+      (memberPath(host) ?? "").endsWith("defaultHostName");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    if (tenantUrl && !shaped) violations.push("tenantUrl is not 'https://${...defaultHostName}/scim/v2'");
+    return violations;
+  },
+
+  "Cosmos containers are generated by a loop over loadJsonContent('…/shared/store/containers.json')": (
+    infra,
+  ) => {
+    const expectedPath = resolve(infra.repoRoot, "shared/store/containers.json");
+    const found = allResources(infra, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
+    if (found.length === 0) return ["no sqlDatabases/containers resource"];
+    return found.flatMap(({ file, resource }) => {
+      const at = `${where(file, resource.node)} ${resource.symbol}`;
+      if (!resource.loop) return [`${at}: containers are not generated with a for loop`];
+      const source = resolveVariable(file, resource.loop.iterable);
+      if (source?.type !== "call_expression" || calleeName(source) !== "loadJsonContent") {
+        return [`${at}: loop does not iterate over loadJsonContent(...)`];
+      }
+      const path = literal(callArgs(source)[0]);
+      if (typeof path !== "string" || resolveFrom(file, path) !== expectedPath) {
+        return [
+          `${at}: loadJsonContent(${JSON.stringify(path)}) does not resolve to shared/store/containers.json`,
+        ];
+      }
+      const item = resource.loop.variable;
+      const copied: Record<string, string> = {
+        name: `${item}.id`,
+        "properties.resource.id": `${item}.id`,
+        "properties.resource.partitionKey": `${item}.partitionKey`,
+        "properties.resource.uniqueKeyPolicy": `${item}.uniqueKeyPolicy`,
+        "properties.resource.indexingPolicy": `${item}.indexingPolicy`,
+      };
+      return Object.entries(copied).flatMap(([key, from]) => {
+        const value = property(resource.body, key);
+        // `item.?uniqueKeyPolicy` (safe access) parses as the same member expression.
+        return memberPath(value) === from ? [] : [`${at}: ${key} is not taken from ${from}`];
+      });
+    });
+  },
+
+  "containers.json uses only keys the Bicep loop copies (nothing silently dropped)": (infra) => {
+    const definitions = JSON.parse(infra.containersJson) as Record<string, unknown>[];
+    const copied = new Set(["id", "partitionKey", "uniqueKeyPolicy", "indexingPolicy"]);
+    return definitions.flatMap((d) =>
+      Object.keys(d)
+        .filter((k) => !copied.has(k))
+        .map((k) => `containers.json ${String(d.id)}: key ${k} is not deployed by infra/`),
+    );
+  },
+
+  "main.parameters.json names only parameters main.bicep declares, and no secure ones": (infra) => {
+    const file = JSON.parse(infra.parametersJson) as { parameters?: Record<string, unknown> };
+    const declared = new Map(params(infra.main).map((p) => [p.name, p]));
+    return Object.keys(file.parameters ?? {}).flatMap((name) => {
+      const param = declared.get(name);
+      if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
+      if (param.decorators.some((d) => d.name === "secure"))
+        return [`main.parameters.json sets secure parameter ${name}`];
+      return [];
+    });
+  },
+
+  "API versions are GA, and Microsoft.Web/sites supports functionAppConfig (>= 2024-04-01)": (infra) =>
+    infra.files.flatMap((file) =>
+      resources(file).flatMap((r) => {
+        const at = `${where(file, r.node)} ${r.symbol}`;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(r.apiVersion))
+          return [`${at}: API version ${r.apiVersion} is not GA`];
+        if (r.type.toLowerCase().startsWith("microsoft.web/") && r.apiVersion < "2024-04-01") {
+          return [`${at}: Microsoft.Web API ${r.apiVersion} predates Flex Consumption support`];
+        }
+        return [];
+      }),
+    ),
+} satisfies Record<string, Rule>;
