@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\/?$/i;
@@ -29,6 +30,7 @@ const schema = z
     SCIM_MAX_RESULTS: int(200, 1, 1000),
     SCIM_DEFAULT_PAGE_SIZE: int(100, 1, 1000),
     SCIM_SCHEMA_EXTENSIONS: z.string().optional(),
+    SCIM_SCHEMA_EXTENSIONS_FILE: z.string().optional(),
     COSMOS_ENDPOINT: z.url(),
     COSMOS_DATABASE: z
       .string()
@@ -74,6 +76,18 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+function readExtensionsFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `Invalid configuration:\n  SCIM_SCHEMA_EXTENSIONS_FILE: cannot be read (${reason})`,
+    );
+  }
+}
+
 /** Parses the environment once; a bad setting fails with a message that names it. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = schema.safeParse(env);
@@ -91,7 +105,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
-    schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS,
+    schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS ?? readExtensionsFile(e.SCIM_SCHEMA_EXTENSIONS_FILE),
     cosmos: {
       endpoint: e.COSMOS_ENDPOINT,
       database: e.COSMOS_DATABASE,

@@ -1,4 +1,5 @@
-import { type Config, parseConfig } from "./config.js";
+import { type Config, ConfigError, parseConfig } from "./config.js";
+import { parseCustomExtensions } from "./schema/custom-extensions.js";
 import { buildResourceTypes, type ResourceTypes } from "./schema/resource-type.js";
 import { createCosmosClient } from "./store/cosmos-client.js";
 import { ensureContainers } from "./store/ensure-containers.js";
@@ -12,6 +13,13 @@ export interface Services {
   groups: ResourceStore;
 }
 
+/** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
+function customExtensions(text: string | undefined) {
+  const result = parseCustomExtensions(text ?? "");
+  if (!result.ok) throw new ConfigError(result.error.message);
+  return result.extensions;
+}
+
 /** Builds the services for an environment; exported for tests and the local host. */
 export async function createServices(env: Record<string, string | undefined>): Promise<Services> {
   const config = parseConfig(env);
@@ -21,7 +29,7 @@ export async function createServices(env: Record<string, string | undefined>): P
     : client.database(config.cosmos.database);
   return {
     config,
-    resourceTypes: buildResourceTypes(),
+    resourceTypes: buildResourceTypes(customExtensions(config.schemaExtensions)),
     users: new CosmosResourceStore(database.container("users")),
     groups: new CosmosResourceStore(database.container("groups")),
   };

@@ -1,4 +1,5 @@
 // ready-for-groups
+import { LIST_RESPONSE } from "../discovery/list-response.js";
 import { filterToSql } from "../filter/filter-to-sql.js";
 import type { ScimRequest } from "../http/scim-request.js";
 import { scimResponse } from "../http/scim-response.js";
@@ -12,8 +13,6 @@ import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
 import { decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
 import type { QueryParams } from "./query-params.js";
 import { sortExpression } from "./sort-expression.js";
-
-export const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 /** Cosmos pages are capped at this many items per round trip while skipping towards startIndex. */
 const PAGE_CAP = 1000;

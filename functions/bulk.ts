@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { notImplemented } from "../shared/operations/discovery-operations.js";
+
+app.http("bulk", {
+  methods: ["POST"],
+  route: "Bulk",
+  authLevel: "anonymous",
+  handler: scimHandler(notImplemented("Bulk (RFC 7644 §3.7)")),
+});

@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { getSchema } from "../shared/operations/discovery-operations.js";
+
+app.http("schemas-get", {
+  methods: ["GET"],
+  route: "Schemas/{id}",
+  authLevel: "anonymous",
+  handler: scimHandler(getSchema),
+});

@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { getServiceProviderConfig } from "../shared/operations/discovery-operations.js";
+
+app.http("service-provider-config", {
+  methods: ["GET"],
+  route: "ServiceProviderConfig",
+  authLevel: "anonymous",
+  handler: scimHandler(getServiceProviderConfig),
+});

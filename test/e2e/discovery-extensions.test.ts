@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Client, startServer } from "../support/local-server.js";
+
+const CUSTOM = "urn:ietf:params:scim:schemas:extension:CustomApp:2.0:User";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+let c: Client;
+
+beforeAll(async () => {
+  c = await startServer({
+    SCIM_SCHEMA_EXTENSIONS: JSON.stringify([
+      {
+        schema: CUSTOM,
+        name: "CustomApp",
+        description: "Attributes an Entra admin mapped for this app",
+        resourceType: "User",
+        attributes: [
+          { name: "costCode", type: "string" },
+          { name: "badgeNumber", type: "integer" },
+          { name: "contractor", type: "boolean" },
+        ],
+      },
+    ]),
+  });
+}, 30_000);
+afterAll(async () => {
+  await c?.server.close();
+});
+
+/** Fails when any value anywhere is null: Entra rejects discovery documents with nulls. */
+function assertNoNulls(value: unknown, path = "$"): void {
+  expect(value, path).not.toBeNull();
+  if (Array.isArray(value)) value.forEach((v, i) => assertNoNulls(v, `${path}[${i}]`));
+  else if (typeof value === "object" && value)
+    for (const [k, v] of Object.entries(value)) assertNoNulls(v, `${path}.${k}`);
+}
+
+describe("discovery", () => {
+  test("/ServiceProviderConfig tells what is implemented", async () => {
+    const r = await c.call("GET", "/ServiceProviderConfig?aadOptscim062020");
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true, maxResults: 200 },
+      changePassword: { supported: false },
+      sort: { supported: true },
+      etag: { supported: true },
+      authenticationSchemes: [{ type: "oauthbearertoken" }],
+    });
+    assertNoNulls(r.body);
+  });
+
+  test("/ResourceTypes and /Schemas list every schema, custom extension included, without nulls", async () => {
+    const types = await c.call("GET", "/ResourceTypes");
+    expect(types.body.totalResults).toBe(2);
+    const user = types.body.Resources.find((t: { id: string }) => t.id === "User");
+    expect(user.schemaExtensions.map((e: { schema: string }) => e.schema)).toContain(CUSTOM);
+    expect((await c.call("GET", "/ResourceTypes/Group")).body.endpoint).toBe("/Groups");
+    const schemas = await c.call("GET", "/Schemas");
+    expect(schemas.status).toBe(200);
+    expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining([
+        "urn:ietf:params:scim:schemas:core:2.0:User",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        "urn:ietf:params:scim:schemas:core:2.0:Group",
+        CUSTOM,
+      ]),
+    );
+    assertNoNulls(schemas.body);
+    const one = await c.call("GET", `/Schemas/${CUSTOM}`);
+    expect(one.body.attributes.map((a: { name: string }) => a.name)).toEqual([
+      "costCode",
+      "badgeNumber",
+      "contractor",
+    ]);
+    expect((await c.call("GET", "/Schemas/urn:nope")).status).toBe(404);
+    const filtered = await c.call("GET", `/Schemas?filter=${encodeURIComponent('id eq "x"')}`);
+    expect(filtered.status).toBe(403);
+  });
+
+  test("/Bulk and /Me answer 501 with a SCIM error", async () => {
+    for (const [method, path] of [
+      ["POST", "/Bulk"],
+      ["GET", "/Me"],
+    ] as const) {
+      const r = await c.call(method, path, method === "POST" ? { schemas: [] } : undefined);
+      expect(r.status).toBe(501);
+      expect(r.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    }
+  });
+});
+
+describe("custom extension round trip", () => {
+  test("POST (URN not in schemas[]), PATCH path and path-less, filter, GET", async () => {
+    const created = await c.call("POST", "/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "custom.attrs@contoso.com",
+      [CUSTOM]: { costCode: "CC-1" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body[CUSTOM]).toEqual({ costCode: "CC-1" });
+    expect(created.body.schemas).toContain(CUSTOM);
+    const id = created.body.id;
+
+    const withPath = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [
+        { op: "Add", path: `${CUSTOM}:badgeNumber`, value: 42 },
+        { op: "Replace", path: `${CUSTOM}:contractor`, value: "True" },
+      ],
+    });
+    expect(withPath.status).toBe(200);
+    expect(withPath.body[CUSTOM]).toEqual({ costCode: "CC-1", badgeNumber: 42, contractor: true });
+
+    const pathless = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", value: { [`${CUSTOM}:costCode`]: "CC-2" } }],
+    });
+    expect(pathless.body[CUSTOM].costCode).toBe("CC-2");
+
+    const found = await c.call(
+      "GET",
+      `/Users?filter=${encodeURIComponent(`${CUSTOM}:costCode eq "cc-2" and ${CUSTOM}:badgeNumber gt 40`)}`,
+    );
+    expect(found.body.totalResults).toBe(1);
+    expect(found.body.Resources[0].id).toBe(id);
+
+    const got = await c.call("GET", `/Users/${id}?attributes=${encodeURIComponent(`${CUSTOM}:costCode`)}`);
+    expect(got.body).toEqual({ schemas: created.body.schemas, id, [CUSTOM]: { costCode: "CC-2" } });
+
+    const wrongType = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: `${CUSTOM}:badgeNumber`, value: "forty" }],
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.scimType).toBe("invalidValue");
+    expect(wrongType.body.detail).toContain("badgeNumber");
+  });
+
+  test("an unconfigured extension attribute is rejected, naming it, and nothing is stored", async () => {
+    const r = await c.call("POST", "/Users", {
+      userName: "unknown.ext@contoso.com",
+      "urn:ietf:params:scim:schemas:extension:Other:2.0:User:foo": "x",
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toContain("urn:ietf:params:scim:schemas:extension:Other:2.0:User:foo");
+    const none = await c.call(
+      "GET",
+      `/Users?filter=${encodeURIComponent('userName eq "unknown.ext@contoso.com"')}`,
+    );
+    expect(none.body.totalResults).toBe(0);
+  });
+});
