@@ -29,7 +29,10 @@ afterAll(async () => {
 /** Fails when any value anywhere is null: Entra rejects discovery documents with nulls. */
 function assertNoNulls(value: unknown, path = "$"): void {
   expect(value, path).not.toBeNull();
-  if (Array.isArray(value)) value.forEach((v, i) => assertNoNulls(v, `${path}[${i}]`));
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      assertNoNulls(v, `${path}[${i}]`);
+    });
   else if (typeof value === "object" && value)
     for (const [k, v] of Object.entries(value)) assertNoNulls(v, `${path}.${k}`);
 }
