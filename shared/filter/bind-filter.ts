@@ -1,0 +1,254 @@
+import type { Attribute } from "../schema/attribute.js";
+import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
+import type { ResourceType } from "../schema/resource-type.js";
+import type { AttributePath, Comparison, Filter, Presence, ValuePath } from "./ast.js";
+import type { BoundFilter, ValueLocation } from "./bound-filter.js";
+import { coerceFilterValue, storedType } from "./coerce-filter-value.js";
+import { invalidFilter } from "./invalid-filter.js";
+
+/** Attributes kept in another container; filters on them are handed back as `external` nodes. */
+const EXTERNAL: Readonly<Record<ResourceType["id"], readonly string[]>> = {
+  User: ["groups"],
+  Group: ["members"],
+};
+/** The only `meta` sub-attributes the store keeps; the rest are computed when a resource is rendered. */
+const STORED_META: ReadonlySet<string> = new Set(["created", "lastModified"]);
+
+/** Where the tests of one expression are evaluated: the document, or the element of a multi-valued attribute. */
+interface Scope {
+  scope: "document" | "element";
+  prefix: readonly string[];
+}
+
+const DOCUMENT: Scope = { scope: "document", prefix: [] };
+const ELEMENT: Scope = { scope: "element", prefix: [] };
+
+const pathText = (path: AttributePath) =>
+  `${path.uri !== undefined ? `${path.uri}:` : ""}${path.attribute}${path.sub !== undefined ? `.${path.sub}` : ""}`;
+const at = (position: number) => `at position ${position} of the filter`;
+
+function checkStored(parent: Attribute | undefined, attribute: Attribute, name: string, position: number) {
+  if (attribute.returned === "never") {
+    throw invalidFilter(
+      `The attribute "${name}" is never returned and cannot be filtered on ${at(position)}`,
+    );
+  }
+  if (parent?.name === "meta" && !STORED_META.has(attribute.name)) {
+    throw invalidFilter(
+      `The attribute "${name}" is not stored and cannot be filtered on ${at(position)}; only meta.created and meta.lastModified can`,
+    );
+  }
+}
+
+function locate(scope: Scope, keys: readonly string[]): ValueLocation {
+  // `id` is the Cosmos item id itself; it is caseExact, so the raw value is the comparison form.
+  if (scope.scope === "document" && keys.length === 1 && keys[0] === "id") return { scope: "id" };
+  return { scope: scope.scope, keys: [...scope.prefix, ...keys] };
+}
+
+const locateScope = (scope: Scope, keys: readonly string[]): Scope => ({
+  scope: scope.scope,
+  prefix: [...scope.prefix, ...keys],
+});
+
+const or = (filters: BoundFilter[]): BoundFilter =>
+  filters.reduce((left, right) => ({ kind: "or", left, right }));
+
+/** `pr` on a complex value: RFC 7644 §3.4.2.2 asks for "a non-empty node", i.e. some sub-attribute present. */
+function complexPresence(attribute: Attribute, scope: Scope, name: string, position: number): BoundFilter {
+  const subs = (attribute.subAttributes ?? []).filter(
+    (sub) => sub.returned !== "never" && (attribute.name !== "meta" || STORED_META.has(sub.name)),
+  );
+  if (subs.length === 0)
+    throw invalidFilter(`The attribute "${name}" has no sub-attribute to test ${at(position)}`);
+  return or(
+    subs.map((sub) => ({ kind: "present", location: locate(scope, [sub.name]), type: storedType(sub) })),
+  );
+}
+
+/**
+ * Places a test on `attribute` (stored at `keys` in `scope`): multi-valued attributes get RFC 7644
+ * §3.4.2.2 semantics, "some element passes", with `elementKeys` leading from the element to the value.
+ */
+function place(
+  attribute: Attribute,
+  keys: readonly string[],
+  scope: Scope,
+  elementKeys: readonly string[],
+  test: (location: ValueLocation) => BoundFilter,
+): BoundFilter {
+  if (!attribute.multiValued) return test(locate(scope, [...keys, ...elementKeys]));
+  return { kind: "any", keys: [...scope.prefix, ...keys], filter: test(locate(ELEMENT, elementKeys)) };
+}
+
+function bindPresence(
+  attribute: Attribute,
+  sub: Attribute | undefined,
+  keys: readonly string[],
+  scope: Scope,
+  name: string,
+  position: number,
+): BoundFilter {
+  if (!sub && attribute.type === "complex") {
+    if (!attribute.multiValued) return complexPresence(attribute, locateScope(scope, keys), name, position);
+    return {
+      kind: "any",
+      keys: [...scope.prefix, ...keys],
+      filter: complexPresence(attribute, ELEMENT, name, position),
+    };
+  }
+  const type = storedType(sub ?? attribute);
+  return place(attribute, keys, scope, sub ? [sub.name] : [], (location) => ({
+    kind: "present",
+    location,
+    type,
+  }));
+}
+
+/**
+ * Binds `pr` or a comparison on `attribute` (optionally narrowed to `sub`), whose value is stored
+ * at `keys` (the attribute's own keys, without the sub-attribute) in `scope`.
+ */
+function bindTest(
+  test: Comparison | Presence,
+  attribute: Attribute,
+  sub: Attribute | undefined,
+  keys: readonly string[],
+  scope: Scope,
+  name: string,
+): BoundFilter {
+  if (test.kind === "present") return bindPresence(attribute, sub, keys, scope, name, test.position);
+  const { op, value, position } = test;
+  if (value === null) {
+    // `attr eq null` is "attr has no value" and `attr ne null` is "attr has a value" (RFC 7643 §2.5
+    // treats null as unassigned), so both reduce to `pr`.
+    if (op !== "eq" && op !== "ne")
+      throw invalidFilter(`Only "eq" and "ne" can compare "${name}" with null ${at(position)}`);
+    const present = bindPresence(attribute, sub, keys, scope, name, position);
+    return op === "eq" ? { kind: "not", filter: present } : present;
+  }
+  let leaf = sub ?? attribute;
+  if (leaf.type === "complex") {
+    // A bare complex attribute compares by its `value` (Entra's `manager eq "id"`, RFC's `emails co "x"`).
+    const valueAttribute = findAttribute(leaf.subAttributes, "value");
+    if (!valueAttribute) {
+      throw invalidFilter(
+        `The complex attribute "${name}" cannot be compared; compare one of its sub-attributes ${at(position)}`,
+      );
+    }
+    leaf = valueAttribute;
+  }
+  const literal = coerceFilterValue(leaf, op, value, name, position);
+  const type = storedType(leaf);
+  return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) => ({
+    kind: "compare",
+    op,
+    location,
+    type,
+    value: literal,
+  }));
+}
+
+/** Binds a filter inside `parent[...]`, where paths name sub-attributes of `parent`. */
+function bindInside(filter: Filter, parent: Attribute, scope: Scope, parentName: string): BoundFilter {
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return {
+        kind: filter.kind,
+        left: bindInside(filter.left, parent, scope, parentName),
+        right: bindInside(filter.right, parent, scope, parentName),
+      };
+    case "not":
+      return { kind: "not", filter: bindInside(filter.filter, parent, scope, parentName) };
+    case "valuePath":
+      throw invalidFilter(
+        `Value filters cannot be nested inside "${parentName}[...]" ${at(filter.position)}`,
+      );
+    default: {
+      const { path } = filter;
+      const name = `${parentName}.${pathText(path)}`;
+      const sub =
+        path.uri === undefined && path.sub === undefined
+          ? findAttribute(parent.subAttributes, path.attribute)
+          : undefined;
+      if (!sub) throw invalidFilter(`Unknown attribute "${name}" ${at(filter.position)}`);
+      checkStored(parent, sub, name, filter.position);
+      return bindTest(filter, sub, undefined, [sub.name], scope, name);
+    }
+  }
+}
+
+function bindValuePath(filter: ValuePath, resolved: ResolvedPath, name: string): BoundFilter {
+  const { attribute, keys } = resolved;
+  if (resolved.subAttribute || attribute.type !== "complex") {
+    throw invalidFilter(
+      `A value filter needs a complex attribute, but "${name}" is not one ${at(filter.position)}`,
+    );
+  }
+  // Multi-valued: the bracket filter and the trailing test must hold for the SAME element.
+  const scope = attribute.multiValued ? ELEMENT : locateScope(DOCUMENT, keys);
+  const inner = bindInside(filter.filter, attribute, scope, name);
+  const both: BoundFilter = filter.test
+    ? { kind: "and", left: inner, right: bindInside(filter.test, attribute, scope, name) }
+    : inner;
+  return attribute.multiValued ? { kind: "any", keys, filter: both } : both;
+}
+
+/** The keys of the attribute itself, without the sub-attribute. */
+const attributeKeys = (resolved: ResolvedPath) =>
+  resolved.subAttribute ? resolved.keys.slice(0, -1) : resolved.keys;
+
+function resolve(path: AttributePath, resourceType: ResourceType, position: number): ResolvedPath {
+  const name = pathText(path);
+  // resolvePath also finds a bare extension name (Entra's `manager`) in the first extension defining it.
+  const resolved = resolvePath(resourceType, name);
+  if (!resolved) throw invalidFilter(`Unknown attribute "${name}" ${at(position)}`);
+  if (resolved.subAttribute) checkStored(resolved.attribute, resolved.subAttribute, name, position);
+  else checkStored(undefined, resolved.attribute, name, position);
+  return resolved;
+}
+
+function bindTop(filter: Filter, resourceType: ResourceType): BoundFilter {
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return {
+        kind: filter.kind,
+        left: bindTop(filter.left, resourceType),
+        right: bindTop(filter.right, resourceType),
+      };
+    case "not":
+      return { kind: "not", filter: bindTop(filter.filter, resourceType) };
+    default: {
+      const name = pathText(filter.path);
+      const resolved = resolve(filter.path, resourceType, filter.position);
+      const bound =
+        filter.kind === "valuePath"
+          ? bindValuePath(filter, resolved, name)
+          : bindTest(
+              filter,
+              resolved.attribute,
+              resolved.subAttribute,
+              attributeKeys(resolved),
+              DOCUMENT,
+              name,
+            );
+      const external = !resolved.extension && EXTERNAL[resourceType.id].includes(resolved.attribute.name);
+      return external ? { kind: "external", attribute: resolved.attribute.name, filter: bound } : bound;
+    }
+  }
+}
+
+/**
+ * Checks a parsed filter against a resource type (RFC 7644 §3.4.2.2, attribute names
+ * case-insensitive per RFC 7643 §2.1) and turns it into a {@link BoundFilter}: every path resolved
+ * to canonical keys, every value coerced to the attribute's type and stored form, `attr eq null`
+ * rewritten as `not (attr pr)`, a bare complex attribute compared by its `value`, multi-valued
+ * tests made existential. Tests on User `groups` / Group `members` become `external` nodes.
+ * Throws ScimError `invalidFilter` for unknown, unstored or never-returned attributes and for
+ * operators or values the attribute's type does not allow.
+ */
+export function bindFilter(filter: Filter, resourceType: ResourceType): BoundFilter {
+  return bindTop(filter, resourceType);
+}

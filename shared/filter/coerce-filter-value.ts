@@ -1,0 +1,79 @@
+import type { Attribute } from "../schema/attribute.js";
+import type { ComparisonOperator } from "./ast.js";
+import type { ValueType } from "./bound-filter.js";
+import { invalidFilter, quote } from "./invalid-filter.js";
+
+const EQUALITY: readonly ComparisonOperator[] = ["eq", "ne"];
+const ORDERING: readonly ComparisonOperator[] = ["eq", "ne", "gt", "ge", "lt", "le"];
+const ALL: readonly ComparisonOperator[] = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"];
+
+// RFC 7644 §3.4.2.2: gt/ge/lt/le on boolean or binary attributes is invalidFilter; co/sw/ew only
+// make sense on text.
+const ALLOWED: Readonly<Record<Attribute["type"], readonly ComparisonOperator[]>> = {
+  string: ALL,
+  reference: ALL,
+  boolean: EQUALITY,
+  binary: EQUALITY,
+  integer: ORDERING,
+  decimal: ORDERING,
+  dateTime: ORDERING,
+  complex: [],
+};
+
+// ISO 8601 / RFC 3339 shapes only: Date.parse alone would take "1" or "March 7" as dates.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The JSON type under which values of `attribute` are stored. */
+export function storedType(attribute: Attribute): ValueType {
+  if (attribute.type === "boolean") return "boolean";
+  if (attribute.type === "integer" || attribute.type === "decimal") return "number";
+  return "string";
+}
+
+/**
+ * Checks that `op` applies to the simple attribute and turns the literal into the form the store
+ * keeps in `n` (RFC 7644 §3.4.2.2): lower-cased when caseExact=false, dates as ISO instants,
+ * Entra's string booleans ("True") as booleans.
+ */
+export function coerceFilterValue(
+  attribute: Attribute,
+  op: ComparisonOperator,
+  value: string | number | boolean,
+  name: string,
+  position: number,
+): string | number | boolean {
+  const where = `at position ${position} of the filter`;
+  if (!ALLOWED[attribute.type].includes(op)) {
+    throw invalidFilter(
+      `The operator "${op}" cannot be used on the ${attribute.type} attribute "${name}" ${where}`,
+    );
+  }
+  const wrong = (what: string) =>
+    invalidFilter(
+      `The attribute "${name}" needs ${what}, found ${typeof value === "string" ? quote(value) : String(value)} ${where}`,
+    );
+  switch (attribute.type) {
+    case "boolean": {
+      if (typeof value === "boolean") return value;
+      const text = typeof value === "string" ? value.toLowerCase() : "";
+      if (text === "true" || text === "false") return text === "true";
+      throw wrong("true or false");
+    }
+    case "integer":
+    case "decimal":
+      if (typeof value !== "number") throw wrong("a number");
+      return value;
+    case "dateTime": {
+      const time = typeof value === "string" && DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+      if (Number.isNaN(time)) throw wrong("an ISO 8601 date-time string");
+      // Same normalisation the store applies to `n`, so equal instants compare equal as strings.
+      return new Date(time).toISOString();
+    }
+    default:
+      if (typeof value !== "string") throw wrong("a string");
+      // The store lower-cases exactly these types in `n` (normalizeResource).
+      return !attribute.caseExact && (attribute.type === "string" || attribute.type === "reference")
+        ? value.toLowerCase()
+        : value;
+  }
+}

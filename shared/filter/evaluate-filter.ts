@@ -1,0 +1,101 @@
+import { isObject, type ScimObject } from "../schema/scim-json.js";
+import type { ComparisonOperator } from "./ast.js";
+import type { BoundComparison, BoundFilter, ExternalFilter, ValueLocation } from "./bound-filter.js";
+
+/** The parts of a stored item a filter reads: the id and the comparison copy `n`. */
+export interface FilterableDocument {
+  id: string;
+  n: ScimObject;
+}
+
+export interface EvaluateOptions {
+  /** Decides external tests (User `groups`, Group `members`); by default they read `n` like any attribute. */
+  evaluateExternal?: (filter: ExternalFilter, document: FilterableDocument) => boolean;
+}
+
+function walk(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    // Cosmos yields undefined for a property of a non-object, arrays included.
+    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function order<T extends string | number | boolean>(op: ComparisonOperator, x: T, v: T): boolean {
+  switch (op) {
+    case "eq":
+      return x === v;
+    case "ne":
+      return x !== v;
+    case "gt":
+      return x > v;
+    case "ge":
+      return x >= v;
+    case "lt":
+      return x < v;
+    case "le":
+      return x <= v;
+    default:
+      // co/sw/ew are bound to strings only.
+      return false;
+  }
+}
+
+function compare(node: BoundComparison, x: unknown): boolean {
+  const { op, value } = node;
+  if (typeof x === "string" && typeof value === "string") {
+    if (op === "co") return x.includes(value);
+    if (op === "sw") return x.startsWith(value);
+    if (op === "ew") return x.endsWith(value);
+    return order(op, x, value);
+  }
+  if (typeof x === "number" && typeof value === "number") return order(op, x, value);
+  if (typeof x === "boolean" && typeof value === "boolean") return order(op, x, value);
+  // A missing value or one of another JSON type never compares (Cosmos: undefined), so only `ne` holds.
+  return op === "ne";
+}
+
+/**
+ * Evaluates a bound filter against one stored document, with exactly the semantics of the SQL that
+ * {@link compileFilter} emits (RFC 7644 §3.4.2.2): the oracle for its tests and a way to check a
+ * single resource without a query. Two-valued: a missing value fails every test except `ne`.
+ */
+export function evaluateFilter(
+  filter: BoundFilter,
+  document: FilterableDocument,
+  options: EvaluateOptions = {},
+): boolean {
+  const valueAt = (location: ValueLocation, element: unknown): unknown => {
+    if (location.scope === "id") return document.id;
+    return walk(location.scope === "document" ? document.n : element, location.keys);
+  };
+
+  const evaluate = (node: BoundFilter, element: unknown): boolean => {
+    switch (node.kind) {
+      case "compare":
+        return compare(node, valueAt(node.location, element));
+      case "present": {
+        const x = valueAt(node.location, element);
+        return typeof x === node.type && (typeof x !== "string" || x.length > 0);
+      }
+      case "and":
+        return evaluate(node.left, element) && evaluate(node.right, element);
+      case "or":
+        return evaluate(node.left, element) || evaluate(node.right, element);
+      case "not":
+        return !evaluate(node.filter, element);
+      case "any": {
+        const array = walk(document.n, node.keys);
+        return Array.isArray(array) && array.some((item) => evaluate(node.filter, item));
+      }
+      case "external":
+        return options.evaluateExternal
+          ? options.evaluateExternal(node, document)
+          : evaluate(node.filter, element);
+    }
+  };
+
+  return evaluate(filter, undefined);
+}

@@ -1,0 +1,212 @@
+import { ScimError } from "../errors/scim-error.js";
+import type { Attribute } from "../schema/attribute.js";
+import { findAttribute } from "../schema/resolve-path.js";
+import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
+import { itemSchema } from "../schema/value-schema.js";
+import { zodToScimError } from "../schema/zod-error.js";
+import type { PatchAction, PatchTarget } from "./patch-action.js";
+import { scimEquals } from "./scim-equals.js";
+
+type ResourceAction = Exclude<PatchAction, { kind: "external" }>;
+
+const hasValue = (attribute: Attribute) => findAttribute(attribute.subAttributes, "value") !== undefined;
+
+/**
+ * A complex value that carries nothing: no `value` where the attribute has one (a manager or an
+ * email without its id/address), or only labels (type/primary/display) otherwise. Such values are
+ * dropped, which is how Entra's "replace manager with an empty value" clears the manager.
+ */
+function isHollow(attribute: Attribute, value: ScimObject): boolean {
+  if (hasValue(attribute)) return value.value === undefined || value.value === null || value.value === "";
+  return Object.keys(value).every((key) => key === "type" || key === "primary" || key === "display");
+}
+
+function without(object: ScimObject, key: string): ScimObject {
+  const { [key]: _, ...rest } = object;
+  return rest;
+}
+
+/**
+ * A reference attribute (manager) is identified by `value`; its other sub-attributes ($ref,
+ * displayName) describe that referent, so a new `value` starts from scratch instead of merging.
+ */
+function merge(attribute: Attribute, base: ScimObject | undefined, patch: ScimObject): ScimObject {
+  if (base && hasValue(attribute) && patch.value !== undefined && !scimEquals(patch.value, base.value)) {
+    return { ...patch };
+  }
+  return { ...base, ...patch };
+}
+
+/** Compares two scalars the way the attribute defines equality (RFC 7643 §2.2 caseExact). */
+function sameScalar(
+  attribute: Attribute | undefined,
+  a: ScimValue | undefined,
+  b: ScimValue | undefined,
+): boolean {
+  const folds =
+    attribute && !attribute.caseExact && (attribute.type === "string" || attribute.type === "reference");
+  if (folds && typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return scimEquals(a, b);
+}
+
+/** Whether `element` is one of the values a remove-with-value names (matched on `value` when given). */
+function matchesRemoved(attribute: Attribute, element: ScimValue, removed: ScimValue): boolean {
+  if (attribute.type !== "complex") return sameScalar(attribute, element, removed);
+  if (!isObject(element) || !isObject(removed)) return false;
+  const keys = removed.value !== undefined ? ["value"] : Object.keys(removed);
+  return (
+    keys.length > 0 &&
+    keys.every((key) => sameScalar(findAttribute(attribute.subAttributes, key), element[key], removed[key]))
+  );
+}
+
+/** Builds the element a filtered add/replace creates when no element matches, from the filter's `eq` clauses. */
+function created(target: PatchTarget, patch: ScimObject): ScimObject {
+  const template = target.filter ? target.filter.template : {};
+  if (!template) {
+    throw new ScimError(
+      "noTarget",
+      `Path '${target.path}': no value matches the filter, and the filter does not describe a new one (only "eq" comparisons joined by "and" do).`,
+    );
+  }
+  const result = itemSchema(target.attribute).safeParse({ ...template, ...patch });
+  if (!result.success) throw zodToScimError(result.error, target.path);
+  return result.data as ScimObject;
+}
+
+function patchOf(action: Extract<ResourceAction, { kind: "set" }>): ScimObject {
+  const { subAttribute } = action.target;
+  if (subAttribute) return { [subAttribute.name]: action.value };
+  return isObject(action.value) ? action.value : {};
+}
+
+function nextSingularComplex(current: ScimObject | undefined, action: ResourceAction): ScimValue | undefined {
+  const { attribute, filter, subAttribute, path } = action.target;
+  if (filter && current && !filter.matches(current)) {
+    // Removing a manager that is not the current one is already done (Entra retries removals).
+    if (action.kind !== "set") return current;
+    throw new ScimError(
+      "noTarget",
+      `Path '${path}': the filter does not match the current '${attribute.name}'.`,
+    );
+  }
+  if (action.kind !== "set") {
+    if (!current || !subAttribute) return undefined;
+    return without(current, subAttribute.name);
+  }
+  if (!filter && !subAttribute) {
+    if (!isObject(action.value)) return action.value;
+    // Entra clears the manager by replacing it with "", {} or {"value": ""}.
+    if (hasValue(attribute) && isHollow(attribute, action.value)) return undefined;
+    // RFC 7644 §3.5.2.3: sub-attributes not given are left unchanged; merge() handles references.
+    return merge(attribute, current, action.value);
+  }
+  if (!current) return created(action.target, patchOf(action));
+  return merge(attribute, current, patchOf(action));
+}
+
+function nextMultiValued(items: readonly ScimValue[], action: ResourceAction): [ScimValue[], ScimValue[]] {
+  const { attribute, filter, subAttribute } = action.target;
+  // `emails.value` (no filter) addresses that sub-attribute in every element.
+  const selected = (element: ScimValue): element is ScimObject =>
+    isObject(element) && (filter ? filter.matches(element) : subAttribute !== undefined);
+  switch (action.kind) {
+    case "unset":
+      if (!filter && !subAttribute) return [[], []];
+      if (!subAttribute) return [items.filter((e) => !selected(e)), []];
+      return [items.map((e) => (selected(e) ? without(e, subAttribute.name) : e)), []];
+    case "removeValues":
+      return [
+        items.filter((e) => !action.values.some((removed) => matchesRemoved(attribute, e, removed))),
+        [],
+      ];
+    case "set": {
+      if (!filter && !subAttribute) {
+        const values = Array.isArray(action.value) ? action.value : [action.value];
+        // RFC 7644 §3.5.2.3: without a filter, replace replaces all values.
+        if (action.mode === "replace") return [values, values];
+        // RFC 7644 §3.5.2.1: add appends; an identical value is not added twice.
+        const added: ScimValue[] = [];
+        for (const v of values) if (![...items, ...added].some((e) => scimEquals(e, v))) added.push(v);
+        return [[...items, ...added], added];
+      }
+      const patch = patchOf(action);
+      const touched: ScimValue[] = [];
+      const next = items.map((e) => {
+        if (!selected(e)) return e;
+        const merged = { ...e, ...patch };
+        touched.push(merged);
+        return merged;
+      });
+      if (touched.length > 0) return [next, touched];
+      // Entra requires a replace whose filter matches nothing to add the value, not fail with noTarget.
+      const element = created(action.target, patch);
+      return [[...items, element], [element]];
+    }
+  }
+}
+
+/** Drops hollow elements and keeps one `primary: true` at most, the touched one (RFC 7643 §2.4). */
+function normaliseMultiValued(attribute: Attribute, items: ScimValue[], touched: readonly ScimValue[]) {
+  if (attribute.type !== "complex") return items.length > 0 ? items : undefined;
+  let out = items.filter((e) => !isObject(e) || !isHollow(attribute, e));
+  const winner = touched.find((e) => isObject(e) && e.primary === true && out.includes(e));
+  if (winner) {
+    out = out.map((e) => (e !== winner && isObject(e) && e.primary === true ? without(e, "primary") : e));
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function nextValue(before: ScimValue | undefined, action: ResourceAction): ScimValue | undefined {
+  const { attribute } = action.target;
+  if (attribute.multiValued) {
+    const items = Array.isArray(before) ? before : before === undefined || before === null ? [] : [before];
+    const [next, touched] = nextMultiValued(items, action);
+    return normaliseMultiValued(attribute, next, touched);
+  }
+  if (attribute.type !== "complex") return action.kind === "set" ? action.value : undefined;
+  const next = nextSingularComplex(isObject(before) ? before : undefined, action);
+  return isObject(next) && isHollow(attribute, next) ? undefined : next;
+}
+
+/** RFC 7643 §2.2 immutable: may be set when unassigned, never changed afterwards. */
+function checkImmutable(target: PatchTarget, before: ScimValue | undefined, after: ScimValue | undefined) {
+  const { attribute } = target;
+  const changed = (a: ScimValue | undefined, b: ScimValue | undefined) =>
+    a !== undefined && a !== null && !scimEquals(a, b);
+  const fail = (name: string) =>
+    new ScimError(
+      "mutability",
+      `Attribute '${name}' is immutable and already has a value (path '${target.path}').`,
+    );
+  if (attribute.mutability === "immutable" && changed(before, after)) throw fail(attribute.name);
+  if (attribute.multiValued || !isObject(before)) return;
+  for (const sub of attribute.subAttributes ?? []) {
+    const next = isObject(after) ? after[sub.name] : undefined;
+    if (sub.mutability === "immutable" && changed(before[sub.name], next)) {
+      throw fail(`${attribute.name}.${sub.name}`);
+    }
+  }
+}
+
+/**
+ * Applies one validated action to a resource and returns the new resource (RFC 7644 §3.5.2.1-3);
+ * the input is not modified. Throws `noTarget` when a filtered add/replace can neither match nor
+ * create an element, `mutability` when an immutable value would change, and `invalidValue` when an
+ * element created from a filter is invalid.
+ */
+export function applyPatchAction(resource: ScimObject, action: ResourceAction): ScimObject {
+  const { attribute, container } = action.target;
+  const holder =
+    container === undefined ? resource : isObject(resource[container]) ? resource[container] : {};
+  const before = holder[attribute.name];
+  const after = nextValue(before, action);
+  checkImmutable(action.target, before, after);
+  const nextHolder =
+    after === undefined ? without(holder, attribute.name) : { ...holder, [attribute.name]: after };
+  if (container === undefined) return nextHolder;
+  // An extension with no attributes left is removed with its key.
+  return Object.keys(nextHolder).length > 0
+    ? { ...resource, [container]: nextHolder }
+    : without(resource, container);
+}

@@ -1,0 +1,164 @@
+import { ScimError } from "../errors/scim-error.js";
+import type { AttributePath, Comparison, ComparisonOperator, Filter } from "../filter/ast.js";
+import { coerceFilterValue } from "../filter/coerce-filter-value.js";
+import type { Attribute } from "../schema/attribute.js";
+import { findAttribute } from "../schema/resolve-path.js";
+import type { ScimObject, ScimValue } from "../schema/scim-json.js";
+
+/** The bracket filter of a PATCH value path, bound to the sub-attributes of its attribute. */
+export interface ValueFilter {
+  /** Whether one element (or the value of a singular complex attribute) passes the filter. */
+  matches(element: ScimObject): boolean;
+  /**
+   * The sub-attribute values fixed by `eq` comparisons joined with `and` (raw literals, validated
+   * later with the attribute's schema): the element a replace creates when nothing matches.
+   * Undefined when the filter is not such a conjunction, so it describes no single element.
+   */
+  template: ScimObject | undefined;
+  /** For `value eq "a" or value eq "b"` filters only: the listed values (member removal). */
+  values: string[] | undefined;
+}
+
+type Predicate = (element: ScimObject) => boolean;
+type Scalar = string | number | boolean;
+
+const lower = (s: string) => s.toLowerCase();
+
+/** A stored scalar in the same form `coerceFilterValue` gives the literal, so they compare as-is. */
+function storedForm(sub: Attribute, value: ScimValue | undefined): Scalar | undefined {
+  if (value === undefined || value === null || typeof value === "object") return undefined;
+  switch (sub.type) {
+    case "boolean":
+      return typeof value === "boolean" ? value : undefined;
+    case "integer":
+    case "decimal":
+      return typeof value === "number" ? value : undefined;
+    case "dateTime": {
+      const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
+      return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+    }
+    default:
+      if (typeof value !== "string") return undefined;
+      return !sub.caseExact && (sub.type === "string" || sub.type === "reference") ? lower(value) : value;
+  }
+}
+
+function compare(op: ComparisonOperator, actual: Scalar | undefined, expected: Scalar): boolean {
+  // RFC 7644 §3.4.2.2: an absent value equals nothing, so only `ne` holds.
+  if (actual === undefined) return op === "ne";
+  switch (op) {
+    case "eq":
+      return actual === expected;
+    case "ne":
+      return actual !== expected;
+    case "co":
+      return typeof actual === "string" && actual.includes(String(expected));
+    case "sw":
+      return typeof actual === "string" && actual.startsWith(String(expected));
+    case "ew":
+      return typeof actual === "string" && actual.endsWith(String(expected));
+    case "gt":
+      return typeof actual === typeof expected && actual > expected;
+    case "ge":
+      return typeof actual === typeof expected && actual >= expected;
+    case "lt":
+      return typeof actual === typeof expected && actual < expected;
+    case "le":
+      return typeof actual === typeof expected && actual <= expected;
+  }
+}
+
+const isPresent = (value: ScimValue | undefined) =>
+  value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * Binds the filter inside `path[...]` (RFC 7644 §3.5.2, valuePath) to `attribute`'s
+ * sub-attributes. Names are case-insensitive and may repeat the attribute (`emails.type`); string
+ * comparisons honour `caseExact`; Entra's "True"/"False" literals compare as booleans. Unknown
+ * sub-attributes, operators that do not fit the type, and nested value paths are `invalidFilter`
+ * errors naming `path`.
+ */
+export function bindValueFilter(filter: Filter, attribute: Attribute, path: string): ValueFilter {
+  const fail = (detail: string) => new ScimError("invalidFilter", `In path '${path}': ${detail}.`);
+
+  const subAttribute = (ref: AttributePath): Attribute => {
+    // `emails[emails.type eq "work"]` names the sub-attribute through its parent; allow it.
+    let name: string | undefined = ref.attribute;
+    if (ref.sub !== undefined) name = lower(ref.attribute) === lower(attribute.name) ? ref.sub : undefined;
+    const sub = name === undefined ? undefined : findAttribute(attribute.subAttributes, name);
+    if (!sub) {
+      const written = [ref.uri, [ref.attribute, ref.sub].filter(Boolean).join(".")].filter(Boolean).join(":");
+      throw fail(`'${written}' is not a sub-attribute of '${attribute.name}'`);
+    }
+    return sub;
+  };
+
+  const comparison = (node: Comparison): Predicate => {
+    const sub = subAttribute(node.path);
+    if (node.value === null) {
+      if (node.op !== "eq" && node.op !== "ne") throw fail(`"${node.op} null" is not a valid comparison`);
+      const wanted = node.op === "ne";
+      return (element) => isPresent(element[sub.name]) === wanted;
+    }
+    let expected: Scalar;
+    try {
+      expected = coerceFilterValue(sub, node.op, node.value, sub.name, node.position);
+    } catch (error) {
+      if (error instanceof ScimError) throw fail(error.detail.replace(/\.$/, ""));
+      throw error;
+    }
+    return (element) => compare(node.op, storedForm(sub, element[sub.name]), expected);
+  };
+
+  const bind = (node: Filter): Predicate => {
+    switch (node.kind) {
+      case "and": {
+        const [left, right] = [bind(node.left), bind(node.right)];
+        return (element) => left(element) && right(element);
+      }
+      case "or": {
+        const [left, right] = [bind(node.left), bind(node.right)];
+        return (element) => left(element) || right(element);
+      }
+      case "not": {
+        const inner = bind(node.filter);
+        return (element) => !inner(element);
+      }
+      case "present": {
+        const sub = subAttribute(node.path);
+        return (element) => isPresent(element[sub.name]);
+      }
+      case "comparison":
+        return comparison(node);
+      case "valuePath":
+        throw fail("value filters cannot be nested");
+    }
+  };
+
+  const template = (node: Filter): ScimObject | undefined => {
+    if (node.kind === "comparison") {
+      return node.op === "eq" && node.value !== null
+        ? { [subAttribute(node.path).name]: node.value }
+        : undefined;
+    }
+    if (node.kind !== "and") return undefined;
+    const [left, right] = [template(node.left), template(node.right)];
+    if (!left || !right) return undefined;
+    // `type eq "work" and type eq "home"` describes no element.
+    const clash = Object.keys(right).some((key) => Object.hasOwn(left, key) && left[key] !== right[key]);
+    return clash ? undefined : { ...left, ...right };
+  };
+
+  const values = (node: Filter): string[] | undefined => {
+    if (node.kind === "comparison") {
+      const isValueEq =
+        node.op === "eq" && typeof node.value === "string" && subAttribute(node.path).name === "value";
+      return isValueEq ? [node.value as string] : undefined;
+    }
+    if (node.kind !== "or") return undefined;
+    const [left, right] = [values(node.left), values(node.right)];
+    return left && right ? [...left, ...right] : undefined;
+  };
+
+  return { matches: bind(filter), template: template(filter), values: values(filter) };
+}

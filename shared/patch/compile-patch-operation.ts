@@ -1,0 +1,204 @@
+import type { z } from "zod";
+import { ScimError } from "../errors/scim-error.js";
+import type { Attribute } from "../schema/attribute.js";
+import { splitSchemaUrn } from "../schema/resolve-path.js";
+import type { ResourceType } from "../schema/resource-type.js";
+import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
+import { itemSchema, valueSchema } from "../schema/value-schema.js";
+import { zodToScimError } from "../schema/zod-error.js";
+import type { MemberChange, MemberRef } from "./member-changes.js";
+import { type PatchPath, parsePatchPath } from "./parse-patch-path.js";
+import type { PatchAction, PatchTarget } from "./patch-action.js";
+import type { PatchOperation, PatchOpName } from "./patch-operation.js";
+
+const lower = (s: string) => s.toLowerCase();
+
+function validate(schema: z.ZodType, value: unknown, where: string): ScimValue {
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToScimError(result.error, where);
+  // The schemas only accept and produce JSON values.
+  return result.data as ScimValue;
+}
+
+/** A singular attribute given as an array (Entra's `manager: [{"value": ...}]`): take its one element. */
+function single(value: unknown, where: string): unknown {
+  if (!Array.isArray(value)) return value;
+  if (value.length > 1) {
+    throw new ScimError(
+      "invalidValue",
+      `Attribute '${where}' is single-valued; found ${value.length} values.`,
+    );
+  }
+  return value.length === 0 ? null : value[0];
+}
+
+function memberRef(attribute: Attribute, item: unknown, where: string): MemberRef {
+  const parsed = validate(itemSchema(attribute), item, where);
+  const value = isObject(parsed) ? parsed.value : undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ScimError(
+      "invalidValue",
+      `Attribute '${where}.value' must be a non-empty string (the member's id).`,
+    );
+  }
+  const type = isObject(parsed) ? parsed.type : undefined;
+  return { value, ...(typeof type === "string" ? { type } : {}) };
+}
+
+/** Group `members` and the like: validated here, applied by the caller (one document per member). */
+function compileExternal(op: PatchOpName, path: PatchPath, value: unknown, key: string): PatchAction[] {
+  const { attribute, text } = path;
+  const action = (change: MemberChange): PatchAction[] => [{ kind: "external", attribute: key, change }];
+  const refs = (items: unknown): MemberRef[] =>
+    (Array.isArray(items) ? items : [items]).map((item, i) => memberRef(attribute, item, `${text}[${i}]`));
+  if (path.subAttribute) {
+    throw new ScimError(
+      "mutability",
+      `Path '${text}': the sub-attributes of '${attribute.name}' cannot be modified; add or remove whole members.`,
+    );
+  }
+  if (path.filter) {
+    if (op !== "remove") {
+      throw new ScimError(
+        "invalidFilter",
+        `Path '${text}': a filter on '${attribute.name}' is only supported by remove.`,
+      );
+    }
+    const values = path.filter.values;
+    if (!values) {
+      throw new ScimError(
+        "invalidFilter",
+        `Path '${text}': members can only be selected by 'value eq "<id>"' comparisons joined by 'or'.`,
+      );
+    }
+    if (values.some((v) => v.trim() === "")) {
+      throw new ScimError("invalidValue", `Path '${text}': a member id must be a non-empty string.`);
+    }
+    return action({ kind: "remove", values });
+  }
+  if (op === "remove") {
+    // RFC 7644 §3.5.2.2 removes the whole attribute without a value; Entra (without the
+    // aadOptscim062020 flag) sends the members to remove as the value, and means only those.
+    if (value === undefined || value === null) return action({ kind: "removeAll" });
+    return action({ kind: "remove", values: refs(value).map((m) => m.value) });
+  }
+  if (value === null) return op === "replace" ? action({ kind: "removeAll" }) : [];
+  return action({ kind: op, members: refs(value) });
+}
+
+function compileTarget(
+  op: PatchOpName,
+  pathText: string,
+  value: unknown,
+  resourceType: ResourceType,
+  external: readonly string[],
+): PatchAction[] {
+  // `schemas` is computed by the server from the attributes present; clients may mention it freely.
+  if (lower(pathText.trim()) === "schemas") return [];
+  const path = parsePatchPath(pathText, resourceType);
+  const { attribute, subAttribute, filter } = path;
+  for (const a of [attribute, subAttribute]) {
+    if (a?.mutability === "readOnly") {
+      const name = a === attribute ? attribute.name : `${attribute.name}.${a.name}`;
+      // RFC 7644 §3.5.2: a client MUST NOT modify a readOnly attribute.
+      throw new ScimError(
+        "mutability",
+        `Attribute '${name}' is readOnly and cannot be modified (path '${pathText}').`,
+      );
+    }
+  }
+  const key = path.extension ? undefined : external.find((name) => lower(name) === lower(attribute.name));
+  if (key !== undefined) return compileExternal(op, path, value, key);
+
+  const target: PatchTarget = {
+    path: pathText,
+    attribute,
+    container: path.extension?.id,
+    filter,
+    subAttribute,
+  };
+  const unset: PatchAction[] = [{ kind: "unset", target }];
+  if (op === "remove") {
+    // RFC 7644 §3.5.2.2 has no value on remove; Entra sends one to remove only those elements of a
+    // multi-valued attribute. On singular attributes it is ignored: the attribute goes.
+    if (value !== undefined && value !== null && attribute.multiValued && !filter && !subAttribute) {
+      const items = (Array.isArray(value) ? value : [value]).map((item, i) =>
+        validate(itemSchema(attribute), item, `${pathText}[${i}]`),
+      );
+      return items.length === 0 ? [] : [{ kind: "removeValues", target, values: items }];
+    }
+    return unset;
+  }
+  if (value === undefined) {
+    throw new ScimError("invalidValue", `An ${op} operation needs a "value" (path '${pathText}').`);
+  }
+  // RFC 7643 §2.5: null (and an empty array) means unassigned. Replace with it clears; add adds nothing.
+  const nothing = op === "replace" ? unset : [];
+  const set = (v: ScimValue): PatchAction[] => [{ kind: "set", mode: op, target, value: v }];
+  if (!filter && !subAttribute && attribute.multiValued) {
+    if (value === null) return nothing;
+    const items = validate(valueSchema(attribute), Array.isArray(value) ? value : [value], pathText);
+    return Array.isArray(items) && items.length === 0 ? nothing : set(items);
+  }
+  const one = single(value, pathText);
+  if (one === null) return nothing;
+  if (subAttribute) return set(validate(valueSchema(subAttribute), one, pathText));
+  return set(validate(itemSchema(attribute), one, pathText));
+}
+
+/**
+ * Spreads a path-less add/replace value into (path, value) pairs (RFC 7644 §3.5.2.1, §3.5.2.3):
+ * keys may be attribute names, dotted `name.givenName`, URN-qualified attributes, or a whole schema
+ * URN holding an object of that schema's attributes.
+ */
+function pathlessEntries(value: ScimObject, resourceType: ResourceType): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const [key, v] of Object.entries(value)) {
+    // Entra never clears with null (it cannot clear attributes), so a null is "no value to send":
+    // skipping it keeps a stray null from wiping data.
+    if (v === null || lower(key) === "schemas") continue;
+    const split = splitSchemaUrn(resourceType, key);
+    const isSchemaUrn =
+      (split !== undefined && split.rest === "") || lower(key) === lower(resourceType.core.id);
+    if (!isSchemaUrn) {
+      entries.push([key, v]);
+      continue;
+    }
+    if (!isObject(v)) {
+      throw new ScimError(
+        "invalidValue",
+        `Attribute '${key}' must be an object of that schema's attributes.`,
+      );
+    }
+    const urn = split?.schema.id ?? resourceType.core.id;
+    for (const [name, inner] of Object.entries(v)) {
+      if (inner !== null && lower(name) !== "schemas") entries.push([`${urn}:${name}`, inner]);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Validates one PATCH operation against the resource type and turns it into actions, without
+ * looking at the resource (RFC 7644 §3.5.2: every operation is checked before any is applied).
+ * `external` names attributes kept outside the resource (Group `members`); they become
+ * `external` actions.
+ */
+export function compilePatchOperation(
+  operation: PatchOperation,
+  resourceType: ResourceType,
+  external: readonly string[] = [],
+): PatchAction[] {
+  const { op, path, value } = operation;
+  if (path !== undefined) return compileTarget(op, path, value, resourceType, external);
+  if (op === "remove") throw new ScimError("noTarget", 'A remove operation needs a "path".');
+  if (!isObject(value)) {
+    throw new ScimError(
+      "invalidValue",
+      `An ${op} operation without "path" needs an object "value" whose keys are attribute paths.`,
+    );
+  }
+  return pathlessEntries(value, resourceType).flatMap(([key, v]) =>
+    compileTarget(op, key, v, resourceType, external),
+  );
+}
