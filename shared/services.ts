@@ -3,6 +3,8 @@ import { parseCustomExtensions } from "./schema/custom-extensions.js";
 import { buildResourceTypes, type ResourceTypes } from "./schema/resource-type.js";
 import { createCosmosClient } from "./store/cosmos-client.js";
 import { ensureContainers } from "./store/ensure-containers.js";
+import { CosmosMemberLookup, type MemberLookup } from "./store/member-lookup.js";
+import { CosmosMembershipStore, type MembershipStore } from "./store/membership-store.js";
 import { CosmosResourceStore, type ResourceStore } from "./store/resource-store.js";
 
 /** Everything an operation needs, built once per process (the composition root). */
@@ -11,6 +13,10 @@ export interface Services {
   resourceTypes: ResourceTypes;
   users: ResourceStore;
   groups: ResourceStore;
+  /** Group memberships, one document per (group, member). */
+  memberships: MembershipStore;
+  /** Existence and names of the Users and Groups that memberships reference. */
+  memberLookup: MemberLookup;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -32,6 +38,8 @@ export async function createServices(env: Record<string, string | undefined>): P
     resourceTypes: buildResourceTypes(customExtensions(config.schemaExtensions)),
     users: new CosmosResourceStore(database.container("users")),
     groups: new CosmosResourceStore(database.container("groups")),
+    memberships: new CosmosMembershipStore(database.container("memberships")),
+    memberLookup: new CosmosMemberLookup(database.container("users"), database.container("groups")),
   };
 }
 

@@ -1,10 +1,14 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Operation } from "../http/scim-handler.js";
+import { deleteWithMemberships } from "../members/delete-with-memberships.js";
 import { checkIfMatch } from "./check-if-match.js";
 import { notFound } from "./not-found.js";
 import { type ResourceKind, resourceOf } from "./resource-kind.js";
 
-/** DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. */
+/**
+ * DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. The
+ * memberships naming the resource go with it, in the order `deleteWithMemberships` documents.
+ */
 export function deleteResource(kind: ResourceKind): Operation {
   return async (request, services, tenantId) => {
     const { type, store } = resourceOf(services, kind);
@@ -18,7 +22,9 @@ export function deleteResource(kind: ResourceKind): Operation {
       checkIfMatch(ifMatch, current.etag);
       etag = current.etag;
     }
-    const result = await store.delete(tenantId, id, etag);
+    const result = await deleteWithMemberships(services.memberships, tenantId, id, () =>
+      store.delete(tenantId, id, etag),
+    );
     if (!result.ok) {
       if (result.reason === "missing") throw notFound(type, id);
       throw new ScimError(

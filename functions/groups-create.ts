@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { createResource } from "../shared/operations/create-resource.js";
+
+app.http("groups-create", {
+  methods: ["POST"],
+  route: "Groups",
+  authLevel: "anonymous",
+  handler: scimHandler(createResource("Group")),
+});

@@ -1,0 +1,10 @@
+import { app } from "@azure/functions";
+import { scimHandler } from "../shared/http/scim-handler.js";
+import { searchResources } from "../shared/operations/search-resources.js";
+
+app.http("groups-search", {
+  methods: ["POST"],
+  route: "Groups/.search",
+  authLevel: "anonymous",
+  handler: scimHandler(searchResources("Group")),
+});

@@ -1,0 +1,98 @@
+import type { Container, SqlParameter } from "@azure/cosmos";
+import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { chunk, mapLimited } from "./map-limited.js";
+import { isStorableId, type MemberType } from "./membership-document.js";
+
+/** Reads about the resources memberships point at: which ids exist, and what groups are called. */
+export interface MemberLookup {
+  /** The ids that name a User or Group of the tenant, with which one; absent ids are left out. */
+  existing(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>>;
+  /** The displayName of each existing group among `groupIds`. */
+  groupNames(tenantId: string, groupIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/**
+ * Up to this many ids are checked with point reads (1 RU each, independent of container size: the
+ * single-member add Entra sends most is pure point operations); more with one query per container.
+ */
+const POINT_READ_MAX = 10;
+const POINTS_IN_FLIGHT = 16;
+/** Ids per ARRAY_CONTAINS parameter, keeping each query's text far below Cosmos's size limit. */
+const IDS_PER_QUERY = 1000;
+
+export class CosmosMemberLookup implements MemberLookup {
+  constructor(
+    private readonly users: Container,
+    private readonly groups: Container,
+  ) {}
+
+  async existing(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>> {
+    const found = new Map<string, MemberType>();
+    let rest = [...new Set(ids)].filter(isStorableId);
+    for (const [type, container] of [
+      ["User", this.users],
+      ["Group", this.groups],
+    ] as const) {
+      if (rest.length === 0) break;
+      const hits = await this.find(container, tenantId, rest);
+      for (const id of hits) found.set(id, type);
+      rest = rest.filter((id) => !hits.has(id));
+    }
+    return found;
+  }
+
+  async groupNames(tenantId: string, groupIds: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const query =
+      "SELECT c.id, c.r.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
+    for (const part of chunk([...new Set(groupIds)].filter(isStorableId), IDS_PER_QUERY)) {
+      const rows = await queryAll<{ id: string; displayName?: string }>(this.groups, tenantId, query, part);
+      for (const row of rows) names.set(row.id, row.displayName ?? "");
+    }
+    return names;
+  }
+
+  private async find(container: Container, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length <= POINT_READ_MAX) {
+      const present = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => pointExists(container, tenantId, id));
+      return new Set(ids.filter((_, i) => present[i]));
+    }
+    const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
+    const hits = new Set<string>();
+    for (const part of chunk(ids, IDS_PER_QUERY)) {
+      for (const row of await queryAll<{ id: string }>(container, tenantId, query, part)) hits.add(row.id);
+    }
+    return hits;
+  }
+}
+
+async function pointExists(container: Container, tenantId: string, id: string): Promise<boolean> {
+  try {
+    const { resource } = await container.item(id, tenantId).read<{ tenantId?: string }>();
+    // Defence in depth: the partition key already scopes the read to the tenant.
+    return resource?.tenantId === tenantId;
+  } catch (error) {
+    if (cosmosStatus(error) === 404) return false;
+    throw mapThrottling(error);
+  }
+}
+
+async function queryAll<T>(
+  container: Container,
+  tenantId: string,
+  query: string,
+  ids: readonly string[],
+): Promise<T[]> {
+  const parameters: SqlParameter[] = [
+    { name: "@tenant", value: tenantId },
+    { name: "@ids", value: [...ids] },
+  ];
+  try {
+    const { resources } = await container.items
+      .query<T>({ query, parameters }, { partitionKey: tenantId, maxItemCount: IDS_PER_QUERY })
+      .fetchAll();
+    return resources;
+  } catch (error) {
+    throw mapThrottling(error);
+  }
+}

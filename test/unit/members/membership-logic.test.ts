@@ -1,0 +1,365 @@
+import { describe, expect, it } from "vitest";
+import type { ScimRequest } from "../../../shared/http/scim-request.js";
+import { confirmMembers } from "../../../shared/members/confirm-members.js";
+import { deleteWithMemberships } from "../../../shared/members/delete-with-memberships.js";
+import { derivedAttributes } from "../../../shared/members/derived-attributes.js";
+import { filteredStore } from "../../../shared/members/filtered-store.js";
+import {
+  applyMemberChanges,
+  isEmptyPlan,
+  planMemberChanges,
+} from "../../../shared/members/member-changes-plan.js";
+import { MAX_MEMBERSHIP_MATCHES, membershipFilter } from "../../../shared/members/membership-filter.js";
+import { resolveMembers } from "../../../shared/members/resolve-members.js";
+import { storeNewMembers } from "../../../shared/members/store-members.js";
+import { takeMembers } from "../../../shared/members/take-members.js";
+import type { QuerySpec, ResourceStore } from "../../../shared/store/resource-store.js";
+import { MemoryGroups, TENANT, world } from "./fakes.js";
+
+const BASE = "https://app.example/scim/v2";
+const request = (query = ""): ScimRequest => ({
+  method: "GET",
+  url: new URL(`${BASE}/Groups/g1${query}`),
+  header: () => undefined,
+  params: {},
+  body: undefined,
+  baseUrl: BASE,
+});
+
+describe("resolveMembers", () => {
+  it("returns each member with its stored type, whatever type the client claimed, in one lookup", async () => {
+    const w = world();
+    const records = await resolveMembers(w.memberLookup, TENANT, "g1", [
+      { value: "u1", type: "Group" },
+      { value: "g2" },
+      { value: "u1" },
+    ]);
+    expect(records).toEqual([
+      { id: "u1", type: "User" },
+      { id: "g2", type: "Group" },
+    ]);
+    expect(w.log).toEqual(["existing u1,g2"]);
+  });
+
+  it("a missing member is 400 naming it; no member means no lookup", async () => {
+    const w = world();
+    await expect(
+      resolveMembers(w.memberLookup, TENANT, "g1", [{ value: "u1" }, { value: "nope" }]),
+    ).rejects.toMatchObject({
+      status: 400,
+      scimType: "invalidValue",
+      detail: expect.stringContaining('"nope"'),
+    });
+    expect(await resolveMembers(w.memberLookup, TENANT, "g1", [])).toEqual([]);
+    expect(w.log).toEqual(["existing u1,nope"]);
+  });
+});
+
+describe("planMemberChanges / applyMemberChanges", () => {
+  it("validates before any write: an unknown member writes nothing", async () => {
+    const w = world();
+    await expect(
+      planMemberChanges(w, TENANT, "g1", { removeAll: false, remove: ["u1"], add: [{ value: "ghost" }] }),
+    ).rejects.toMatchObject({ scimType: "invalidValue" });
+    expect(w.log.filter((l) => !l.startsWith("existing"))).toEqual([]);
+  });
+
+  it("add and remove are point changes: re-add and removing a non-member are no-ops", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    const plan = await planMemberChanges(w, TENANT, "g1", {
+      removeAll: false,
+      remove: ["u4"],
+      add: [{ value: "u1" }, { value: "u2" }],
+    });
+    expect(isEmptyPlan(plan)).toBe(false);
+    await applyMemberChanges(w, TENANT, "g1", plan);
+    expect(w.memberships.members("g1")).toEqual(["u1", "u2"]);
+    // Never a read of the group's member list: the cost does not depend on the group's size.
+    expect(w.log.some((l) => l.startsWith("membersPage"))).toBe(false);
+  });
+
+  it("replace writes the difference only; remove-all empties the group", async () => {
+    const w = world();
+    for (const u of ["u1", "u2", "u3"]) w.memberships.seed("g1", u);
+    const plan = await planMemberChanges(w, TENANT, "g1", {
+      removeAll: true,
+      remove: [],
+      add: [{ value: "u2" }, { value: "u4" }],
+      replaceWith: [{ value: "u2" }, { value: "u4" }],
+    });
+    w.log.length = 0;
+    await applyMemberChanges(w, TENANT, "g1", plan);
+    expect(w.memberships.members("g1")).toEqual(["u2", "u4"]);
+    expect(w.log).toContain("remove g1 u1,u3");
+    expect(w.log).toContain("add g1 u4");
+
+    const clear = await planMemberChanges(w, TENANT, "g1", {
+      removeAll: true,
+      remove: [],
+      add: [],
+      replaceWith: [],
+    });
+    await applyMemberChanges(w, TENANT, "g1", clear);
+    expect(w.memberships.members("g1")).toEqual([]);
+  });
+
+  it("an empty plan is recognised", async () => {
+    const w = world();
+    expect(
+      isEmptyPlan(await planMemberChanges(w, TENANT, "g1", { removeAll: false, remove: [], add: [] })),
+    ).toBe(true);
+  });
+});
+
+describe("confirmMembers (the re-check after writing)", () => {
+  it("removes the membership of a member deleted meanwhile and returns the others", async () => {
+    const w = world();
+    await w.memberships.add(TENANT, "g1", [
+      { id: "u1", type: "User" },
+      { id: "u2", type: "User" },
+    ]);
+    w.resources.delete("u2");
+    const kept = await confirmMembers(w, TENANT, "g1", [
+      { id: "u1", type: "User" },
+      { id: "u2", type: "User" },
+    ]);
+    expect(kept).toEqual([{ id: "u1", type: "User" }]);
+    expect(w.memberships.members("g1")).toEqual(["u1"]);
+  });
+
+  it("a group deleted meanwhile: its new memberships are removed and the request is 404", async () => {
+    const w = world();
+    await w.memberships.add(TENANT, "g1", [{ id: "u1", type: "User" }]);
+    w.resources.delete("g1");
+    await expect(confirmMembers(w, TENANT, "g1", [{ id: "u1", type: "User" }])).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(w.memberships.members("g1")).toEqual([]);
+  });
+});
+
+describe("deleteWithMemberships", () => {
+  it("sweeps, deletes, sweeps again", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g2", "g1", "Group");
+    const result = await deleteWithMemberships(w.memberships, TENANT, "g1", () =>
+      w.groups.delete(TENANT, "g1"),
+    );
+    expect(result.ok).toBe(true);
+    expect(w.log).toEqual(["removeReferences g1", "delete g1", "removeReferences g1"]);
+    expect(w.memberships.links.size).toBe(0);
+  });
+
+  it("a missing resource is reported as such after the sweep, with no second sweep", async () => {
+    const w = world();
+    const result = await deleteWithMemberships(w.memberships, TENANT, "zz", () =>
+      w.groups.delete(TENANT, "zz"),
+    );
+    expect(result.ok).toBe(false);
+    expect(w.log).toEqual(["removeReferences zz", "delete zz"]);
+  });
+
+  it("a failure midway leaves no dangling membership and a retry finishes", async () => {
+    const w = world();
+    w.memberships.seed("g2", "u1");
+    const failing = () => Promise.reject(new Error("503"));
+    await expect(deleteWithMemberships(w.memberships, TENANT, "u1", failing)).rejects.toThrow("503");
+    // The user still exists and nothing points at a deleted resource.
+    expect(w.memberships.links.size).toBe(0);
+    const users = new MemoryGroups(new Map([["u1", { type: "Group" }]]));
+    const retry = await deleteWithMemberships(w.memberships, TENANT, "u1", () => users.delete(TENANT, "u1"));
+    expect(retry.ok).toBe(true);
+  });
+});
+
+describe("derivedAttributes", () => {
+  it("excludedAttributes=members never touches the memberships", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    for (const query of [
+      "?excludedAttributes=members",
+      "?attributes=displayName",
+      "?excludedAttributes=MEMBERS",
+    ]) {
+      expect(await derivedAttributes(request(query), w, TENANT, "Group", "g1")).toEqual({});
+    }
+    expect(w.log).toEqual([]);
+  });
+
+  it("members are streamed page by page into one array", async () => {
+    const w = world();
+    for (const u of ["u1", "u2", "u3", "u4"]) w.memberships.seed("g1", u);
+    w.memberships.seed("g1", "g2", "Group");
+    const { members } = await derivedAttributes(request(), w, TENANT, "Group", "g1");
+    expect(members).toHaveLength(5);
+    expect(members).toContainEqual({ value: "g2", $ref: `${BASE}/Groups/g2`, type: "Group" });
+    expect(w.log.filter((l) => l.startsWith("membersPage"))).toHaveLength(3);
+  });
+
+  it("a group without members shows members []", async () => {
+    const w = world();
+    expect(await derivedAttributes(request(), w, TENANT, "Group", "g1")).toEqual({ members: [] });
+  });
+
+  it("a user's groups come with display names; a deleted group is skipped; none means no attribute", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g2", "u1");
+    w.memberships.seed("g-gone", "u1");
+    const { groups } = await derivedAttributes(request(), w, TENANT, "User", "u1");
+    expect(groups).toEqual([
+      { value: "g1", $ref: `${BASE}/Groups/g1`, display: "Sales", type: "direct" },
+      { value: "g2", $ref: `${BASE}/Groups/g2`, display: "Ops", type: "direct" },
+    ]);
+    expect(await derivedAttributes(request(), w, TENANT, "User", "u3")).toEqual({});
+    w.log.length = 0;
+    expect(await derivedAttributes(request("?excludedAttributes=groups"), w, TENANT, "User", "u1")).toEqual(
+      {},
+    );
+    expect(w.log).toEqual([]);
+  });
+});
+
+describe("membershipFilter", () => {
+  it("a filter without members tests compiles elsewhere and reads no membership", async () => {
+    const w = world();
+    expect(
+      await membershipFilter(w, TENANT, w.resourceTypes.Group, 'displayName eq "Sales"'),
+    ).toBeUndefined();
+    expect(await membershipFilter(w, TENANT, w.resourceTypes.Group, undefined)).toBeUndefined();
+    expect(w.log).toEqual([]);
+  });
+
+  it("members[value eq id] becomes ARRAY_CONTAINS over the groups holding that member", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g2", "u1");
+    w.memberships.seed("g2", "u2");
+    const sql = await membershipFilter(
+      w,
+      TENANT,
+      w.resourceTypes.Group,
+      'members[value eq "u1"] and displayName eq "ops"',
+    );
+    expect(sql?.where).toBe('(ARRAY_CONTAINS(@p0, c.id)) AND c.n["displayName"] = @p1');
+    expect(sql?.parameters).toEqual([
+      { name: "@p0", value: ["g1", "g2"] },
+      { name: "@p1", value: "ops" },
+    ]);
+    expect(w.log).toEqual(["byMembers u1"]);
+  });
+
+  it("the whole bracket filter is honoured; negation stays boolean", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g1", "g2", "Group");
+    const typed = await membershipFilter(
+      w,
+      TENANT,
+      w.resourceTypes.Group,
+      'members[value eq "g2" and type eq "user"]',
+    );
+    expect(typed?.parameters[0]?.value).toEqual([]);
+    const negated = await membershipFilter(w, TENANT, w.resourceTypes.Group, 'not (members.value eq "u1")');
+    expect(negated?.where).toBe("NOT ((ARRAY_CONTAINS(@p0, c.id)))");
+  });
+
+  it("User groups[value eq id] selects the user members of that group", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g1", "g2", "Group");
+    const sql = await membershipFilter(w, TENANT, w.resourceTypes.User, 'groups[value eq "g1"]');
+    expect(sql?.parameters[0]?.value).toEqual(["u1"]);
+  });
+
+  it("a filter that does not pin ids is invalidFilter; too many matches is tooMany", async () => {
+    const w = world();
+    await expect(membershipFilter(w, TENANT, w.resourceTypes.Group, "members pr")).rejects.toMatchObject({
+      scimType: "invalidFilter",
+    });
+    for (let i = 0; i <= MAX_MEMBERSHIP_MATCHES; i++) w.memberships.seed(`g${i}`, "u1");
+    await expect(
+      membershipFilter(w, TENANT, w.resourceTypes.Group, 'members[value eq "u1"]'),
+    ).rejects.toMatchObject({
+      scimType: "tooMany",
+    });
+  });
+});
+
+describe("filteredStore", () => {
+  const sql = { where: "ARRAY_CONTAINS(@p0, c.id)", parameters: [{ name: "@p0", value: ["a"] }] };
+  const recording = () => {
+    const specs: QuerySpec[] = [];
+    const store = {
+      async query(_t: string, spec: QuerySpec) {
+        specs.push(spec);
+        return { items: [], continuation: "raw-token" };
+      },
+      async count(_t: string, spec: Pick<QuerySpec, "where" | "parameters">) {
+        specs.push({ ...spec, maxItemCount: 0 });
+        return 7;
+      },
+    } as unknown as ResourceStore;
+    return { specs, store };
+  };
+
+  it("restricts queries and counts, wrapping continuations in the filter's digest", async () => {
+    const { specs, store } = recording();
+    const view = filteredStore(store, sql);
+    const page = await view.query(TENANT, { maxItemCount: 5, orderBy: "c.id" });
+    expect(specs[0]).toMatchObject({ where: sql.where, parameters: sql.parameters, orderBy: "c.id" });
+    expect(page.continuation).not.toBe("raw-token");
+    await view.query(TENANT, { maxItemCount: 5, continuation: page.continuation as string });
+    expect(specs[1]?.continuation).toBe("raw-token");
+    expect(await view.count(TENANT, {})).toBe(7);
+    expect(specs[2]).toMatchObject({ where: sql.where });
+  });
+
+  it("a continuation from another membership filter is invalidCursor", async () => {
+    const { store } = recording();
+    const page = await filteredStore(store, sql).query(TENANT, { maxItemCount: 5 });
+    const other = filteredStore(store, { ...sql, parameters: [{ name: "@p0", value: ["b"] }] });
+    await expect(
+      other.query(TENANT, { maxItemCount: 5, continuation: page.continuation as string }),
+    ).rejects.toMatchObject({ scimType: "invalidCursor" });
+  });
+});
+
+describe("takeMembers / storeNewMembers", () => {
+  it("Users pass through; a Group loses members, which are checked", async () => {
+    const w = world();
+    expect(await takeMembers(w, TENANT, "User", "u9", { userName: "x" })).toEqual({
+      resource: { userName: "x" },
+      members: undefined,
+    });
+    expect(await takeMembers(w, TENANT, "Group", "g9", { displayName: "x" })).toEqual({
+      resource: { displayName: "x" },
+      members: [],
+    });
+    const taken = await takeMembers(w, TENANT, "Group", "g9", {
+      displayName: "x",
+      members: [{ value: "u1" }],
+    });
+    expect(taken).toEqual({ resource: { displayName: "x" }, members: [{ id: "u1", type: "User" }] });
+  });
+
+  it("a group created without members answers members [] without any write", async () => {
+    const w = world();
+    expect(await storeNewMembers(w, TENANT, "g1", [], BASE)).toEqual({ members: [] });
+    expect(w.log).toEqual([]);
+  });
+
+  it("if the memberships cannot be written, the new group is deleted again and the error surfaces", async () => {
+    const w = world();
+    w.memberships.add = async () => {
+      throw new Error("throttled");
+    };
+    await expect(storeNewMembers(w, TENANT, "g1", [{ id: "u1", type: "User" }], BASE)).rejects.toThrow(
+      "throttled",
+    );
+    expect(w.resources.has("g1")).toBe(false);
+    expect(w.log).toContain("removeReferences g1");
+  });
+});
