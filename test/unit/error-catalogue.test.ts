@@ -20,10 +20,13 @@ describe("error catalogue", () => {
     expect(section).toMatch(new RegExp(`\\| ${status} \\| \`${code}\` \\|`));
   });
 
-  test.each(Object.entries(plainStatuses))("status-only error %s (%i) is documented, without scimType", (code, status) => {
-    const body = errorBody(new ScimError(code as keyof typeof plainStatuses, "why"));
-    expect(body).not.toHaveProperty("scimType");
-    expect(body.status).toBe(String(status));
-    expect(section).toMatch(new RegExp(`\\| ${status} \\| — \\|`));
-  });
+  test.each(Object.entries(plainStatuses))(
+    "status-only error %s (%i) is documented, without scimType",
+    (code, status) => {
+      const body = errorBody(new ScimError(code as keyof typeof plainStatuses, "why"));
+      expect(body).not.toHaveProperty("scimType");
+      expect(body.status).toBe(String(status));
+      expect(section).toMatch(new RegExp(`\\| ${status} \\| — \\|`));
+    },
+  );
 });
