@@ -98,7 +98,9 @@ export function compileFilter(filter: BoundFilter, options: CompileOptions = {})
         // `ne` is the complement of `eq`, so it also matches items without the attribute.
         const fails = negated !== (node.op === "ne");
         const test = TEST[node.op === "ne" ? "eq" : node.op];
-        return fails ? group("OR", [`NOT ${TYPE_CHECK[node.type]}(${x})`, test.fails(x, p)]) : test.holds(x, p);
+        return fails
+          ? group("OR", [`NOT ${TYPE_CHECK[node.type]}(${x})`, test.fails(x, p)])
+          : test.holds(x, p);
       }
       case "present": {
         const x = access(node.location);
