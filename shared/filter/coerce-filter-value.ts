@@ -23,7 +23,7 @@ const ALLOWED: Readonly<Record<Attribute["type"], readonly ComparisonOperator[]>
 // ISO 8601 / RFC 3339 shapes only: Date.parse alone would take "1" or "March 7" as dates.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
-/** The JSON type under which values of `attribute` are stored. */
+/** The JSON type under which values of a simple `attribute` (RFC 7643 §2.3 data types) are stored. */
 export function storedType(attribute: Attribute): ValueType {
   if (attribute.type === "boolean") return "boolean";
   if (attribute.type === "integer" || attribute.type === "decimal") return "number";

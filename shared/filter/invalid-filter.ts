@@ -5,7 +5,7 @@ export function invalidFilter(detail: string): ScimError {
   return new ScimError("invalidFilter", detail);
 }
 
-/** `Expected <what> at position <n> of the filter, found <found>`: one wording for every syntax error. */
+/** `Expected <what> at position <n> of the filter, found <found>`: one wording for every syntax error (RFC 7644 §3.12 invalidFilter). */
 export function expected(what: string, position: number, found: string): ScimError {
   return invalidFilter(`Expected ${what} at position ${position} of the filter, found ${found}`);
 }

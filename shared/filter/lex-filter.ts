@@ -10,7 +10,7 @@ export type Token =
 // keywords (eq, and, true...) are words too and only the parser knows which is which.
 const WORD_CHAR = /[A-Za-z0-9_:.$-]/;
 const WORD_START = /[A-Za-z_:.$]/;
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
 const PUNCTUATION = new Set(["(", ")", "[", "]"]);
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
@@ -67,8 +67,7 @@ function readString(text: string, start: number): Token {
 }
 
 function readNumber(text: string, start: number): Token {
-  NUMBER.lastIndex = start;
-  const match = NUMBER.exec(text);
+  const match = NUMBER.exec(text.slice(start));
   let end = start + (match ? match[0].length : 0);
   const after = text[end];
   if (!match || (after !== undefined && WORD_CHAR.test(after))) {

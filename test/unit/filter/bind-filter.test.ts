@@ -1,0 +1,233 @@
+import { describe, expect, test } from "vitest";
+import { bindFilter } from "../../../shared/filter/bind-filter.js";
+import type { BoundFilter } from "../../../shared/filter/bound-filter.js";
+import { parseFilter } from "../../../shared/filter/parse-filter.js";
+import { attribute } from "../../../shared/schema/attribute.js";
+import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
+import { ENTERPRISE } from "./filter-builders.js";
+
+const { User, Group } = buildResourceTypes();
+const bindUser = (text: string) => bindFilter(parseFilter(text), User);
+const doc = (...keys: string[]) => ({ scope: "document", keys });
+const el = (...keys: string[]) => ({ scope: "element", keys });
+
+describe("bindFilter", () => {
+  const cases: [string, BoundFilter | Record<string, unknown>][] = [
+    // caseExact=false strings are lower-cased; names become canonical.
+    [
+      'USERNAME eq "BJensen"',
+      { kind: "compare", op: "eq", location: doc("userName"), type: "string", value: "bjensen" },
+    ],
+    [
+      'externalId eq "AbC"',
+      { kind: "compare", op: "eq", location: doc("externalId"), type: "string", value: "AbC" },
+    ],
+    ['id eq "AbC"', { kind: "compare", op: "eq", location: { scope: "id" }, type: "string", value: "AbC" }],
+    [
+      'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "X"',
+      { kind: "compare", op: "eq", location: doc("userName"), value: "x" },
+    ],
+    // A bare `manager` (Entra) is manager.value, caseExact, found in the extension without its URN.
+    [
+      'manager eq "ID-1"',
+      { kind: "compare", op: "eq", location: doc(ENTERPRISE, "manager", "value"), value: "ID-1" },
+    ],
+    [
+      `${ENTERPRISE.toUpperCase()}:Department eq "Tour"`,
+      { location: doc(ENTERPRISE, "department"), value: "tour" },
+    ],
+    // Entra's string booleans.
+    ['active eq "False"', { kind: "compare", location: doc("active"), type: "boolean", value: false }],
+    ['active ne "TRUE"', { kind: "compare", op: "ne", value: true }],
+    [
+      'roles[primary eq "True"]',
+      {
+        kind: "any",
+        keys: ["roles"],
+        filter: { kind: "compare", location: el("primary"), type: "boolean", value: true },
+      },
+    ],
+    // Dates normalised like the store does.
+    [
+      'meta.created ge "2024-01-01T02:00:00+02:00"',
+      { kind: "compare", op: "ge", location: doc("meta", "created"), value: "2024-01-01T00:00:00.000Z" },
+    ],
+    ['meta.lastModified lt "2024-03-01"', { value: "2024-03-01T00:00:00.000Z" }],
+    // Multi-valued without sub-attribute means `value`, existentially.
+    [
+      'emails co "@X.com"',
+      {
+        kind: "any",
+        keys: ["emails"],
+        filter: { kind: "compare", op: "co", location: el("value"), value: "@x.com" },
+      },
+    ],
+    [
+      'emails[type eq "work"].value eq "A@B"',
+      {
+        kind: "any",
+        keys: ["emails"],
+        filter: {
+          kind: "and",
+          left: { kind: "compare", location: el("type"), value: "work" },
+          right: { kind: "compare", location: el("value"), value: "a@b" },
+        },
+      },
+    ],
+    // A value filter on a single-valued complex attribute just prefixes the paths.
+    ['manager[value eq "M"]', { kind: "compare", location: doc(ENTERPRISE, "manager", "value"), value: "M" }],
+    // `eq null` is "not present", `ne null` is "present".
+    ["title eq null", { kind: "not", filter: { kind: "present", location: doc("title"), type: "string" } }],
+    ["title ne null", { kind: "present", location: doc("title"), type: "string" }],
+    ["active pr", { kind: "present", location: doc("active"), type: "boolean" }],
+    [
+      "emails.value pr",
+      { kind: "any", keys: ["emails"], filter: { kind: "present", location: el("value"), type: "string" } },
+    ],
+    // Complex `pr`: some sub-attribute is present (a non-empty node).
+    [
+      "meta pr",
+      {
+        kind: "or",
+        left: { kind: "present", location: doc("meta", "created") },
+        right: { kind: "present", location: doc("meta", "lastModified") },
+      },
+    ],
+    ["manager eq null", { kind: "not", filter: { kind: "or" } }],
+    [
+      'groups[value eq "g"]',
+      {
+        kind: "external",
+        attribute: "groups",
+        filter: {
+          kind: "any",
+          keys: ["groups"],
+          filter: { kind: "compare", location: el("value"), value: "g" },
+        },
+      },
+    ],
+    ["groups pr", { kind: "external", attribute: "groups", filter: { kind: "any", keys: ["groups"] } }],
+  ];
+
+  test.each(cases)("binds %s", (text, expected) => {
+    expect(bindUser(text)).toMatchObject(expected);
+  });
+
+  test("binds Group filters against the Group schema", () => {
+    expect(bindFilter(parseFilter('displayName eq "Sales"'), Group)).toEqual({
+      kind: "compare",
+      op: "eq",
+      location: doc("displayName"),
+      type: "string",
+      value: "sales",
+    });
+    expect(bindFilter(parseFilter('members[value eq "u1"]'), Group)).toMatchObject({
+      kind: "external",
+      attribute: "members",
+    });
+    expect(() => bindFilter(parseFilter('userName eq "x"'), Group)).toThrow(
+      'Unknown attribute "userName" at position 1 of the filter',
+    );
+  });
+
+  test("numbers bind for integer and decimal attributes of custom extensions", () => {
+    const urn = "urn:ietf:params:scim:schemas:extension:Acme:2.0:User";
+    const types = buildResourceTypes({
+      User: [
+        {
+          id: urn,
+          name: "Acme",
+          description: "",
+          attributes: [attribute("level", "integer"), attribute("tags", "string", { multiValued: true })],
+        },
+      ],
+    });
+    expect(bindFilter(parseFilter("level ge 3"), types.User)).toEqual({
+      kind: "compare",
+      op: "ge",
+      location: doc(urn, "level"),
+      type: "number",
+      value: 3,
+    });
+    expect(() => bindFilter(parseFilter('level eq "3"'), types.User)).toThrow('needs a number, found "3"');
+    expect(() => bindFilter(parseFilter("level co 3"), types.User)).toThrow(
+      'The operator "co" cannot be used',
+    );
+    // Multi-valued simple attributes test the element itself.
+    expect(bindFilter(parseFilter('tags eq "A"'), types.User)).toEqual({
+      kind: "any",
+      keys: [urn, "tags"],
+      filter: { kind: "compare", op: "eq", location: el(), type: "string", value: "a" },
+    });
+  });
+
+  const errors: [string, string][] = [
+    ['foo eq "x"', 'Unknown attribute "foo" at position 1 of the filter'],
+    ['userName eq "x" and name.foo pr', 'Unknown attribute "name.foo" at position 21 of the filter'],
+    ['urn:example:foo:bar eq "x"', 'Unknown attribute "urn:example:foo:bar" at position 1 of the filter'],
+    [
+      `${ENTERPRISE}:userName eq "x"`,
+      `Unknown attribute "${ENTERPRISE}:userName" at position 1 of the filter`,
+    ],
+    ['emails[foo eq "x"]', 'Unknown attribute "emails.foo" at position 8 of the filter'],
+    ['emails[value.x eq "x"]', 'Unknown attribute "emails.value.x" at position 8 of the filter'],
+    ['emails[type eq "w"].foo eq "x"', 'Unknown attribute "emails.foo" at position 21 of the filter'],
+    [
+      "active gt true",
+      'The operator "gt" cannot be used on the boolean attribute "active" at position 1 of the filter',
+    ],
+    [
+      'active co "t"',
+      'The operator "co" cannot be used on the boolean attribute "active" at position 1 of the filter',
+    ],
+    [
+      "emails[primary le false]",
+      'The operator "le" cannot be used on the boolean attribute "emails.primary" at position 8',
+    ],
+    [
+      'x509Certificates gt "AA=="',
+      'The operator "gt" cannot be used on the binary attribute "x509Certificates"',
+    ],
+    ['meta.created co "2020"', 'The operator "co" cannot be used on the dateTime attribute "meta.created"'],
+    [
+      'active eq "yes"',
+      'The attribute "active" needs true or false, found "yes" at position 1 of the filter',
+    ],
+    ["active eq 1", 'The attribute "active" needs true or false, found 1'],
+    [
+      'meta.created gt "yesterday"',
+      'The attribute "meta.created" needs an ISO 8601 date-time string, found "yesterday"',
+    ],
+    ['meta.created gt "2024-13-45"', "needs an ISO 8601 date-time string"],
+    ["meta.created gt 2024", "needs an ISO 8601 date-time string, found 2024"],
+    ["userName eq 5", 'The attribute "userName" needs a string, found 5 at position 1 of the filter'],
+    ["userName eq true", 'The attribute "userName" needs a string, found true'],
+    [
+      'name eq "x"',
+      'The complex attribute "name" cannot be compared; compare one of its sub-attributes at position 1',
+    ],
+    ["userName gt null", 'Only "eq" and "ne" can compare "userName" with null at position 1 of the filter'],
+    [
+      'userName[value eq "x"]',
+      'A value filter needs a complex attribute, but "userName" is not one at position 1',
+    ],
+    ['emails.value[type eq "x"]', 'A value filter needs a complex attribute, but "emails.value" is not one'],
+    [
+      'meta.version eq "W/\\"1\\""',
+      'The attribute "meta.version" is not stored and cannot be filtered on at position 1',
+    ],
+    ['meta.resourceType eq "User"', 'The attribute "meta.resourceType" is not stored'],
+    ["meta.location pr", 'The attribute "meta.location" is not stored'],
+    ['meta[version eq "x"]', 'The attribute "meta.version" is not stored'],
+    [
+      'password eq "secret"',
+      'The attribute "password" is never returned and cannot be filtered on at position 1',
+    ],
+    ["password pr", 'The attribute "password" is never returned'],
+  ];
+
+  test.each(errors)("rejects %s", (text, detail) => {
+    expect(() => bindUser(text)).toThrow(expect.objectContaining({ code: "invalidFilter", status: 400 }));
+    expect(() => bindUser(text)).toThrow(detail);
+  });
+});
