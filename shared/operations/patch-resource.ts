@@ -1,4 +1,3 @@
-// ready-for-groups
 import { ScimError } from "../errors/scim-error.js";
 import type { Operation } from "../http/scim-handler.js";
 import { derivedAttributes } from "../members/derived-attributes.js";

@@ -1,8 +1,8 @@
-// ready-for-groups
 import { LIST_RESPONSE } from "../discovery/list-response.js";
 import { filterToSql } from "../filter/filter-to-sql.js";
 import type { ScimRequest } from "../http/scim-request.js";
 import { scimResponse } from "../http/scim-response.js";
+import { membershipFilter } from "../members/membership-filter.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
@@ -81,7 +81,10 @@ export async function runQuery(
   const projection = parseProjection(type, params.attributes, params.excludedAttributes);
   const { config } = services;
   const count = Math.min(params.count ?? config.defaultPageSize, config.maxResults);
-  const sql = params.filter ? filterToSql(params.filter, type) : undefined;
+  // Tests on Group `members` / User `groups` are looked up in the memberships first (ARRAY_CONTAINS).
+  const sql = params.filter
+    ? ((await membershipFilter(services, tenantId, type, params.filter)) ?? filterToSql(params.filter, type))
+    : undefined;
   const orderBy = sortExpression(type, params.sortBy, params.sortOrder);
   const spec: QuerySpec = {
     ...(sql ? { where: sql.where, parameters: sql.parameters } : {}),

@@ -3,7 +3,6 @@ import type { ScimRequest } from "../../../shared/http/scim-request.js";
 import { confirmMembers } from "../../../shared/members/confirm-members.js";
 import { deleteWithMemberships } from "../../../shared/members/delete-with-memberships.js";
 import { derivedAttributes } from "../../../shared/members/derived-attributes.js";
-import { filteredStore } from "../../../shared/members/filtered-store.js";
 import {
   applyMemberChanges,
   isEmptyPlan,
@@ -287,45 +286,6 @@ describe("membershipFilter", () => {
     ).rejects.toMatchObject({
       scimType: "tooMany",
     });
-  });
-});
-
-describe("filteredStore", () => {
-  const sql = { where: "ARRAY_CONTAINS(@p0, c.id)", parameters: [{ name: "@p0", value: ["a"] }] };
-  const recording = () => {
-    const specs: QuerySpec[] = [];
-    const store = {
-      async query(_t: string, spec: QuerySpec) {
-        specs.push(spec);
-        return { items: [], continuation: "raw-token" };
-      },
-      async count(_t: string, spec: Pick<QuerySpec, "where" | "parameters">) {
-        specs.push({ ...spec, maxItemCount: 0 });
-        return 7;
-      },
-    } as unknown as ResourceStore;
-    return { specs, store };
-  };
-
-  it("restricts queries and counts, wrapping continuations in the filter's digest", async () => {
-    const { specs, store } = recording();
-    const view = filteredStore(store, sql);
-    const page = await view.query(TENANT, { maxItemCount: 5, orderBy: "c.id" });
-    expect(specs[0]).toMatchObject({ where: sql.where, parameters: sql.parameters, orderBy: "c.id" });
-    expect(page.continuation).not.toBe("raw-token");
-    await view.query(TENANT, { maxItemCount: 5, continuation: page.continuation as string });
-    expect(specs[1]?.continuation).toBe("raw-token");
-    expect(await view.count(TENANT, {})).toBe(7);
-    expect(specs[2]).toMatchObject({ where: sql.where });
-  });
-
-  it("a continuation from another membership filter is invalidCursor", async () => {
-    const { store } = recording();
-    const page = await filteredStore(store, sql).query(TENANT, { maxItemCount: 5 });
-    const other = filteredStore(store, { ...sql, parameters: [{ name: "@p0", value: ["b"] }] });
-    await expect(
-      other.query(TENANT, { maxItemCount: 5, continuation: page.continuation as string }),
-    ).rejects.toMatchObject({ scimType: "invalidCursor" });
   });
 });
 
