@@ -162,4 +162,4 @@ const bench: Bench = async ({ log }) => {
 
 // `export =` makes the function this CommonJS module's default export for run.ts's dynamic import
 // (with `export default`, Node would hand it `{ default: fn }`).
-export = bench;
+export default bench;

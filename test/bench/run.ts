@@ -21,7 +21,9 @@ async function main() {
   const reports: BenchReport[] = [];
   for (const file of files) {
     process.stdout.write(`\n== ${file}\n`);
-    const bench = ((await import(path.join(dir, file))) as { default: Bench }).default;
+    // Compiled to CommonJS, `export default` arrives one level deeper than `export =`: take either.
+    const loaded = (await import(path.join(dir, file))) as { default: Bench | { default: Bench } };
+    const bench = typeof loaded.default === "function" ? loaded.default : loaded.default.default;
     const report = await bench({ log: (line) => process.stdout.write(`${line}\n`) });
     process.stdout.write(`${report.markdown}\n`);
     reports.push(report);
