@@ -12,7 +12,6 @@ import { MAX_MEMBERSHIP_MATCHES, membershipFilter } from "../../../shared/member
 import { resolveMembers } from "../../../shared/members/resolve-members.js";
 import { storeNewMembers } from "../../../shared/members/store-members.js";
 import { takeMembers } from "../../../shared/members/take-members.js";
-import type { QuerySpec, ResourceStore } from "../../../shared/store/resource-store.js";
 import { MemoryGroups, TENANT, world } from "./fakes.js";
 
 const BASE = "https://app.example/scim/v2";
