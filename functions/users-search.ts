@@ -1,6 +1,6 @@
 import { app } from "@azure/functions";
 import { scimHandler } from "../shared/http/scim-handler.js";
-import { searchResources } from "../shared/operations/search-resources.js";
+import { searchResources } from "../shared/operations/list-resources.js";
 
 app.http("users-search", {
   methods: ["POST"],

@@ -1,22 +1,18 @@
 import { type Config, ConfigError, parseConfig } from "./config.js";
+import type { Scope } from "./operations/operation.js";
 import { parseCustomExtensions } from "./schema/custom-extensions.js";
 import { buildResourceTypes, type ResourceTypes } from "./schema/resource-type.js";
-import { createCosmosClient } from "./store/cosmos-client.js";
-import { ensureContainers } from "./store/ensure-containers.js";
-import { CosmosMemberLookup, type MemberLookup } from "./store/member-lookup.js";
-import { CosmosMembershipStore, type MembershipStore } from "./store/membership-store.js";
-import { CosmosResourceStore, type ResourceStore } from "./store/resource-store.js";
+import { createCosmosClient, ensureContainers } from "./store/cosmos-client.js";
+import { CosmosMemberLookup } from "./store/member-lookup.js";
+import { CosmosMembershipStore } from "./store/membership-store.js";
+import { CosmosResourceStore } from "./store/resource-store.js";
 
-/** Everything an operation needs, built once per process (the composition root). */
+/** What the process builds once (the composition root): configuration, schemas, the database. */
 export interface Services {
   config: Config;
   resourceTypes: ResourceTypes;
-  users: ResourceStore;
-  groups: ResourceStore;
-  /** Group memberships, one document per (group, member). */
-  memberships: MembershipStore;
-  /** Existence and names of the Users and Groups that memberships reference. */
-  memberLookup: MemberLookup;
+  /** The stores of one tenant, for one request. */
+  scope(tenantId: string): Scope;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -29,17 +25,26 @@ function customExtensions(text: string | undefined) {
 /** Builds the services for an environment; exported for tests and the local host. */
 export async function createServices(env: Record<string, string | undefined>): Promise<Services> {
   const config = parseConfig(env);
+  const resourceTypes = buildResourceTypes(customExtensions(config.schemaExtensions));
   const client = createCosmosClient(config.cosmos);
   const database = config.cosmos.createContainers
     ? await ensureContainers(client, config.cosmos.database)
     : client.database(config.cosmos.database);
+  const users = database.container("users");
+  const groups = database.container("groups");
+  const memberships = database.container("memberships");
   return {
     config,
-    resourceTypes: buildResourceTypes(customExtensions(config.schemaExtensions)),
-    users: new CosmosResourceStore(database.container("users")),
-    groups: new CosmosResourceStore(database.container("groups")),
-    memberships: new CosmosMembershipStore(database.container("memberships")),
-    memberLookup: new CosmosMemberLookup(database.container("users"), database.container("groups")),
+    resourceTypes,
+    scope: (tenantId) => ({
+      tenantId,
+      config,
+      resourceTypes,
+      users: new CosmosResourceStore(users, tenantId),
+      groups: new CosmosResourceStore(groups, tenantId),
+      memberships: new CosmosMembershipStore(memberships, tenantId),
+      memberLookup: new CosmosMemberLookup(users, groups, tenantId),
+    }),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Attribute, AttributeType, Mutability, Returned, Uniqueness } from "../schema/attribute.js";
+import { sameName } from "../schema/compare-values.js";
+import type { ResourceTypes } from "../schema/resource-type.js";
 import type { Schema } from "../schema/schema.js";
 import { type DiscoveryMeta, discoveryMeta } from "./discovery-meta.js";
 
@@ -66,4 +68,27 @@ export function schemaDocument(schema: Schema, baseUrl: string): SchemaDocument 
     attributes: schema.attributes.map(attributeDocument),
     meta: discoveryMeta("Schema", baseUrl, `Schemas/${schema.id}`),
   };
+}
+
+/**
+ * Every schema the resource types use, core first then extensions, each once: the content of
+ * `/Schemas` (RFC 7644 §4). Taken from the resource types so that `/Schemas` and `/ResourceTypes`
+ * cannot name different sets.
+ */
+export function discoverySchemas(resourceTypes: ResourceTypes): Schema[] {
+  const schemas: Schema[] = [];
+  for (const resourceType of [resourceTypes.User, resourceTypes.Group]) {
+    for (const schema of [resourceType.core, ...resourceType.extensions.map((e) => e.schema)]) {
+      if (!schemas.includes(schema)) schemas.push(schema);
+    }
+  }
+  return schemas;
+}
+
+/**
+ * The schema behind `/Schemas/{id}` (RFC 7644 §4), or undefined (the caller answers 404). URNs are
+ * compared case-insensitively, as attribute paths that carry them are (RFC 7644 §3.10).
+ */
+export function findSchema(resourceTypes: ResourceTypes, id: string): Schema | undefined {
+  return discoverySchemas(resourceTypes).find((schema) => sameName(schema.id, id));
 }

@@ -1,6 +1,49 @@
-import { type PlainErrorCode, plainStatuses, type ScimType, scimTypes } from "./scim-type.js";
+/**
+ * The catalogue of SCIM error types (RFC 7644 §3.12) plus the few non-SCIM codes this server
+ * answers with. Each entry fixes the HTTP status so that no call site can pair them wrongly; the
+ * README's error reference lists every entry (a test checks it).
+ */
+export const scimTypes = {
+  invalidFilter: 400,
+  tooMany: 400,
+  uniqueness: 409,
+  mutability: 400,
+  invalidSyntax: 400,
+  invalidPath: 400,
+  noTarget: 400,
+  invalidValue: 400,
+  invalidVers: 400,
+  sensitive: 400,
+  invalidCursor: 400,
+  expiredCursor: 400,
+} as const;
 
+export type ScimType = keyof typeof scimTypes;
+
+/** Errors that RFC 7644 defines by status alone (no scimType). */
+export const plainStatuses = {
+  unauthorized: 401,
+  forbidden: 403,
+  notFound: 404,
+  preconditionFailed: 412,
+  payloadTooLarge: 413,
+  unsupportedMediaType: 415,
+  internal: 500,
+  notImplemented: 501,
+  unavailable: 503,
+} as const;
+
+export type PlainErrorCode = keyof typeof plainStatuses;
 export type ScimErrorCode = ScimType | PlainErrorCode;
+
+export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+export interface ErrorBody {
+  schemas: [typeof ERROR_SCHEMA];
+  status: string;
+  scimType?: string;
+  detail: string;
+}
 
 /**
  * The one error type of the server. Thrown anywhere, caught only by the HTTP pipeline, which
@@ -30,6 +73,11 @@ export class ScimError extends Error {
   get detail(): string {
     return this.message;
   }
-}
 
-export const isScimError = (e: unknown): e is ScimError => e instanceof ScimError;
+  /** RFC 7644 §3.12: `status` is a string, `scimType` only for the typed 400/409 errors. */
+  body(): ErrorBody {
+    const body: ErrorBody = { schemas: [ERROR_SCHEMA], status: String(this.status), detail: this.detail };
+    if (this.scimType) body.scimType = this.scimType;
+    return body;
+  }
+}

@@ -1,5 +1,6 @@
-/** The comparison operators of RFC 7644 §3.4.2.2, lower-cased. */
-export type ComparisonOperator = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
+import type { ComparisonOperator } from "../schema/compare-values.js";
+
+export type { ComparisonOperator };
 
 /** A `compValue` (RFC 7644 §3.4.2.2): a JSON string, number, `true`, `false` or `null`. */
 export type ComparisonValue = string | number | boolean | null;

@@ -5,7 +5,7 @@ export type ValueType = "string" | "number" | "boolean";
 
 /**
  * Where a tested value lives in a stored document: its `id`; a path of canonical keys under the
- * comparison copy `n`; or, inside `any`, a path under the current array element (no keys: the
+ * comparison copy `normalized`; or, inside `any`, a path under the current array element (no keys: the
  * element itself, for multi-valued simple attributes).
  */
 export type ValueLocation =
@@ -50,7 +50,7 @@ export interface BoundAny {
 
 /**
  * A test on an attribute kept outside the resource document (User `groups`, Group `members`): the
- * caller decides how to query it. `filter` is bound as if the attribute were stored in `n`.
+ * caller decides how to query it. `filter` is bound as if the attribute were stored in `normalized`.
  */
 export interface ExternalFilter {
   kind: "external";

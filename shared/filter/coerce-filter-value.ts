@@ -1,5 +1,5 @@
 import type { Attribute } from "../schema/attribute.js";
-import type { ComparisonOperator } from "./ast.js";
+import { booleanOf, type ComparisonOperator, normalizeScalar } from "../schema/compare-values.js";
 import type { ValueType } from "./bound-filter.js";
 import { invalidFilter, quote } from "./invalid-filter.js";
 
@@ -31,9 +31,9 @@ export function storedType(attribute: Attribute): ValueType {
 }
 
 /**
- * Checks that `op` applies to the simple attribute and turns the literal into the form the store
- * keeps in `n` (RFC 7644 §3.4.2.2): lower-cased when caseExact=false, dates as ISO instants,
- * Entra's string booleans ("True") as booleans.
+ * Checks that `op` applies to the simple attribute and turns the literal into the comparison form
+ * the store keeps in `normalized` (RFC 7644 §3.4.2.2): lower-cased when caseExact=false, dates as
+ * ISO instants, Entra's string booleans ("True") as booleans.
  */
 export function coerceFilterValue(
   attribute: Attribute,
@@ -54,10 +54,9 @@ export function coerceFilterValue(
     );
   switch (attribute.type) {
     case "boolean": {
-      if (typeof value === "boolean") return value;
-      const text = typeof value === "string" ? value.toLowerCase() : "";
-      if (text === "true" || text === "false") return text === "true";
-      throw wrong("true or false");
+      const parsed = booleanOf(value);
+      if (parsed === undefined) throw wrong("true or false");
+      return parsed;
     }
     case "integer":
     case "decimal":
@@ -66,14 +65,10 @@ export function coerceFilterValue(
     case "dateTime": {
       const time = typeof value === "string" && DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
       if (Number.isNaN(time)) throw wrong("an ISO 8601 date-time string");
-      // Same normalisation the store applies to `n`, so equal instants compare equal as strings.
-      return new Date(time).toISOString();
+      return normalizeScalar(attribute, value);
     }
     default:
       if (typeof value !== "string") throw wrong("a string");
-      // The store lower-cases exactly these types in `n` (normalizeResource).
-      return !attribute.caseExact && (attribute.type === "string" || attribute.type === "reference")
-        ? value.toLowerCase()
-        : value;
+      return normalizeScalar(attribute, value);
   }
 }

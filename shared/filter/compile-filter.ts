@@ -1,7 +1,10 @@
+import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimValue } from "../schema/scim-json.js";
 import type { ComparisonOperator } from "./ast.js";
+import { bindFilter } from "./bind-filter.js";
 import type { BoundFilter, ExternalFilter, ValueLocation, ValueType } from "./bound-filter.js";
 import { invalidFilter } from "./invalid-filter.js";
+import { parseFilter } from "./parse-filter.js";
 
 /** A WHERE expression over alias `c` plus its parameters, for `... WHERE c.tenantId = @tenant AND <where>`. */
 export interface SqlFilter {
@@ -52,7 +55,7 @@ const member = (root: string, keys: readonly string[]) =>
 
 function access(location: ValueLocation): string {
   if (location.scope === "id") return "c.id";
-  return member(location.scope === "document" ? "c.n" : ELEMENT, location.keys);
+  return member(location.scope === "document" ? "c.normalized" : ELEMENT, location.keys);
 }
 
 /** A SQL boolean expression: an atom, or an AND/OR of parts, flattened so parentheses only mark alternation. */
@@ -127,7 +130,7 @@ export function compileFilter(filter: BoundFilter, options: CompileOptions = {})
         return compile(node.filter, !negated);
       case "any": {
         const where = render(compile(node.filter, false), false);
-        const array = member("c.n", node.keys);
+        const array = member("c.normalized", node.keys);
         return `${negated ? "NOT " : ""}EXISTS(SELECT VALUE ${ELEMENT} FROM ${ELEMENT} IN ${array} WHERE ${where})`;
       }
       case "external": {
@@ -140,4 +143,37 @@ export function compileFilter(filter: BoundFilter, options: CompileOptions = {})
 
   const where = compile(filter, false);
   return { where: render(where, typeof where !== "string" && where.join === "OR"), parameters };
+}
+
+/**
+ * The tests on external attributes (User `groups`, Group `members`) in a bound filter, in the order
+ * `compileFilter` meets them: a caller can look them up (asynchronously) before compiling with a
+ * `resolveExternal` that uses the answers (RFC 7644 §3.4.2.2 filters on those attributes).
+ */
+export function findExternalFilters(filter: BoundFilter): ExternalFilter[] {
+  switch (filter.kind) {
+    case "external":
+      return [filter];
+    case "and":
+    case "or":
+      return [...findExternalFilters(filter.left), ...findExternalFilters(filter.right)];
+    case "not":
+      return findExternalFilters(filter.filter);
+    default:
+      return [];
+  }
+}
+
+/**
+ * One call for the store: parses a SCIM filter (RFC 7644 §3.4.2.2), binds it to `resourceType` and
+ * compiles it to a parameterized Cosmos DB WHERE expression over alias `c`. Throws ScimError
+ * `invalidFilter` for any bad filter, including tests on User `groups` / Group `members` unless
+ * `options.resolveExternal` handles them.
+ */
+export function filterToSql(
+  text: string,
+  resourceType: ResourceType,
+  options: CompileOptions = {},
+): SqlFilter {
+  return compileFilter(bindFilter(parseFilter(text), resourceType), options);
 }

@@ -1,15 +1,15 @@
+import { compareScalars } from "../schema/compare-values.js";
 import { isObject, type ScimObject } from "../schema/scim-json.js";
-import type { ComparisonOperator } from "./ast.js";
-import type { BoundComparison, BoundFilter, ExternalFilter, ValueLocation } from "./bound-filter.js";
+import type { BoundFilter, ExternalFilter, ValueLocation } from "./bound-filter.js";
 
-/** The parts of a stored item a filter reads: the id and the comparison copy `n`. */
+/** The parts of a stored item a filter reads: the id and the comparison copy `normalized`. */
 export interface FilterableDocument {
   id: string;
-  n: ScimObject;
+  normalized: ScimObject;
 }
 
 export interface EvaluateOptions {
-  /** Decides external tests (User `groups`, Group `members`); by default they read `n` like any attribute. */
+  /** Decides external tests (User `groups`, Group `members`); by default they read `normalized` like any attribute. */
   evaluateExternal?: (filter: ExternalFilter, document: FilterableDocument) => boolean;
 }
 
@@ -21,40 +21,6 @@ function walk(value: unknown, keys: readonly string[]): unknown {
     current = current[key];
   }
   return current;
-}
-
-function order<T extends string | number | boolean>(op: ComparisonOperator, x: T, v: T): boolean {
-  switch (op) {
-    case "eq":
-      return x === v;
-    case "ne":
-      return x !== v;
-    case "gt":
-      return x > v;
-    case "ge":
-      return x >= v;
-    case "lt":
-      return x < v;
-    case "le":
-      return x <= v;
-    default:
-      // co/sw/ew are bound to strings only.
-      return false;
-  }
-}
-
-function compare(node: BoundComparison, x: unknown): boolean {
-  const { op, value } = node;
-  if (typeof x === "string" && typeof value === "string") {
-    if (op === "co") return x.includes(value);
-    if (op === "sw") return x.startsWith(value);
-    if (op === "ew") return x.endsWith(value);
-    return order(op, x, value);
-  }
-  if (typeof x === "number" && typeof value === "number") return order(op, x, value);
-  if (typeof x === "boolean" && typeof value === "boolean") return order(op, x, value);
-  // A missing value or one of another JSON type never compares (Cosmos: undefined), so only `ne` holds.
-  return op === "ne";
 }
 
 /**
@@ -69,13 +35,13 @@ export function evaluateFilter(
 ): boolean {
   const valueAt = (location: ValueLocation, element: unknown): unknown => {
     if (location.scope === "id") return document.id;
-    return walk(location.scope === "document" ? document.n : element, location.keys);
+    return walk(location.scope === "document" ? document.normalized : element, location.keys);
   };
 
   const evaluate = (node: BoundFilter, element: unknown): boolean => {
     switch (node.kind) {
       case "compare":
-        return compare(node, valueAt(node.location, element));
+        return compareScalars(node.op, valueAt(node.location, element), node.value);
       case "present": {
         const x = valueAt(node.location, element);
         return typeof x === node.type && (typeof x !== "string" || x.length > 0);
@@ -87,7 +53,7 @@ export function evaluateFilter(
       case "not":
         return !evaluate(node.filter, element);
       case "any": {
-        const array = walk(document.n, node.keys);
+        const array = walk(document.normalized, node.keys);
         return Array.isArray(array) && array.some((item) => evaluate(node.filter, item));
       }
       case "external":

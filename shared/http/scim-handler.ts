@@ -1,15 +1,12 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { verifyBearerToken } from "../auth/verify-bearer-token.js";
-import { errorBody } from "../errors/error-body.js";
 import { ScimError } from "../errors/scim-error.js";
-import { getServices, type Services } from "../services.js";
+import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
+import { getServices } from "../services.js";
 import { readJsonBody } from "./read-body.js";
 import { ROUTE_PREFIX } from "./route-prefix.js";
-import type { ScimRequest } from "./scim-request.js";
-import { SCIM_CONTENT_TYPE, type ScimResponse } from "./scim-response.js";
 
-/** A SCIM operation: pure logic plus repository calls, no runtime objects. */
-export type Operation = (request: ScimRequest, services: Services, tenantId: string) => Promise<ScimResponse>;
+export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
@@ -24,8 +21,9 @@ function render(response: ScimResponse): HttpResponseInit {
 const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${ROUTE_PREFIX}`;
 
 /**
- * The one request pipeline (DESIGN.md): authenticate -> parse -> run -> serialize -> map errors.
- * Only this function catches. The tenant comes from the credential, never from the request.
+ * The one request pipeline: authenticate -> parse -> run -> serialize -> map errors. It adapts the
+ * Azure Functions objects to the operation's plain `ScimRequest` and back; only this function
+ * catches. The tenant comes from the credential, never from the request.
  */
 export function scimHandler(operation: Operation): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -50,18 +48,18 @@ export function scimHandler(operation: Operation): HttpHandler {
         body,
         baseUrl: baseUrlOf(url, services.config.baseUrl),
       };
-      return render(await operation(scimRequest, services, services.config.tenantId));
+      return render(await operation(scimRequest, services.scope(services.config.tenantId)));
     } catch (error) {
       if (error instanceof ScimError) {
         if (error.status >= 500) context.warn(`SCIM ${error.status}: ${error.detail}`);
-        return render({ status: error.status, headers: { ...error.headers }, body: { ...errorBody(error) } });
+        return render({ status: error.status, headers: { ...error.headers }, body: { ...error.body() } });
       }
       context.error(`Unexpected error in invocation ${context.invocationId}`, error);
       const internal = new ScimError(
         "internal",
         `An unexpected error occurred. Reference: ${context.invocationId}.`,
       );
-      return render({ status: 500, body: { ...errorBody(internal) } });
+      return render({ status: 500, body: { ...internal.body() } });
     }
   };
 }

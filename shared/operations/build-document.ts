@@ -2,7 +2,7 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { normalizeResource } from "../schema/normalize-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import type { ResourceDocument } from "../store/resource-document.js";
+import type { NewDocument } from "../store/resource-store.js";
 
 /** A one-way hash of a provisioned password: the server never needs it back, so never keep it. */
 export function hashPassword(password: string): string {
@@ -12,24 +12,22 @@ export function hashPassword(password: string): string {
 
 export interface DocumentInput {
   id: string;
-  tenantId: string;
   resource: ScimObject;
   created: string;
   lastModified: string;
-  pw: string | undefined;
+  passwordHash: string | undefined;
 }
 
 /** Builds the stored document: the resource, its comparison form, and meta timestamps in both. */
-export function buildDocument(type: ResourceType, input: DocumentInput): ResourceDocument {
-  const r: ScimObject = {
+export function buildDocument(type: ResourceType, input: DocumentInput): NewDocument {
+  const resource: ScimObject = {
     ...input.resource,
     meta: { created: input.created, lastModified: input.lastModified },
   };
   return {
     id: input.id,
-    tenantId: input.tenantId,
-    r,
-    n: normalizeResource(type, r),
-    ...(input.pw ? { pw: input.pw } : {}),
+    resource,
+    normalized: normalizeResource(type, resource),
+    ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
   };
 }

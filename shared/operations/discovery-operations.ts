@@ -1,23 +1,42 @@
-import { discoveryQueryError } from "../discovery/discovery-query-error.js";
-import { discoverySchemas, findSchema } from "../discovery/discovery-schemas.js";
 import { listResponse } from "../discovery/list-response.js";
 import { resourceTypeDocument } from "../discovery/resource-type-document.js";
-import { schemaDocument } from "../discovery/schema-document.js";
+import { discoverySchemas, findSchema, schemaDocument } from "../discovery/schema-document.js";
 import { OAUTH_BEARER_TOKEN, serviceProviderConfig } from "../discovery/service-provider-config.js";
 import { ScimError } from "../errors/scim-error.js";
-import type { Operation } from "../http/scim-handler.js";
-import type { ScimRequest } from "../http/scim-request.js";
-import { type ScimResponse, scimResponse } from "../http/scim-response.js";
+import { sameName } from "../schema/compare-values.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import type { Services } from "../services.js";
+import {
+  type Operation,
+  type ScimRequest,
+  type ScimResponse,
+  type Scope,
+  scimResponse,
+} from "./operation.js";
+
+/**
+ * The answer to query parameters on `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas`
+ * (RFC 7644 §4): parameters of §3.4.2 (sorting, pagination, attributes, ...) and unknown ones such as
+ * Entra's `aadOptscim062020` are ignored, but a non-blank `filter` gets 403 Forbidden, as the RFC
+ * recommends, so that a client never reads an unfiltered list as the result of its filter.
+ * The name is matched case-insensitively so `Filter=` cannot slip past as an ignored parameter.
+ * Returns the error to throw, or undefined when the request may proceed.
+ */
+export function discoveryQueryError(query: URLSearchParams): ScimError | undefined {
+  for (const [name, value] of query) {
+    if (sameName(name, "filter") && value.trim() !== "") {
+      return new ScimError("forbidden", "Filtering is not supported on discovery endpoints (RFC 7644 §4).");
+    }
+  }
+  return undefined;
+}
 
 /** RFC 7644 §4: query parameters are ignored on discovery endpoints, except that a filter is refused. */
 const discovery =
-  (build: (request: ScimRequest, services: Services) => ScimResponse): Operation =>
-  async (request, services) => {
+  (build: (request: ScimRequest, scope: Scope) => ScimResponse): Operation =>
+  async (request, scope) => {
     const refusal = discoveryQueryError(request.url.searchParams);
     if (refusal) throw refusal;
-    return build(request, services);
+    return build(request, scope);
   };
 
 const json = (value: object) => value as unknown as ScimObject;
@@ -64,8 +83,8 @@ export const listResourceTypes = discovery((request, { resourceTypes }) =>
 
 /** GET /ResourceTypes/{id}. */
 export const getResourceType = discovery((request, { resourceTypes }) => {
-  const id = (request.params.id ?? "").toLowerCase();
-  const type = [resourceTypes.User, resourceTypes.Group].find((t) => t.id.toLowerCase() === id);
+  const id = request.params.id ?? "";
+  const type = [resourceTypes.User, resourceTypes.Group].find((t) => sameName(t.id, id));
   if (!type) throw new ScimError("notFound", `ResourceType ${JSON.stringify(request.params.id)} not found.`);
   return scimResponse(200, json(resourceTypeDocument(type, request.baseUrl)));
 });

@@ -1,14 +1,16 @@
 import { ScimError } from "../errors/scim-error.js";
-import type { Operation } from "../http/scim-handler.js";
-import { derivedAttributes } from "../members/derived-attributes.js";
-import { MEMBERS, memberChangesOf } from "../members/member-changes-of.js";
-import { applyMemberChanges, planMemberChanges } from "../members/member-changes-plan.js";
-import { applyPatch } from "../patch/apply-patch.js";
+import { planMemberChanges } from "../membership/plan-member-changes.js";
+import { derivedAttributes } from "../membership/read-memberships.js";
+import { applyMemberChanges } from "../membership/write-memberships.js";
+import { applyCompiledPatch, compilePatch } from "../patch/apply-patch.js";
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { hashPassword } from "./build-document.js";
-import { type ResourceKind, resourceOf } from "./resource-kind.js";
-import { respondWithResource } from "./respond-with-resource.js";
+import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { projectionOf, respondWithResource } from "./resource-responses.js";
 import { updateWithRetry } from "./update-with-retry.js";
+
+/** The Group attribute kept outside the resource document: one membership document per member. */
+const MEMBERS = "members";
 
 /**
  * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). Operations are parsed and validated
@@ -18,37 +20,31 @@ import { updateWithRetry } from "./update-with-retry.js";
  * member must exist) before any write, and written as membership documents after the group's own.
  */
 export function patchResource(kind: ResourceKind): Operation {
-  return async (request, services, tenantId) => {
-    const { type, store } = resourceOf(services, kind);
+  return async (request, scope) => {
+    const { type, store } = resourceOf(scope, kind);
     if (request.body === undefined)
       throw new ScimError("invalidSyntax", "A PatchOp request body is required.");
-    const operations = parsePatchRequest(request.body);
+    const compiled = compilePatch(parsePatchRequest(request.body), type, {
+      externalAttributes: kind === "Group" ? [MEMBERS] : [],
+    });
     const id = request.params.id ?? "";
-    const external = kind === "Group" ? [MEMBERS] : [];
-    const plan =
-      kind === "Group"
-        ? await planMemberChanges(services, tenantId, id, memberChangesOf(operations, type))
-        : undefined;
-    const { stored } = await updateWithRetry(
-      store,
-      type,
-      tenantId,
-      id,
-      request.header("if-match"),
-      (current) => {
-        const { meta: _meta, ...resource } = current.r;
-        const result = applyPatch(resource, operations, type, { externalAttributes: external });
-        const { password, ...patched } = result.resource;
-        // A PATCHed password is hashed like a POSTed one and never kept in the resource.
-        const pw = typeof password === "string" && password !== "" ? hashPassword(password) : current.pw;
-        return result.changed ? { resource: patched, pw } : undefined;
-      },
-    );
-    if (plan) await applyMemberChanges(services, tenantId, id, plan);
+    const members = compiled.external[MEMBERS];
+    const plan = members ? await planMemberChanges(scope.memberLookup, id, members) : undefined;
+    const { stored } = await updateWithRetry(store, type, id, request.header("if-match"), (current) => {
+      const { meta: _meta, ...resource } = current.resource;
+      const result = applyCompiledPatch(resource, compiled, type);
+      const { password, ...patched } = result.resource;
+      // A PATCHed password is hashed like a POSTed one and never kept in the resource.
+      const passwordHash =
+        typeof password === "string" && password !== "" ? hashPassword(password) : current.passwordHash;
+      return result.changed ? { resource: patched, passwordHash } : undefined;
+    });
+    if (plan) await applyMemberChanges(scope, id, plan);
     const asked =
       request.url.searchParams.has("attributes") || request.url.searchParams.has("excludedAttributes");
     if (kind === "Group" && !asked) return { status: 204 };
-    const extra = await derivedAttributes(request, services, tenantId, kind, id);
+    const projection = projectionOf(request, type);
+    const extra = await derivedAttributes(scope, kind, id, projection, request.baseUrl);
     return respondWithResource(request, type, stored, 200, extra);
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ScimError } from "../errors/scim-error.js";
+import { foldCase, sameName } from "../schema/compare-values.js";
 import { isObject } from "../schema/scim-json.js";
 
 export const SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
@@ -41,7 +42,7 @@ const schema = z.object({
   sortBy: z.string().optional(),
   sortOrder: z
     .string()
-    .transform((s) => s.toLowerCase())
+    .transform(foldCase)
     .pipe(z.enum(["ascending", "descending"], { error: "'sortOrder' must be ascending or descending" }))
     .optional(),
   startIndex: integer("startIndex").optional(),
@@ -56,7 +57,7 @@ function pickKnown(source: Iterable<[string, unknown]>): Record<string, unknown>
   const known = Object.keys(schema.shape);
   const out: Record<string, unknown> = {};
   for (const [key, value] of source) {
-    const name = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    const name = known.find((k) => sameName(k, key));
     if (name && out[name] === undefined) out[name] = value;
   }
   return out;
@@ -87,9 +88,9 @@ export const queryParamsFromUrl = (url: URL): QueryParams => parse(pickKnown(url
 /** A POST .search body (RFC 7644 §3.4.3). */
 export function queryParamsFromSearch(body: unknown): QueryParams {
   if (!isObject(body)) throw new ScimError("invalidSyntax", "The SearchRequest body must be a JSON object.");
-  const schemas = Object.entries(body).find(([k]) => k.toLowerCase() === "schemas")?.[1];
+  const schemas = Object.entries(body).find(([k]) => sameName(k, "schemas"))?.[1];
   if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST)) {
     throw new ScimError("invalidValue", `A SearchRequest must list '${SEARCH_REQUEST}' in 'schemas'.`);
   }
-  return parse(pickKnown(Object.entries(body).filter(([k]) => k.toLowerCase() !== "schemas")));
+  return parse(pickKnown(Object.entries(body).filter(([k]) => !sameName(k, "schemas"))));
 }

@@ -1,12 +1,12 @@
 import { ScimError } from "../errors/scim-error.js";
-import type { Operation } from "../http/scim-handler.js";
-import { derivedAttributes } from "../members/derived-attributes.js";
-import { storeReplacedMembers } from "../members/store-members.js";
-import { takeMembers } from "../members/take-members.js";
+import { planMemberList } from "../membership/plan-member-changes.js";
+import { derivedAttributes, renderMember } from "../membership/read-memberships.js";
+import { applyMemberChanges } from "../membership/write-memberships.js";
 import { parseResource } from "../schema/parse-resource.js";
+import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
-import { type ResourceKind, resourceOf } from "./resource-kind.js";
-import { respondWithResource } from "./respond-with-resource.js";
+import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { projectionOf, respondWithResource } from "./resource-responses.js";
 import { updateWithRetry } from "./update-with-retry.js";
 
 /**
@@ -15,27 +15,27 @@ import { updateWithRetry } from "./update-with-retry.js";
  * `members` (all checked before any write) replace the stored ones by difference.
  */
 export function replaceResource(kind: ResourceKind): Operation {
-  return async (request, services, tenantId) => {
-    const { type, store } = resourceOf(services, kind);
+  return async (request, scope) => {
+    const { type, store } = resourceOf(scope, kind);
     if (request.body === undefined) throw new ScimError("invalidSyntax", "A request body is required.");
-    const { resource, password } = parseResource(type, request.body);
-    const pw = password === undefined ? undefined : hashPassword(password);
+    const { resource: parsed, password } = parseResource(type, request.body);
+    const passwordHash = password === undefined ? undefined : hashPassword(password);
     const id = request.params.id ?? "";
-    const taken = await takeMembers(services, tenantId, kind, id, resource);
-    const { stored } = await updateWithRetry(
-      store,
-      type,
-      tenantId,
-      id,
-      request.header("if-match"),
-      (current) => ({
-        resource: taken.resource,
-        pw: pw ?? current.pw,
-      }),
-    );
-    const extra = taken.members
-      ? await storeReplacedMembers(services, tenantId, id, taken.members, request.baseUrl)
-      : await derivedAttributes(request, services, tenantId, kind, id);
+    const { members, ...resource } = parsed;
+    const plan = kind === "Group" ? await planMemberList(scope.memberLookup, id, members) : undefined;
+    const { stored } = await updateWithRetry(store, type, id, request.header("if-match"), (current) => ({
+      resource: plan ? resource : parsed,
+      passwordHash: passwordHash ?? current.passwordHash,
+    }));
+    let extra: ScimObject;
+    if (plan) {
+      const final = (await applyMemberChanges(scope, id, plan)) ?? [];
+      extra = {
+        members: final.map((m) => renderMember(request.baseUrl, { memberId: m.id, memberType: m.type })),
+      };
+    } else {
+      extra = await derivedAttributes(scope, kind, id, projectionOf(request, type), request.baseUrl);
+    }
     return respondWithResource(request, type, stored, 200, extra);
   };
 }

@@ -1,16 +1,14 @@
 import { LIST_RESPONSE } from "../discovery/list-response.js";
-import { filterToSql } from "../filter/filter-to-sql.js";
-import type { ScimRequest } from "../http/scim-request.js";
-import { scimResponse } from "../http/scim-response.js";
-import { membershipFilter } from "../members/membership-filter.js";
+import { filterToSql } from "../filter/compile-filter.js";
+import { membershipFilter } from "../membership/membership-filter.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import type { Services } from "../services.js";
-import type { StoredResource } from "../store/resource-document.js";
+import type { StoredResource } from "../store/documents.js";
 import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
 import { decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
+import { type ScimRequest, type Scope, scimResponse } from "./operation.js";
 import type { QueryParams } from "./query-params.js";
 import { sortExpression } from "./sort-expression.js";
 
@@ -23,18 +21,12 @@ interface Page {
 }
 
 /** Index paging without OFFSET (absent in the emulator; O(offset) RU in Cosmos anyway): skip through pages. */
-async function pageByIndex(
-  store: ResourceStore,
-  tenantId: string,
-  spec: QuerySpec,
-  skip: number,
-  count: number,
-) {
+async function pageByIndex(store: ResourceStore, spec: QuerySpec, skip: number, count: number) {
   const items: StoredResource[] = [];
   let continuation: string | undefined;
   let toSkip = skip;
   do {
-    const page = await store.query(tenantId, {
+    const page = await store.query({
       ...spec,
       maxItemCount: Math.min(PAGE_CAP, toSkip + count - items.length),
       ...(continuation ? { continuation } : {}),
@@ -48,12 +40,12 @@ async function pageByIndex(
   return { items, next: continuation };
 }
 
-async function pageByCursor(store: ResourceStore, tenantId: string, spec: QuerySpec, count: number) {
+async function pageByCursor(store: ResourceStore, spec: QuerySpec, count: number) {
   const items: StoredResource[] = [];
   let continuation = spec.continuation;
   // Cosmos may return short pages before the end; keep reading until the page is full or done.
   do {
-    const page = await store.query(tenantId, {
+    const page = await store.query({
       ...spec,
       maxItemCount: count - items.length,
       ...(continuation ? { continuation } : {}),
@@ -72,18 +64,17 @@ async function pageByCursor(store: ResourceStore, tenantId: string, spec: QueryS
  */
 export async function runQuery(
   request: ScimRequest,
-  services: Services,
-  tenantId: string,
+  scope: Scope,
   type: ResourceType,
   store: ResourceStore,
   params: QueryParams,
 ) {
   const projection = parseProjection(type, params.attributes, params.excludedAttributes);
-  const { config } = services;
+  const { config } = scope;
   const count = Math.min(params.count ?? config.defaultPageSize, config.maxResults);
   // Tests on Group `members` / User `groups` are looked up in the memberships first (ARRAY_CONTAINS).
   const sql = params.filter
-    ? ((await membershipFilter(services, tenantId, type, params.filter)) ?? filterToSql(params.filter, type))
+    ? ((await membershipFilter(scope, type, params.filter)) ?? filterToSql(params.filter, type))
     : undefined;
   const orderBy = sortExpression(type, params.sortBy, params.sortOrder);
   const spec: QuerySpec = {
@@ -99,21 +90,18 @@ export async function runQuery(
     page = byCursor
       ? await pageByCursor(
           store,
-          tenantId,
           {
             ...spec,
             ...(params.cursor ? { continuation: decodeCursor(params.cursor, digest) } : {}),
           },
           count,
         )
-      : await pageByIndex(store, tenantId, spec, startIndex - 1, count);
+      : await pageByIndex(store, spec, startIndex - 1, count);
   }
   // Past the last item the page itself tells the total, unless a skip or cursor hid what came before.
   const reachedEnd = count > 0 && !page.next;
   const knowsTotal = reachedEnd && (byCursor ? !params.cursor : page.items.length > 0 || startIndex === 1);
-  const totalResults = knowsTotal
-    ? startIndex - 1 + page.items.length
-    : await store.count(tenantId, sql ?? {});
+  const totalResults = knowsTotal ? startIndex - 1 + page.items.length : await store.count(sql ?? {});
   const resources: ScimObject[] = page.items.map((item) =>
     projectResource(type, renderResource(type, item, request.baseUrl), projection),
   );

@@ -3,10 +3,10 @@ import { resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 
 /** The stable default order: creation time then id, served by the containers' composite index. */
-export const DEFAULT_ORDER = "c.n.meta.created ASC, c.id ASC";
+export const DEFAULT_ORDER = "c.normalized.meta.created ASC, c.id ASC";
 
 /**
- * RFC 7644 §3.4.2.3 sortBy -> ORDER BY over the comparison form `n` (so caseExact=false attributes
+ * RFC 7644 §3.4.2.3 sortBy -> ORDER BY over the comparison form `normalized` (so caseExact=false attributes
  * sort case-insensitively). Paths come from the schema only. Multi-valued and complex attributes
  * have no single value to sort on here: 400.
  */
@@ -16,7 +16,7 @@ export function sortExpression(
   order: "ascending" | "descending",
 ) {
   const direction = order === "descending" ? "DESC" : "ASC";
-  if (!sortBy) return order === "descending" ? "c.n.meta.created DESC, c.id DESC" : DEFAULT_ORDER;
+  if (!sortBy) return order === "descending" ? "c.normalized.meta.created DESC, c.id DESC" : DEFAULT_ORDER;
   const resolved = resolvePath(type, sortBy);
   if (!resolved) throw new ScimError("invalidValue", `Cannot sort by unknown attribute '${sortBy}'.`);
   const leaf = resolved.subAttribute ?? resolved.attribute;
@@ -28,5 +28,5 @@ export function sortExpression(
   }
   if (resolved.attribute.name === "id") return `c.id ${direction}`;
   const path = resolved.keys.map((k) => `[${JSON.stringify(k)}]`).join("");
-  return `c.n${path} ${direction}`;
+  return `c.normalized${path} ${direction}`;
 }

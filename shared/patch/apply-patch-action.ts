@@ -1,11 +1,10 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
+import { sameValue, scimEquals } from "../schema/compare-values.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
-import { itemSchema } from "../schema/value-schema.js";
-import { zodToScimError } from "../schema/zod-error.js";
-import type { PatchAction, PatchTarget } from "./patch-action.js";
-import { scimEquals } from "./scim-equals.js";
+import { itemSchema, zodToScimError } from "../schema/value-schema.js";
+import type { PatchAction, PatchTarget } from "./compile-patch-operation.js";
 
 type ResourceAction = Exclude<PatchAction, { kind: "external" }>;
 
@@ -37,26 +36,14 @@ function merge(attribute: Attribute, base: ScimObject | undefined, patch: ScimOb
   return { ...base, ...patch };
 }
 
-/** Compares two scalars the way the attribute defines equality (RFC 7643 §2.2 caseExact). */
-function sameScalar(
-  attribute: Attribute | undefined,
-  a: ScimValue | undefined,
-  b: ScimValue | undefined,
-): boolean {
-  const folds =
-    attribute && !attribute.caseExact && (attribute.type === "string" || attribute.type === "reference");
-  if (folds && typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
-  return scimEquals(a, b);
-}
-
 /** Whether `element` is one of the values a remove-with-value names (matched on `value` when given). */
 function matchesRemoved(attribute: Attribute, element: ScimValue, removed: ScimValue): boolean {
-  if (attribute.type !== "complex") return sameScalar(attribute, element, removed);
+  if (attribute.type !== "complex") return sameValue(attribute, element, removed);
   if (!isObject(element) || !isObject(removed)) return false;
   const keys = removed.value !== undefined ? ["value"] : Object.keys(removed);
   return (
     keys.length > 0 &&
-    keys.every((key) => sameScalar(findAttribute(attribute.subAttributes, key), element[key], removed[key]))
+    keys.every((key) => sameValue(findAttribute(attribute.subAttributes, key), element[key], removed[key]))
   );
 }
 

@@ -1,11 +1,11 @@
 import { ScimError } from "../errors/scim-error.js";
+import { scimEquals } from "../schema/compare-values.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject, ScimValue } from "../schema/scim-json.js";
 import { applyPatchAction } from "./apply-patch-action.js";
-import { compilePatchOperation } from "./compile-patch-operation.js";
+import { compilePatchOperation, type PatchAction } from "./compile-patch-operation.js";
 import { emptyMemberChanges, type MemberChanges, recordMemberChange } from "./member-changes.js";
-import type { PatchOperation } from "./patch-operation.js";
-import { scimEquals } from "./scim-equals.js";
+import type { PatchOperation } from "./parse-patch-request.js";
 
 export interface ApplyPatchOptions<E extends string> {
   /**
@@ -16,11 +16,9 @@ export interface ApplyPatchOptions<E extends string> {
   externalAttributes?: readonly E[];
 }
 
-export interface ApplyPatchResult<E extends string> {
-  /** The patched resource: a new object, the input is never modified. */
-  resource: ScimObject;
-  /** Whether `resource` differs from the input. Changes in `external` are not counted here. */
-  changed: boolean;
+/** PATCH operations validated against a resource type, ready to apply to any version of a resource. */
+export interface CompiledPatch<E extends string> {
+  actions: readonly Exclude<PatchAction, { kind: "external" }>[];
   /** Net changes per external attribute, one entry for each name in `externalAttributes`. */
   external: Record<E, MemberChanges>;
 }
@@ -28,44 +26,53 @@ export interface ApplyPatchResult<E extends string> {
 const isUnset = (value: ScimValue | undefined) => value === undefined || value === null || value === "";
 
 /**
- * Applies PATCH operations to a resource (RFC 7644 §3.5.2), purely and atomically: every
- * operation is validated before any is applied, and any error (a thrown ScimError) leaves nothing
- * changed. `resource` holds canonical attribute names with extensions under their URN key and no
- * `id`, `meta` or `schemas`. Handles Entra's forms with and without the aadOptscim062020 flag:
- * capitalised ops, string booleans, path-less objects with dotted and URN keys, manager as a bare
- * id or a one-element array, replace on an unmatched value filter (adds the element), remove with
- * a value (removes only those elements). A required attribute present before must be present after
- * (`invalidValue`).
+ * Validates every PATCH operation (RFC 7644 §3.5.2) without looking at the resource, so that a
+ * request is checked once before any write and re-applied cheaply to the freshest version on each
+ * optimistic-concurrency retry. Member changes of external attributes depend on the operations
+ * alone and are folded here, in operation order.
  */
-export function applyPatch<E extends string = never>(
-  resource: ScimObject,
+export function compilePatch<E extends string = never>(
   operations: readonly PatchOperation[],
   resourceType: ResourceType,
   options: ApplyPatchOptions<E> = {},
-): ApplyPatchResult<E> {
+): CompiledPatch<E> {
   const externalNames = options.externalAttributes ?? [];
-  const actions = operations.flatMap((operation) =>
-    compilePatchOperation(operation, resourceType, externalNames),
-  );
-
-  let next = resource;
+  const actions: Exclude<PatchAction, { kind: "external" }>[] = [];
   const external = {} as Record<E, MemberChanges>;
   for (const name of externalNames) external[name] = emptyMemberChanges();
-  for (const action of actions) {
-    if (action.kind === "external") {
-      const name = action.attribute as E;
-      external[name] = recordMemberChange(external[name], action.change);
-    } else {
-      next = applyPatchAction(next, action);
+  for (const operation of operations) {
+    for (const action of compilePatchOperation(operation, resourceType, externalNames)) {
+      if (action.kind !== "external") actions.push(action);
+      else {
+        const name = action.attribute as E;
+        external[name] = recordMemberChange(external[name], action.change);
+      }
     }
   }
+  return { actions, external };
+}
 
+/**
+ * Applies compiled operations to a resource (RFC 7644 §3.5.2), purely and atomically: any error (a
+ * thrown ScimError) leaves nothing changed; the input is never modified. `resource` holds canonical
+ * attribute names with extensions under their URN key and no `id`, `meta` or `schemas`. Handles
+ * Entra's forms with and without the aadOptscim062020 flag: capitalised ops, string booleans,
+ * path-less objects with dotted and URN keys, manager as a bare id or a one-element array, replace
+ * on an unmatched value filter (adds the element), remove with a value (removes only those
+ * elements). A required attribute present before must be present after (`invalidValue`).
+ */
+export function applyCompiledPatch(
+  resource: ScimObject,
+  compiled: CompiledPatch<string>,
+  resourceType: ResourceType,
+): { resource: ScimObject; changed: boolean } {
+  let next = resource;
+  for (const action of compiled.actions) next = applyPatchAction(next, action);
   for (const attribute of resourceType.coreAttributes) {
     if (attribute.required && !isUnset(resource[attribute.name]) && isUnset(next[attribute.name])) {
       throw new ScimError("invalidValue", `Attribute '${attribute.name}' is required and cannot be removed.`);
     }
   }
   // Fresh JSON either way, so the caller may modify what it gets without touching its input.
-  const changed = !scimEquals(resource, next);
-  return { resource: structuredClone(next), changed, external };
+  return { resource: structuredClone(next), changed: !scimEquals(resource, next) };
 }

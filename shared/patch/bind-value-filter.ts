@@ -1,7 +1,8 @@
 import { ScimError } from "../errors/scim-error.js";
-import type { AttributePath, Comparison, ComparisonOperator, Filter } from "../filter/ast.js";
+import type { AttributePath, Comparison, Filter } from "../filter/ast.js";
 import { coerceFilterValue } from "../filter/coerce-filter-value.js";
 import type { Attribute } from "../schema/attribute.js";
+import { compareScalars, comparisonForm, type Scalar, sameName } from "../schema/compare-values.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import type { ScimObject, ScimValue } from "../schema/scim-json.js";
 
@@ -20,53 +21,6 @@ export interface ValueFilter {
 }
 
 type Predicate = (element: ScimObject) => boolean;
-type Scalar = string | number | boolean;
-
-const lower = (s: string) => s.toLowerCase();
-
-/** A stored scalar in the same form `coerceFilterValue` gives the literal, so they compare as-is. */
-function storedForm(sub: Attribute, value: ScimValue | undefined): Scalar | undefined {
-  if (value === undefined || value === null || typeof value === "object") return undefined;
-  switch (sub.type) {
-    case "boolean":
-      return typeof value === "boolean" ? value : undefined;
-    case "integer":
-    case "decimal":
-      return typeof value === "number" ? value : undefined;
-    case "dateTime": {
-      const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-      return Number.isNaN(time) ? undefined : new Date(time).toISOString();
-    }
-    default:
-      if (typeof value !== "string") return undefined;
-      return !sub.caseExact && (sub.type === "string" || sub.type === "reference") ? lower(value) : value;
-  }
-}
-
-function compare(op: ComparisonOperator, actual: Scalar | undefined, expected: Scalar): boolean {
-  // RFC 7644 §3.4.2.2: an absent value equals nothing, so only `ne` holds.
-  if (actual === undefined) return op === "ne";
-  switch (op) {
-    case "eq":
-      return actual === expected;
-    case "ne":
-      return actual !== expected;
-    case "co":
-      return typeof actual === "string" && actual.includes(String(expected));
-    case "sw":
-      return typeof actual === "string" && actual.startsWith(String(expected));
-    case "ew":
-      return typeof actual === "string" && actual.endsWith(String(expected));
-    case "gt":
-      return typeof actual === typeof expected && actual > expected;
-    case "ge":
-      return typeof actual === typeof expected && actual >= expected;
-    case "lt":
-      return typeof actual === typeof expected && actual < expected;
-    case "le":
-      return typeof actual === typeof expected && actual <= expected;
-  }
-}
 
 const isPresent = (value: ScimValue | undefined) =>
   value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
@@ -84,7 +38,7 @@ export function bindValueFilter(filter: Filter, attribute: Attribute, path: stri
   const subAttribute = (ref: AttributePath): Attribute => {
     // `emails[emails.type eq "work"]` names the sub-attribute through its parent; allow it.
     let name: string | undefined = ref.attribute;
-    if (ref.sub !== undefined) name = lower(ref.attribute) === lower(attribute.name) ? ref.sub : undefined;
+    if (ref.sub !== undefined) name = sameName(ref.attribute, attribute.name) ? ref.sub : undefined;
     const sub = name === undefined ? undefined : findAttribute(attribute.subAttributes, name);
     if (!sub) {
       const written = [ref.uri, [ref.attribute, ref.sub].filter(Boolean).join(".")].filter(Boolean).join(":");
@@ -107,7 +61,7 @@ export function bindValueFilter(filter: Filter, attribute: Attribute, path: stri
       if (error instanceof ScimError) throw fail(error.detail.replace(/\.$/, ""));
       throw error;
     }
-    return (element) => compare(node.op, storedForm(sub, element[sub.name]), expected);
+    return (element) => compareScalars(node.op, comparisonForm(sub, element[sub.name]), expected);
   };
 
   const bind = (node: Filter): Predicate => {

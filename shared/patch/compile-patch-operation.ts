@@ -1,17 +1,38 @@
 import type { z } from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
+import { sameName } from "../schema/compare-values.js";
 import { splitSchemaUrn } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
-import { itemSchema, valueSchema } from "../schema/value-schema.js";
-import { zodToScimError } from "../schema/zod-error.js";
+import { itemSchema, valueSchema, zodToScimError } from "../schema/value-schema.js";
+import type { ValueFilter } from "./bind-value-filter.js";
 import type { MemberChange, MemberRef } from "./member-changes.js";
 import { type PatchPath, parsePatchPath } from "./parse-patch-path.js";
-import type { PatchAction, PatchTarget } from "./patch-action.js";
-import type { PatchOperation, PatchOpName } from "./patch-operation.js";
+import type { PatchOperation, PatchOpName } from "./parse-patch-request.js";
 
-const lower = (s: string) => s.toLowerCase();
+/** The attribute one action changes, optionally narrowed to filtered elements and/or a sub-attribute. */
+export interface PatchTarget {
+  /** The path (or path-less key) as the client wrote it, for error details. */
+  path: string;
+  attribute: Attribute;
+  /** The extension URN the attribute is nested under in the resource; undefined for core attributes. */
+  container: string | undefined;
+  filter: ValueFilter | undefined;
+  subAttribute: Attribute | undefined;
+}
+
+/**
+ * One validated change, the unit between "check every operation" and "apply them all". Values are
+ * already validated and canonical. `set` values: the whole array for a multi-valued attribute
+ * without filter or sub-attribute, the sub-attribute's value when there is one, otherwise one
+ * (possibly partial) element.
+ */
+export type PatchAction =
+  | { kind: "set"; mode: "add" | "replace"; target: PatchTarget; value: ScimValue }
+  | { kind: "unset"; target: PatchTarget }
+  | { kind: "removeValues"; target: PatchTarget; values: readonly ScimValue[] }
+  | { kind: "external"; attribute: string; change: MemberChange };
 
 function validate(schema: z.ZodType, value: unknown, where: string): ScimValue {
   const result = schema.safeParse(value);
@@ -94,7 +115,7 @@ function compileTarget(
   external: readonly string[],
 ): PatchAction[] {
   // `schemas` is computed by the server from the attributes present; clients may mention it freely.
-  if (lower(pathText.trim()) === "schemas") return [];
+  if (sameName(pathText.trim(), "schemas")) return [];
   const path = parsePatchPath(pathText, resourceType);
   const { attribute, subAttribute, filter } = path;
   for (const a of [attribute, subAttribute]) {
@@ -107,7 +128,7 @@ function compileTarget(
       );
     }
   }
-  const key = path.extension ? undefined : external.find((name) => lower(name) === lower(attribute.name));
+  const key = path.extension ? undefined : external.find((name) => sameName(name, attribute.name));
   if (key !== undefined) return compileExternal(op, path, value, key);
 
   const target: PatchTarget = {
@@ -156,10 +177,9 @@ function pathlessEntries(value: ScimObject, resourceType: ResourceType): [string
   for (const [key, v] of Object.entries(value)) {
     // Entra never clears with null (it cannot clear attributes), so a null is "no value to send":
     // skipping it keeps a stray null from wiping data.
-    if (v === null || lower(key) === "schemas") continue;
+    if (v === null || sameName(key, "schemas")) continue;
     const split = splitSchemaUrn(resourceType, key);
-    const isSchemaUrn =
-      (split !== undefined && split.rest === "") || lower(key) === lower(resourceType.core.id);
+    const isSchemaUrn = (split !== undefined && split.rest === "") || sameName(key, resourceType.core.id);
     if (!isSchemaUrn) {
       entries.push([key, v]);
       continue;
@@ -172,7 +192,7 @@ function pathlessEntries(value: ScimObject, resourceType: ResourceType): [string
     }
     const urn = split?.schema.id ?? resourceType.core.id;
     for (const [name, inner] of Object.entries(v)) {
-      if (inner !== null && lower(name) !== "schemas") entries.push([`${urn}:${name}`, inner]);
+      if (inner !== null && !sameName(name, "schemas")) entries.push([`${urn}:${name}`, inner]);
     }
   }
   return entries;

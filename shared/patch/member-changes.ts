@@ -8,15 +8,13 @@ export interface MemberRef {
  * The net effect of a PATCH on a multi-valued attribute stored outside the resource (Group
  * `members`: one document per member). Apply in this order: if `removeAll`, delete every existing
  * member; delete the ids in `remove`; add `add` (skipping members that already exist).
- * Invariants: `add` and `remove` share no id; `remove` is empty when `removeAll` is true;
- * `replaceWith` is set exactly when `removeAll` is, and equals `add` (the complete new member list),
- * for callers that prefer to write "replace the set" in one step.
+ * Invariants: `add` and `remove` share no id; `remove` is empty when `removeAll` is true, and then
+ * `add` is the complete new member list.
  */
 export interface MemberChanges {
   removeAll: boolean;
   remove: string[];
   add: MemberRef[];
-  replaceWith?: MemberRef[];
 }
 
 /** One member operation, in request order. */
@@ -68,5 +66,5 @@ export function recordMemberChange(changes: MemberChanges, change: MemberChange)
       add = withAdded([], change.members);
       break;
   }
-  return { removeAll, remove, add, ...(removeAll ? { replaceWith: add } : {}) };
+  return { removeAll, remove, add };
 }

@@ -1,6 +1,19 @@
 import { ScimError } from "../errors/scim-error.js";
+import { foldCase } from "../schema/compare-values.js";
 import { isObject, type ScimObject } from "../schema/scim-json.js";
-import type { PatchOperation, PatchOpName } from "./patch-operation.js";
+
+/** The three PATCH operations of RFC 7644 §3.5.2, lower-cased. */
+export type PatchOpName = "add" | "replace" | "remove";
+
+/**
+ * One PATCH operation after request parsing (RFC 7644 §3.5.2). `value` is left as raw JSON: only
+ * the attribute a path resolves to knows how to validate it.
+ */
+export interface PatchOperation {
+  op: PatchOpName;
+  path?: string;
+  value?: unknown;
+}
 
 export const PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -16,8 +29,7 @@ const OP_NAMES: readonly PatchOpName[] = ["add", "replace", "remove"];
 /** Reads a member by name, exact spelling first, then case-insensitively (Entra writes `Operations`). */
 function member(object: ScimObject, name: string): unknown {
   if (Object.hasOwn(object, name)) return object[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+  const key = Object.keys(object).find((k) => foldCase(k) === foldCase(name));
   return key === undefined ? undefined : object[key];
 }
 
@@ -25,7 +37,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   const where = `Operations[${index}]`;
   if (!isObject(raw)) throw new ScimError("invalidSyntax", `${where} must be a JSON object.`);
   const op = member(raw, "op");
-  const name = typeof op === "string" ? op.toLowerCase() : undefined;
+  const name = typeof op === "string" ? foldCase(op) : undefined;
   if (!OP_NAMES.includes(name as PatchOpName)) {
     throw new ScimError(
       "invalidValue",
@@ -68,7 +80,7 @@ export function parsePatchRequest(body: unknown, maxOperations = MAX_PATCH_OPERA
   const schemas = member(body, "schemas");
   const listed =
     Array.isArray(schemas) &&
-    schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase());
+    schemas.some((s) => typeof s === "string" && foldCase(s) === foldCase(PATCH_OP_SCHEMA));
   if (!listed) {
     throw new ScimError("invalidValue", `The PATCH body's "schemas" must contain "${PATCH_OP_SCHEMA}".`);
   }

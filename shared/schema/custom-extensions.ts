@@ -7,6 +7,7 @@ import {
   type Returned,
   type Uniqueness,
 } from "./attribute.js";
+import { foldCase } from "./compare-values.js";
 import { CORE_GROUP, CORE_USER, ENTERPRISE_USER, type Schema } from "./schema.js";
 
 /** Custom schema extensions per resource type, ready for `buildResourceTypes`. */
@@ -94,7 +95,6 @@ const BUILT_IN_URNS = [CORE_USER, CORE_GROUP, ENTERPRISE_USER];
 /** Namespaces that IANA's SCIM registry reserves for core schemas and protocol messages (RFC 7643 §10). */
 const RESERVED_PREFIXES = ["urn:ietf:params:scim:schemas:core:", "urn:ietf:params:scim:api:"];
 
-const lower = (s: string) => s.toLowerCase();
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 /** Names where a zod issue is, e.g. `entry 1 (urn:...): attribute "address.street": type`. */
@@ -127,7 +127,8 @@ function checkUrn(
   all: readonly RawExtension[],
 ): string[] {
   const urn = entry.schema;
-  if (!lower(urn).startsWith("urn:")) return [`${label}: the schema id must be a URN starting with "urn:".`];
+  if (!foldCase(urn).startsWith("urn:"))
+    return [`${label}: the schema id must be a URN starting with "urn:".`];
   if (!URN.test(urn)) {
     return [
       `${label}: the schema id is not a usable URN: expected urn:<namespace>:<segment>[:<segment>...] ` +
@@ -135,18 +136,18 @@ function checkUrn(
     ];
   }
   const problems: string[] = [];
-  if (BUILT_IN_URNS.some((b) => lower(b) === lower(urn))) {
+  if (BUILT_IN_URNS.some((b) => foldCase(b) === foldCase(urn))) {
     problems.push(`${label}: this is the URN of a built-in schema; a custom extension needs its own.`);
-  } else if (RESERVED_PREFIXES.some((p) => lower(urn).startsWith(p))) {
+  } else if (RESERVED_PREFIXES.some((p) => foldCase(urn).startsWith(p))) {
     problems.push(`${label}: the URN is in a namespace reserved for SCIM core schemas and messages.`);
   }
-  const duplicate = earlier.findIndex((e) => lower(e.schema) === lower(urn));
+  const duplicate = earlier.findIndex((e) => foldCase(e.schema) === foldCase(urn));
   if (duplicate >= 0)
     problems.push(`${label}: the URN duplicates entry ${duplicate} (URNs are compared case-insensitively).`);
   // resolvePath takes the longest URN that prefixes a path: a URN inside another would make
   // "<outer>:<x>" mean both an attribute of the outer schema and the inner schema itself.
   for (const other of [...BUILT_IN_URNS, ...all.map((e) => e.schema)]) {
-    if (lower(urn).startsWith(`${lower(other)}:`)) {
+    if (foldCase(urn).startsWith(`${foldCase(other)}:`)) {
       problems.push(
         `${label}: the URN starts with the URN of schema "${other}", so attribute paths would be ambiguous.`,
       );
@@ -172,10 +173,10 @@ function checkAttributes(
           `${parent ? ', or be "$ref"' : ""}.`,
       );
     }
-    if (seen.has(lower(attr.name))) {
+    if (seen.has(foldCase(attr.name))) {
       problems.push(`${at}: duplicate name (attribute names are case-insensitive, RFC 7643 §2.1).`);
     }
-    seen.add(lower(attr.name));
+    seen.add(foldCase(attr.name));
     if (attr.uniqueness === "server" || attr.uniqueness === "global") {
       problems.push(
         `${at}: uniqueness "${attr.uniqueness}" cannot be enforced for extension attributes ` +

@@ -1,4 +1,5 @@
 import type { Attribute } from "./attribute.js";
+import { normalizeScalar } from "./compare-values.js";
 import { findAttribute } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
@@ -6,16 +7,7 @@ import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 function normalizeValue(attribute: Attribute | undefined, value: ScimValue): ScimValue {
   if (Array.isArray(value)) return value.map((v) => normalizeValue(attribute, v));
   if (isObject(value)) return normalizeObject(attribute?.subAttributes ?? [], value);
-  if (typeof value === "string" && attribute) {
-    if (attribute.type === "dateTime") {
-      const time = Date.parse(value);
-      return Number.isNaN(time) ? value : new Date(time).toISOString();
-    }
-    if (!attribute.caseExact && (attribute.type === "string" || attribute.type === "reference")) {
-      return value.toLowerCase();
-    }
-  }
-  return value;
+  return attribute ? normalizeScalar(attribute, value) : value;
 }
 
 function normalizeObject(attributes: readonly Attribute[], object: ScimObject): ScimObject {

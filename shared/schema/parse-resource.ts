@@ -1,10 +1,10 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
+import { sameName } from "./compare-values.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
-import { valueSchema } from "./value-schema.js";
-import { zodToScimError } from "./zod-error.js";
+import { valueSchema, zodToScimError } from "./value-schema.js";
 
 export interface ParsedResource {
   /** The resource's attributes, canonical names, extensions nested under their URN. */
@@ -48,7 +48,7 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   for (const [key, value] of Object.entries(body)) {
     // null is "no value" (RFC 7644 §3.5.1), even for names this server does not know.
     if (value === null) continue;
-    if (key.toLowerCase() === "schemas") {
+    if (sameName(key, "schemas")) {
       if (value !== null && (!Array.isArray(value) || value.some((s) => typeof s !== "string"))) {
         throw new ScimError("invalidValue", "Attribute 'schemas' must be an array of schema URNs.");
       }

@@ -44,8 +44,6 @@ export function parseProjection(
   };
 }
 
-export const noProjection: Projection = { attributes: undefined, excluded: new Set() };
-
 /** Whether a top-level attribute will appear at all: lets callers skip reading what is not returned. */
 export function isReturned(resourceType: ResourceType, projection: Projection, name: string): boolean {
   const attribute = findAttribute(resourceType.coreAttributes, name);

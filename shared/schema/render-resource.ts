@@ -4,7 +4,7 @@ import { isObject, type ScimObject } from "./scim-json.js";
 
 export interface RenderInput {
   id: string;
-  r: ScimObject;
+  resource: ScimObject;
   etag: string;
 }
 
@@ -29,7 +29,7 @@ export function renderResource(
   baseUrl: string,
   extra: ScimObject = {},
 ): ScimObject {
-  const { meta, ...attributes } = stored.r;
+  const { meta, ...attributes } = stored.resource;
   const schemas = [resourceType.core.id];
   for (const { schema } of resourceType.extensions) {
     if (isObject(attributes[schema.id])) schemas.push(schema.id);

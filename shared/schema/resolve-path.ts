@@ -1,4 +1,5 @@
 import type { Attribute } from "./attribute.js";
+import { foldCase, sameName } from "./compare-values.js";
 import type { ResourceType } from "./resource-type.js";
 import type { Schema } from "./schema.js";
 
@@ -12,10 +13,8 @@ export interface ResolvedPath {
   keys: string[];
 }
 
-const lower = (s: string) => s.toLowerCase();
-
 export const findAttribute = (attributes: readonly Attribute[] | undefined, name: string) =>
-  attributes?.find((a) => lower(a.name) === lower(name));
+  attributes?.find((a) => sameName(a.name, name));
 
 /**
  * Finds the extension schema a URN-qualified path starts with (longest match, case-insensitive)
@@ -25,10 +24,10 @@ export function splitSchemaUrn(
   resourceType: ResourceType,
   path: string,
 ): { schema: Schema; rest: string } | undefined {
-  const p = lower(path);
+  const p = foldCase(path);
   let best: { schema: Schema; rest: string } | undefined;
   for (const { schema } of resourceType.extensions) {
-    const urn = lower(schema.id);
+    const urn = foldCase(schema.id);
     if (p === urn || p.startsWith(`${urn}:`)) {
       if (!best || schema.id.length > best.schema.id.length) {
         best = { schema, rest: path.slice(urn.length + 1) };
@@ -36,7 +35,7 @@ export function splitSchemaUrn(
     }
   }
   // The core URN may also prefix a core attribute: urn:ietf:params:scim:schemas:core:2.0:User:userName.
-  const core = lower(resourceType.core.id);
+  const core = foldCase(resourceType.core.id);
   if (!best && p.startsWith(`${core}:`)) {
     return { schema: resourceType.core, rest: path.slice(core.length + 1) };
   }

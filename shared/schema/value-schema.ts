@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
+import { booleanOf } from "./compare-values.js";
 import { findAttribute } from "./resolve-path.js";
 import { isObject } from "./scim-json.js";
 
@@ -7,11 +9,7 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
 
 /** Entra sends booleans as "True"/"False" strings without the aadOptscim062020 flag. */
-const stringBoolean = (v: unknown) => {
-  if (typeof v !== "string") return v;
-  const s = v.trim().toLowerCase();
-  return s === "true" ? true : s === "false" ? false : v;
-};
+const stringBoolean = (v: unknown) => booleanOf(v) ?? v;
 
 /**
  * Entra maps app role assignments to `roles` as a JSON document inside `value`:
@@ -116,4 +114,22 @@ export function valueSchema(attribute: Attribute): z.ZodType {
 /** The zod schema for one element of a multi-valued attribute, or the value of a singular one. */
 export function itemSchema(attribute: Attribute): z.ZodType {
   return attribute.multiValued ? scalarSchema(attribute) : valueSchema(attribute);
+}
+
+const describe = (path: readonly PropertyKey[]) =>
+  path.reduce<string>((acc, key) => {
+    if (typeof key === "number") return `${acc}[${key}]`;
+    return acc ? `${acc}.${String(key)}` : String(key);
+  }, "");
+
+/** Turns the first zod issue into a 400 invalidValue whose detail names the attribute (RFC 7644 §3.12). */
+export function zodToScimError(error: z.ZodError, prefix: string): ScimError {
+  const issue = error.issues[0];
+  if (!issue) return new ScimError("invalidValue", `Attribute '${prefix}' is invalid.`);
+  const where = describe([...(prefix ? [prefix] : []), ...issue.path]);
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => `'${where ? `${where}.` : ""}${k}'`).join(", ");
+    return new ScimError("invalidValue", `Unknown attribute ${keys}: not defined by the resource's schemas.`);
+  }
+  return new ScimError("invalidValue", `Attribute '${where}': ${issue.message}.`);
 }

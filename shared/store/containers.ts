@@ -18,4 +18,3 @@ export interface ContainerDefinition {
 }
 
 export const containerDefinitions = definitions as readonly ContainerDefinition[];
-export type ContainerName = ContainerDefinition["id"];

@@ -1,6 +1,7 @@
-import { CosmosClient } from "@azure/cosmos";
+import { CosmosClient, type Database, PartitionKeyKind } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { Config } from "../config.js";
+import { containerDefinitions } from "./containers.js";
 
 /**
  * One CosmosClient per process (it pools connections and caches routing). Azure accounts are
@@ -27,4 +28,21 @@ export function createCosmosClient(cosmos: Config["cosmos"]): CosmosClient {
       },
     },
   });
+}
+
+/**
+ * Creates the database and containers from the same definitions Bicep deploys. Used only for local
+ * emulators: in Azure the data-plane identity has no rights to create containers, by design.
+ */
+export async function ensureContainers(client: CosmosClient, databaseId: string): Promise<Database> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  for (const definition of containerDefinitions) {
+    await database.containers.createIfNotExists({
+      id: definition.id,
+      partitionKey: { ...definition.partitionKey, kind: PartitionKeyKind.Hash },
+      indexingPolicy: definition.indexingPolicy,
+      ...(definition.uniqueKeyPolicy ? { uniqueKeyPolicy: definition.uniqueKeyPolicy } : {}),
+    });
+  }
+  return database;
 }

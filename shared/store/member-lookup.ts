@@ -1,14 +1,14 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { isStorableId, type MemberType } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
-import { isStorableId, type MemberType } from "./membership-document.js";
 
-/** Reads about the resources memberships point at: which ids exist, and what groups are called. */
+/** Reads about the resources one tenant's memberships point at: which ids exist, what groups are called. */
 export interface MemberLookup {
   /** The ids that name a User or Group of the tenant, with which one; absent ids are left out. */
-  existing(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>>;
+  existing(ids: readonly string[]): Promise<Map<string, MemberType>>;
   /** The displayName of each existing group among `groupIds`. */
-  groupNames(tenantId: string, groupIds: readonly string[]): Promise<Map<string, string>>;
+  groupNames(groupIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 /**
@@ -24,9 +24,10 @@ export class CosmosMemberLookup implements MemberLookup {
   constructor(
     private readonly users: Container,
     private readonly groups: Container,
+    private readonly tenantId: string,
   ) {}
 
-  async existing(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>> {
+  async existing(ids: readonly string[]): Promise<Map<string, MemberType>> {
     const found = new Map<string, MemberType>();
     let rest = [...new Set(ids)].filter(isStorableId);
     for (const [type, container] of [
@@ -34,25 +35,31 @@ export class CosmosMemberLookup implements MemberLookup {
       ["Group", this.groups],
     ] as const) {
       if (rest.length === 0) break;
-      const hits = await this.find(container, tenantId, rest);
+      const hits = await this.find(container, rest);
       for (const id of hits) found.set(id, type);
       rest = rest.filter((id) => !hits.has(id));
     }
     return found;
   }
 
-  async groupNames(tenantId: string, groupIds: readonly string[]): Promise<Map<string, string>> {
+  async groupNames(groupIds: readonly string[]): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     const query =
-      "SELECT c.id, c.r.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
+      "SELECT c.id, c.resource.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
     for (const part of chunk([...new Set(groupIds)].filter(isStorableId), IDS_PER_QUERY)) {
-      const rows = await queryAll<{ id: string; displayName?: string }>(this.groups, tenantId, query, part);
+      const rows = await queryAll<{ id: string; displayName?: string }>(
+        this.groups,
+        this.tenantId,
+        query,
+        part,
+      );
       for (const row of rows) names.set(row.id, row.displayName ?? "");
     }
     return names;
   }
 
-  private async find(container: Container, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  private async find(container: Container, ids: readonly string[]): Promise<Set<string>> {
+    const { tenantId } = this;
     if (ids.length <= POINT_READ_MAX) {
       const present = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => pointExists(container, tenantId, id));
       return new Set(ids.filter((_, i) => present[i]));

@@ -1,12 +1,7 @@
 import type { Container, JSONValue, OperationInput, SqlParameter } from "@azure/cosmos";
 import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { isStorableId, type MembershipDocument, type MemberType, membershipId } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
-import {
-  isStorableId,
-  type MembershipDocument,
-  type MemberType,
-  membershipId,
-} from "./membership-document.js";
 
 /** A member to add: an id already checked to exist in the tenant, with the kind of resource it is. */
 export interface MemberRecord {
@@ -23,23 +18,23 @@ export interface MembershipPage {
 }
 
 /**
- * The repository port for group memberships (DESIGN.md): single-partition (tenant) operations only.
+ * The repository port for the group memberships of one tenant: single-partition operations only.
  * Writes are idempotent point operations, so adding or removing one member costs the same whatever
  * the group size, and a retried request converges instead of failing on its own earlier work.
  */
 export interface MembershipStore {
   /** Makes each record a member of the group; existing memberships are kept as they are. */
-  add(tenantId: string, groupId: string, members: readonly MemberRecord[]): Promise<void>;
+  add(groupId: string, members: readonly MemberRecord[]): Promise<void>;
   /** Ends these memberships; ids that are not members are ignored. */
-  remove(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<void>;
+  remove(groupId: string, memberIds: readonly string[]): Promise<void>;
   /** One page of a group's members, in no particular order (`continuation` from the previous page). */
-  membersPage(tenantId: string, groupId: string, continuation?: string): Promise<MembershipPage>;
+  membersPage(groupId: string, continuation?: string): Promise<MembershipPage>;
   /** Memberships of the given members (the groups they belong to), at most `limit` + 1. */
-  byMembers(tenantId: string, memberIds: readonly string[], limit: number): Promise<MembershipLink[]>;
+  byMembers(memberIds: readonly string[], limit: number): Promise<MembershipLink[]>;
   /** Memberships in the given groups (their members), at most `limit` + 1. */
-  byGroups(tenantId: string, groupIds: readonly string[], limit: number): Promise<MembershipLink[]>;
+  byGroups(groupIds: readonly string[], limit: number): Promise<MembershipLink[]>;
   /** Deletes every membership naming `id` as group or as member; returns how many were deleted. */
-  removeReferences(tenantId: string, id: string): Promise<number>;
+  removeReferences(id: string): Promise<number>;
 }
 
 /** Cosmos transactional batches hold at most 100 operations. */
@@ -58,9 +53,13 @@ const BATCH_ROUNDS = 2;
 const IDS_PER_QUERY = 1000;
 
 export class CosmosMembershipStore implements MembershipStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly tenantId: string,
+  ) {}
 
-  async add(tenantId: string, groupId: string, members: readonly MemberRecord[]): Promise<void> {
+  async add(groupId: string, members: readonly MemberRecord[]): Promise<void> {
+    const { tenantId } = this;
     const created = new Date().toISOString();
     const docs: MembershipDocument[] = members.map((m) => ({
       id: membershipId(groupId, m.id),
@@ -71,7 +70,6 @@ export class CosmosMembershipStore implements MembershipStore {
       created,
     }));
     await this.write(
-      tenantId,
       docs,
       (doc) => ({ operationType: "Create", partitionKey: tenantId, resourceBody: { ...doc } }),
       (doc) => this.createOne(doc),
@@ -79,19 +77,19 @@ export class CosmosMembershipStore implements MembershipStore {
     );
   }
 
-  async remove(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<void> {
+  async remove(groupId: string, memberIds: readonly string[]): Promise<void> {
     // An id Cosmos could not store was never a member: nothing to delete.
     const ids = memberIds.filter(isStorableId).map((memberId) => membershipId(groupId, memberId));
-    await this.deleteIds(tenantId, ids);
+    await this.deleteIds(ids);
   }
 
-  async membersPage(tenantId: string, groupId: string, continuation?: string): Promise<MembershipPage> {
+  async membersPage(groupId: string, continuation?: string): Promise<MembershipPage> {
     const query = "SELECT c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND c.groupId = @group";
     try {
       const page = await this.container.items
         .query<MembershipLink>(
-          { query, parameters: [...tenant(tenantId), { name: "@group", value: groupId }] },
-          { partitionKey: tenantId, maxItemCount: PAGE_SIZE, continuationToken: continuation },
+          { query, parameters: [...this.tenant(), { name: "@group", value: groupId }] },
+          { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE, continuationToken: continuation },
         )
         .fetchNext();
       const items = page.resources.map((r) => ({ groupId, memberId: r.memberId, memberType: r.memberType }));
@@ -101,31 +99,27 @@ export class CosmosMembershipStore implements MembershipStore {
     }
   }
 
-  byMembers(tenantId: string, memberIds: readonly string[], limit: number): Promise<MembershipLink[]> {
-    return this.linksWhere(tenantId, "memberId", memberIds, limit);
+  byMembers(memberIds: readonly string[], limit: number): Promise<MembershipLink[]> {
+    return this.linksWhere("memberId", memberIds, limit);
   }
 
-  byGroups(tenantId: string, groupIds: readonly string[], limit: number): Promise<MembershipLink[]> {
-    return this.linksWhere(tenantId, "groupId", groupIds, limit);
+  byGroups(groupIds: readonly string[], limit: number): Promise<MembershipLink[]> {
+    return this.linksWhere("groupId", groupIds, limit);
   }
 
-  async removeReferences(tenantId: string, id: string): Promise<number> {
+  async removeReferences(id: string): Promise<number> {
     const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND (c.groupId = @id OR c.memberId = @id)";
     let deleted = 0;
     for (;;) {
       // Always the first page: what was deleted is gone, so no continuation over a changing set.
-      const ids = await this.queryPage<{ id: string }>(tenantId, query, [{ name: "@id", value: id }]);
+      const ids = await this.queryPage<{ id: string }>(query, [{ name: "@id", value: id }]);
       if (ids.length === 0) return deleted;
-      await this.deleteIds(
-        tenantId,
-        ids.map((r) => r.id),
-      );
+      await this.deleteIds(ids.map((r) => r.id));
       deleted += ids.length;
     }
   }
 
   private async linksWhere(
-    tenantId: string,
     field: "memberId" | "groupId",
     ids: readonly string[],
     limit: number,
@@ -134,8 +128,8 @@ export class CosmosMembershipStore implements MembershipStore {
     const query = `SELECT c.groupId, c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.${field})`;
     for (const part of chunk([...new Set(ids)].filter(isStorableId), IDS_PER_QUERY)) {
       const iterator = this.container.items.query<MembershipLink>(
-        { query, parameters: [...tenant(tenantId), { name: "@ids", value: part }] },
-        { partitionKey: tenantId, maxItemCount: PAGE_SIZE },
+        { query, parameters: [...this.tenant(), { name: "@ids", value: part }] },
+        { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE },
       );
       try {
         while (iterator.hasMoreResults() && out.length <= limit) {
@@ -150,12 +144,12 @@ export class CosmosMembershipStore implements MembershipStore {
     return out;
   }
 
-  private async queryPage<T>(tenantId: string, query: string, parameters: SqlParameter[]): Promise<T[]> {
+  private async queryPage<T>(query: string, parameters: SqlParameter[]): Promise<T[]> {
     try {
       const page = await this.container.items
         .query<T>(
-          { query, parameters: [...tenant(tenantId), ...parameters] },
-          { partitionKey: tenantId, maxItemCount: PAGE_SIZE },
+          { query, parameters: [...this.tenant(), ...parameters] },
+          { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE },
         )
         .fetchNext();
       return page.resources;
@@ -164,12 +158,11 @@ export class CosmosMembershipStore implements MembershipStore {
     }
   }
 
-  private deleteIds(tenantId: string, ids: readonly string[]): Promise<void> {
+  private deleteIds(ids: readonly string[]): Promise<void> {
     return this.write(
-      tenantId,
       ids,
-      (id) => ({ operationType: "Delete", partitionKey: tenantId, id }),
-      (id) => this.deleteOne(tenantId, id),
+      (id) => ({ operationType: "Delete", partitionKey: this.tenantId, id }),
+      (id) => this.deleteOne(id),
       [204, 404],
     );
   }
@@ -183,7 +176,6 @@ export class CosmosMembershipStore implements MembershipStore {
    * redone as idempotent point operations, which report throttling precisely.
    */
   private async write<T>(
-    tenantId: string,
     items: readonly T[],
     operation: (item: T) => OperationInput,
     point: (item: T) => Promise<void>,
@@ -193,7 +185,7 @@ export class CosmosMembershipStore implements MembershipStore {
       items.length <= POINT_WRITE_MAX
         ? [items]
         : await mapLimited(chunk(items, BATCH_SIZE), BATCHES_IN_FLIGHT, (part) =>
-            this.batchRounds(tenantId, part, operation, done),
+            this.batchRounds(part, operation, done),
           );
     await mapLimited(leftovers.flat(), POINTS_IN_FLIGHT, point);
   }
@@ -203,7 +195,6 @@ export class CosmosMembershipStore implements MembershipStore {
    * rounds at most: a batch full of existing members would otherwise finish one operation a round.
    */
   private async batchRounds<T>(
-    tenantId: string,
     part: readonly T[],
     operation: (item: T) => OperationInput,
     done: readonly number[],
@@ -212,7 +203,7 @@ export class CosmosMembershipStore implements MembershipStore {
     for (let round = 0; round < BATCH_ROUNDS && pending.length > POINT_WRITE_MAX; round++) {
       let statuses: number[];
       try {
-        const response = await this.container.items.batch(pending.map(operation), tenantId);
+        const response = await this.container.items.batch(pending.map(operation), this.tenantId);
         statuses = pending.map((_, i) => response.result?.[i]?.statusCode ?? 0);
       } catch {
         // The batch request itself failed; its SDK error hides the status.
@@ -226,6 +217,10 @@ export class CosmosMembershipStore implements MembershipStore {
     return pending;
   }
 
+  private tenant(): SqlParameter[] {
+    return [{ name: "@tenant", value: this.tenantId as JSONValue }];
+  }
+
   private async createOne(doc: MembershipDocument): Promise<void> {
     try {
       await this.container.items.create(doc);
@@ -235,13 +230,11 @@ export class CosmosMembershipStore implements MembershipStore {
     }
   }
 
-  private async deleteOne(tenantId: string, id: string): Promise<void> {
+  private async deleteOne(id: string): Promise<void> {
     try {
-      await this.container.item(id, tenantId).delete();
+      await this.container.item(id, this.tenantId).delete();
     } catch (error) {
       if (cosmosStatus(error) !== 404) throw mapThrottling(error);
     }
   }
 }
-
-const tenant = (tenantId: string): SqlParameter[] => [{ name: "@tenant", value: tenantId as JSONValue }];

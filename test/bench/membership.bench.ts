@@ -35,12 +35,12 @@ async function seedUsers(services: Services, users: Container, count: number): P
       resourceBody: {
         ...buildDocument(services.resourceTypes.User, {
           id,
-          tenantId,
           resource: { userName: `${id}@bench.example`, active: true },
           created: now,
           lastModified: now,
-          pw: undefined,
+          passwordHash: undefined,
         }),
+        tenantId,
       },
     }));
     const response = await users.items.batch(operations, tenantId);
@@ -110,8 +110,7 @@ const bench: Bench = async ({ log }) => {
     const groups: string[] = [];
     for (const size of SIZES) {
       const groupId = await createGroup(`size-${size}`);
-      await services.memberships.add(
-        tenantId,
+      await services.scope(tenantId).memberships.add(
         groupId,
         memberPool.slice(0, size).map((id) => ({ id, type: "User" as const })),
       );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Container, FeedOptions, SqlQuerySpec } from "@azure/cosmos";
-import { filterToSql } from "../../shared/filter/filter-to-sql.js";
+import { filterToSql } from "../../shared/filter/compile-filter.js";
 import { EMULATOR_KEY, startEmbeddedCosmos } from "../../shared/local/embedded-cosmos.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
 import { DEFAULT_ORDER } from "../../shared/operations/sort-expression.js";
@@ -39,17 +39,16 @@ function user(i: number): ScimObject {
   };
 }
 
-async function seed(store: ResourceStore, type: ResourceType, tenantId: string, from: number, to: number) {
+async function seed(store: ResourceStore, type: ResourceType, from: number, to: number) {
   for (let start = from; start < to; start += BATCH) {
     const batch: Promise<unknown>[] = [];
     for (let i = start; i < Math.min(to, start + BATCH); i++) {
       const doc = buildDocument(type, {
         id: randomUUID(),
-        tenantId,
         resource: user(i),
         created: at(i),
         lastModified: at(i),
-        pw: undefined,
+        passwordHash: undefined,
       });
       batch.push(
         store.create(doc).then((r) => {
@@ -73,7 +72,7 @@ async function sentQuery(type: ResourceType, filter: string) {
     },
   };
   const sql = filterToSql(filter, type);
-  await new CosmosResourceStore(container as unknown as Container).query("<tenant>", {
+  await new CosmosResourceStore(container as unknown as Container, "<tenant>").query({
     where: sql.where,
     parameters: sql.parameters,
     orderBy: DEFAULT_ORDER,
@@ -95,13 +94,13 @@ const bench: Bench = async (ctx) => {
       SCIM_TOKEN: "x".repeat(32),
     });
     const type = services.resourceTypes.User;
-    const store = services.users;
     const tenantId = services.config.tenantId;
+    const store = services.scope(tenantId).users;
 
     /** runQuery's path for a first page: compile the filter, one single-partition query in default order. */
     const firstPage = async (filter: string) => {
       const sql = filterToSql(filter, type);
-      const page = await store.query(tenantId, {
+      const page = await store.query({
         where: sql.where,
         parameters: sql.parameters,
         orderBy: DEFAULT_ORDER,
@@ -142,7 +141,7 @@ const bench: Bench = async (ctx) => {
         continue;
       }
       const seedStart = performance.now();
-      await seed(store, type, tenantId, seeded, size);
+      await seed(store, type, seeded, size);
       const seedMs = performance.now() - seedStart;
       lastSeedRate = (size - seeded) / seedMs;
       ctx.log(`seeded ${size - seeded} users to ${size} in ${(seedMs / 1000).toFixed(1)} s`);
@@ -219,9 +218,9 @@ const bench: Bench = async (ctx) => {
       ...sqlRows,
       "",
       "Each is a single-partition query (the partition key option plus `c.tenantId = @tenant`) whose tests are " +
-        "equality lookups on paths under `/n/*`, which the containers' indexing policy includes (and `id`, which " +
+        "equality lookups on paths under `/normalized/*`, which the containers' indexing policy includes (and `id`, which " +
         "Cosmos DB always indexes in consistent mode), with every value a parameter; the ORDER BY has the " +
-        "`(/n/meta/created, /id)` composite index it requires.",
+        "`(/normalized/meta/created, /id)` composite index it requires.",
     ].join("\n");
     return { title: "Query latency (embedded server) and the SQL Entra's filters compile to", markdown };
   } finally {

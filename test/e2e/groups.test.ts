@@ -21,7 +21,7 @@ const patch = (...Operations: unknown[]) => ({ schemas: [PATCH], Operations });
 const enc = encodeURIComponent;
 let seq = 0;
 
-/** A group as Entra POSTs it (ENTRA.md): core + ADSCIM schema, externalId, displayName, no members. */
+/** A group as Entra POSTs it (docs/entra.md): core + ADSCIM schema, externalId, displayName, no members. */
 const entraGroup = (displayName: string) => ({
   schemas: [CORE_GROUP, ADSCIM],
   externalId: `ext-${displayName}`,
@@ -376,13 +376,12 @@ describe("A large group", () => {
       const resource = { userName: `big.${i}@contoso.com`, active: true };
       const doc = buildDocument(type, {
         id,
-        tenantId: services.config.tenantId,
         resource,
         created: now,
         lastModified: now,
-        pw: undefined,
+        passwordHash: undefined,
       });
-      expect((await services.users.create(doc)).ok).toBe(true);
+      expect((await services.scope(services.config.tenantId).users.create(doc)).ok).toBe(true);
     });
     const id = await group();
     const started = Date.now();

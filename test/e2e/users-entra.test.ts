@@ -12,7 +12,7 @@ afterAll(async () => {
   await c?.server.close();
 });
 
-/** A user as Entra POSTs it, nulls and malformed extension URN included (ENTRA.md). */
+/** A user as Entra POSTs it, nulls and malformed extension URN included (docs/entra.md). */
 const entraUser = (userName: string, externalId: string) => ({
   schemas: [
     "urn:ietf:params:scim:schemas:core:2.0:User",

@@ -32,13 +32,12 @@ async function seedUser(tenantId: string): Promise<string> {
   const now = new Date().toISOString();
   const doc = buildDocument(s.resourceTypes.User, {
     id,
-    tenantId,
     resource: { userName: `${id}@x.com` },
     created: now,
     lastModified: now,
-    pw: undefined,
+    passwordHash: undefined,
   });
-  expect((await s.users.create(doc)).ok).toBe(true);
+  expect((await s.scope(tenantId).users.create(doc)).ok).toBe(true);
   return id;
 }
 
@@ -47,13 +46,12 @@ async function seedGroup(tenantId: string): Promise<string> {
   const now = new Date().toISOString();
   const doc = buildDocument(s.resourceTypes.Group, {
     id,
-    tenantId,
     resource: { displayName: `Group ${id}` },
     created: now,
     lastModified: now,
-    pw: undefined,
+    passwordHash: undefined,
   });
-  expect((await s.groups.create(doc)).ok).toBe(true);
+  expect((await s.scope(tenantId).groups.create(doc)).ok).toBe(true);
   return id;
 }
 
@@ -62,7 +60,7 @@ async function allMembers(tenantId: string, groupId: string) {
   let continuation: string | undefined;
   let pages = 0;
   do {
-    const page = await s.memberships.membersPage(tenantId, groupId, continuation);
+    const page = await s.scope(tenantId).memberships.membersPage(groupId, continuation);
     out.push(...page.items.map((m) => m.memberId));
     continuation = page.continuation;
     pages++;
@@ -75,12 +73,12 @@ const records = (ids: string[]): MemberRecord[] => ids.map((id) => ({ id, type: 
 describe("CosmosMembershipStore on the embedded server", () => {
   test("add is idempotent (a present member is a no-op), point and batch paths alike", async () => {
     const g = randomUUID();
-    await s.memberships.add(T, g, records(["u1"]));
-    await s.memberships.add(T, g, records(["u1"]));
+    await s.scope(T).memberships.add(g, records(["u1"]));
+    await s.scope(T).memberships.add(g, records(["u1"]));
     // 250 members: three batches, the first of which holds an existing member (u1).
     const many = ["u1", ...Array.from({ length: 249 }, (_, i) => `m${i}`)];
-    await s.memberships.add(T, g, records(many));
-    await s.memberships.add(T, g, records(many));
+    await s.scope(T).memberships.add(g, records(many));
+    await s.scope(T).memberships.add(g, records(many));
     const { ids, pages } = await allMembers(T, g);
     expect(ids).toEqual([...many].sort());
     expect(pages).toBe(1);
@@ -88,19 +86,19 @@ describe("CosmosMembershipStore on the embedded server", () => {
 
   test("remove ignores non-members and ids Cosmos could not store", async () => {
     const g = randomUUID();
-    await s.memberships.add(T, g, records(["a", "b", "c"]));
-    await s.memberships.remove(T, g, ["b", "zz", "x/y", "q?"]);
+    await s.scope(T).memberships.add(g, records(["a", "b", "c"]));
+    await s.scope(T).memberships.remove(g, ["b", "zz", "x/y", "q?"]);
     expect((await allMembers(T, g)).ids).toEqual(["a", "c"]);
     const many = Array.from({ length: 120 }, (_, i) => `n${i}`);
-    await s.memberships.add(T, g, records(many));
-    await s.memberships.remove(T, g, [...many, "not-there"]);
+    await s.scope(T).memberships.add(g, records(many));
+    await s.scope(T).memberships.remove(g, [...many, "not-there"]);
     expect((await allMembers(T, g)).ids).toEqual(["a", "c"]);
   });
 
   test("members are paged with continuation tokens (1,000 per page)", async () => {
     const g = randomUUID();
     const ids = Array.from({ length: 2100 }, (_, i) => `p${String(i).padStart(4, "0")}`);
-    await s.memberships.add(T, g, records(ids));
+    await s.scope(T).memberships.add(g, records(ids));
     const read = await allMembers(T, g);
     expect(read.ids).toEqual(ids);
     expect(read.pages).toBe(3);
@@ -108,35 +106,35 @@ describe("CosmosMembershipStore on the embedded server", () => {
 
   test("byMembers / byGroups find links across groups, never across tenants", async () => {
     const [g1, g2] = [randomUUID(), randomUUID()];
-    await s.memberships.add(T, g1, records(["x1", "x2"]));
-    await s.memberships.add(T, g2, [
+    await s.scope(T).memberships.add(g1, records(["x1", "x2"]));
+    await s.scope(T).memberships.add(g2, [
       { id: "x1", type: "User" },
       { id: g1, type: "Group" },
     ]);
-    await s.memberships.add(OTHER, g2, records(["x1"]));
-    const groupsOfX1 = await s.memberships.byMembers(T, ["x1"], 100);
+    await s.scope(OTHER).memberships.add(g2, records(["x1"]));
+    const groupsOfX1 = await s.scope(T).memberships.byMembers(["x1"], 100);
     expect(groupsOfX1.map((l) => l.groupId).sort()).toEqual([g1, g2].sort());
-    const inG2 = await s.memberships.byGroups(T, [g2], 100);
+    const inG2 = await s.scope(T).memberships.byGroups([g2], 100);
     expect(inG2.map((l) => `${l.memberId}:${l.memberType}`).sort()).toEqual(
       [`${g1}:Group`, "x1:User"].sort(),
     );
-    expect(await s.memberships.byMembers(T, ["x1"], 1)).toHaveLength(2);
-    expect(await s.memberships.byMembers(OTHER, ["x2"], 100)).toEqual([]);
+    expect(await s.scope(T).memberships.byMembers(["x1"], 1)).toHaveLength(2);
+    expect(await s.scope(OTHER).memberships.byMembers(["x2"], 100)).toEqual([]);
   });
 
   test("removeReferences deletes the id's memberships as group and as member, only in its tenant", async () => {
     const [g, parent] = [randomUUID(), randomUUID()];
-    await s.memberships.add(T, g, records(Array.from({ length: 150 }, (_, i) => `r${i}`)));
-    await s.memberships.add(T, parent, [
+    await s.scope(T).memberships.add(g, records(Array.from({ length: 150 }, (_, i) => `r${i}`)));
+    await s.scope(T).memberships.add(parent, [
       { id: g, type: "Group" },
       { id: "keep", type: "User" },
     ]);
-    await s.memberships.add(OTHER, g, records(["other-tenant"]));
-    expect(await s.memberships.removeReferences(T, g)).toBe(151);
+    await s.scope(OTHER).memberships.add(g, records(["other-tenant"]));
+    expect(await s.scope(T).memberships.removeReferences(g)).toBe(151);
     expect((await allMembers(T, g)).ids).toEqual([]);
     expect((await allMembers(T, parent)).ids).toEqual(["keep"]);
     expect((await allMembers(OTHER, g)).ids).toEqual(["other-tenant"]);
-    expect(await s.memberships.removeReferences(T, g)).toBe(0);
+    expect(await s.scope(T).memberships.removeReferences(g)).toBe(0);
   });
 });
 
@@ -145,10 +143,12 @@ describe("CosmosMemberLookup on the embedded server", () => {
     const users = await Promise.all(Array.from({ length: 12 }, () => seedUser(T)));
     const group = await seedGroup(T);
     const foreign = await seedUser(OTHER);
-    const few = await s.memberLookup.existing(T, [users[0] as string, group, foreign, "missing", "bad/id"]);
+    const few = await s
+      .scope(T)
+      .memberLookup.existing([users[0] as string, group, foreign, "missing", "bad/id"]);
     expect(Object.fromEntries(few)).toEqual({ [users[0] as string]: "User", [group]: "Group" });
     // More ids than the point-read threshold: one query per container.
-    const many = await s.memberLookup.existing(T, [...users, group, foreign, "missing"]);
+    const many = await s.scope(T).memberLookup.existing([...users, group, foreign, "missing"]);
     expect(many.size).toBe(13);
     expect(many.get(group)).toBe("Group");
     expect(many.has(foreign)).toBe(false);
@@ -156,7 +156,7 @@ describe("CosmosMemberLookup on the embedded server", () => {
 
   test("groupNames: display names of existing groups only", async () => {
     const g = await seedGroup(T);
-    const names = await s.memberLookup.groupNames(T, [g, "gone"]);
+    const names = await s.scope(T).memberLookup.groupNames([g, "gone"]);
     expect(Object.fromEntries(names)).toEqual({ [g]: `Group ${g}` });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isScimError } from "../../../shared/errors/scim-error.js";
+import { ScimError } from "../../../shared/errors/scim-error.js";
 import { attribute } from "../../../shared/schema/attribute.js";
 import {
   CustomExtensionsError,
@@ -141,7 +141,7 @@ describe("rejected configuration", () => {
     if (result.ok) throw new Error("expected failure");
     expect(result.error).toBeInstanceOf(CustomExtensionsError);
     expect(result.error).toBeInstanceOf(Error);
-    expect(isScimError(result.error)).toBe(false);
+    expect(result.error instanceof ScimError).toBe(false);
     expect(result.error.name).toBe("CustomExtensionsError");
     expect(result.error.message).toMatch(
       /^\/home\/site\/scim-extensions\.json is invalid:\n- not valid JSON: /,

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { discoverySchemas, findSchema } from "../../../shared/discovery/discovery-schemas.js";
 import { listResponse } from "../../../shared/discovery/list-response.js";
 import { resourceTypeDocument } from "../../../shared/discovery/resource-type-document.js";
-import { schemaDocument } from "../../../shared/discovery/schema-document.js";
+import { discoverySchemas, findSchema, schemaDocument } from "../../../shared/discovery/schema-document.js";
 import type { Attribute, AttributeType } from "../../../shared/schema/attribute.js";
 import { resolvePath } from "../../../shared/schema/resolve-path.js";
 import { buildResourceTypes, type ResourceType } from "../../../shared/schema/resource-type.js";

@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
-import { discoveryQueryError } from "../../../shared/discovery/discovery-query-error.js";
 import { LIST_RESPONSE, listResponse } from "../../../shared/discovery/list-response.js";
 import { resourceTypeDocument } from "../../../shared/discovery/resource-type-document.js";
-import { errorBody } from "../../../shared/errors/error-body.js";
+import { discoveryQueryError } from "../../../shared/operations/discovery-operations.js";
+
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import { jsonShapeProblems } from "./json-shape.js";
 
@@ -36,7 +36,7 @@ test.each(["filter=id%20eq%20%22x%22", "Filter=name%20eq%20%22User%22", "FILTER=
   (query) => {
     const error = discoveryQueryError(new URLSearchParams(query));
     expect(error?.code).toBe("forbidden");
-    expect(error && errorBody(error)).toEqual({
+    expect(error?.body()).toEqual({
       schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
       status: "403",
       detail: expect.stringContaining("RFC 7644 §4"),

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { discoverySchemas, findSchema } from "../../../shared/discovery/discovery-schemas.js";
 import {
   type AttributeDocument,
+  discoverySchemas,
+  findSchema,
   SCHEMA_SCHEMA,
   schemaDocument,
 } from "../../../shared/discovery/schema-document.js";

@@ -1,25 +1,23 @@
 import { describe, expect, test } from "vitest";
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
-import { compileFilter } from "../../../shared/filter/compile-filter.js";
-import { filterToSql } from "../../../shared/filter/filter-to-sql.js";
-import { findExternalFilters } from "../../../shared/filter/find-external-filters.js";
+import { compileFilter, filterToSql, findExternalFilters } from "../../../shared/filter/compile-filter.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 
 const { User, Group } = buildResourceTypes();
-const MGR = 'c.n["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"]';
+const MGR = 'c.normalized["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"]';
 
 describe("filterToSql: Entra's filters are plain equality on one indexed path", () => {
   test("Test Connection and user matching by userName (lower-cased: caseExact=false)", () => {
     expect(filterToSql('userName eq "8D0E1B0A-Test@Contoso.com"', User)).toEqual({
-      where: 'c.n["userName"] = @p0',
+      where: 'c.normalized["userName"] = @p0',
       parameters: [{ name: "@p0", value: "8d0e1b0a-test@contoso.com" }],
     });
   });
 
   test("externalId is caseExact: not lowered", () => {
     expect(filterToSql('externalId eq "AbC-123"', User)).toEqual({
-      where: 'c.n["externalId"] = @p0',
+      where: 'c.normalized["externalId"] = @p0',
       parameters: [{ name: "@p0", value: "AbC-123" }],
     });
   });
@@ -36,14 +34,15 @@ describe("filterToSql: Entra's filters are plain equality on one indexed path", 
 
   test("group matching by displayName", () => {
     expect(filterToSql('displayName eq "Sales Team"', Group)).toEqual({
-      where: 'c.n["displayName"] = @p0',
+      where: 'c.normalized["displayName"] = @p0',
       parameters: [{ name: "@p0", value: "sales team" }],
     });
   });
 
   test("work email: one EXISTS with two equalities on the same element", () => {
     expect(filterToSql('emails[type eq "work"].value eq "Jo@X.com"', User)).toEqual({
-      where: 'EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE e["type"] = @p0 AND e["value"] = @p1)',
+      where:
+        'EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE e["type"] = @p0 AND e["value"] = @p1)',
       parameters: [
         { name: "@p0", value: "work" },
         { name: "@p1", value: "jo@x.com" },
@@ -56,69 +55,75 @@ describe("filterToSql: other filters", () => {
   const M = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
   const cases: [string, string][] = [
     // `ne` also matches items without the attribute: "not a string, or a different string".
-    ['title ne "Boss"', '(IS_STRING(c.n["title"]) ? c.n["title"] != @p0 : true)'],
-    ['userName co "a"', 'CONTAINS(c.n["userName"], @p0)'],
-    ['userName sw "a"', 'STARTSWITH(c.n["userName"], @p0)'],
-    ['userName ew "a"', 'ENDSWITH(c.n["userName"], @p0)'],
-    ['meta.created gt "2024-01-01T00:00:00Z"', 'c.n["meta"]["created"] > @p0'],
-    ['meta.lastModified le "2024-01-01"', 'c.n["meta"]["lastModified"] <= @p0'],
-    ["title pr", 'LENGTH(c.n["title"]) > 0'],
-    ["active pr", 'IS_BOOL(c.n["active"])'],
-    ["active eq false", 'c.n["active"] = @p0'],
-    ["title eq null", '(IS_STRING(c.n["title"]) ? LENGTH(c.n["title"]) = 0 : true)'],
-    ["not (active pr)", 'NOT IS_BOOL(c.n["active"])'],
-    ['emails co "@x.com"', 'EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE CONTAINS(e["value"], @p0))'],
+    ['title ne "Boss"', '(IS_STRING(c.normalized["title"]) ? c.normalized["title"] != @p0 : true)'],
+    ['userName co "a"', 'CONTAINS(c.normalized["userName"], @p0)'],
+    ['userName sw "a"', 'STARTSWITH(c.normalized["userName"], @p0)'],
+    ['userName ew "a"', 'ENDSWITH(c.normalized["userName"], @p0)'],
+    ['meta.created gt "2024-01-01T00:00:00Z"', 'c.normalized["meta"]["created"] > @p0'],
+    ['meta.lastModified le "2024-01-01"', 'c.normalized["meta"]["lastModified"] <= @p0'],
+    ["title pr", 'LENGTH(c.normalized["title"]) > 0'],
+    ["active pr", 'IS_BOOL(c.normalized["active"])'],
+    ["active eq false", 'c.normalized["active"] = @p0'],
+    ["title eq null", '(IS_STRING(c.normalized["title"]) ? LENGTH(c.normalized["title"]) = 0 : true)'],
+    ["not (active pr)", 'NOT IS_BOOL(c.normalized["active"])'],
+    [
+      'emails co "@x.com"',
+      'EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE CONTAINS(e["value"], @p0))',
+    ],
     [
       'not (emails[type eq "work"])',
-      'NOT EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE e["type"] = @p0)',
+      'NOT EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE e["type"] = @p0)',
     ],
     [
       "manager pr",
-      `(LENGTH(c.n["${M}"]["manager"]["value"]) > 0 OR LENGTH(c.n["${M}"]["manager"]["$ref"]) > 0 OR ` +
-        `LENGTH(c.n["${M}"]["manager"]["displayName"]) > 0)`,
+      `(LENGTH(c.normalized["${M}"]["manager"]["value"]) > 0 OR LENGTH(c.normalized["${M}"]["manager"]["$ref"]) > 0 OR ` +
+        `LENGTH(c.normalized["${M}"]["manager"]["displayName"]) > 0)`,
     ],
     // NOT is pushed down to the tests (De Morgan), each negated test written as its total complement.
-    ['not (userName eq "a")', '(IS_STRING(c.n["userName"]) ? c.n["userName"] != @p0 : true)'],
+    [
+      'not (userName eq "a")',
+      '(IS_STRING(c.normalized["userName"]) ? c.normalized["userName"] != @p0 : true)',
+    ],
     [
       'not (userName sw "a" or active eq true)',
-      '(IS_STRING(c.n["userName"]) ? NOT STARTSWITH(c.n["userName"], @p0) : true) AND (IS_BOOL(c.n["active"]) ? c.n["active"] != @p1 : true)',
+      '(IS_STRING(c.normalized["userName"]) ? NOT STARTSWITH(c.normalized["userName"], @p0) : true) AND (IS_BOOL(c.normalized["active"]) ? c.normalized["active"] != @p1 : true)',
     ],
     [
       'not (title pr and active eq true) and displayName eq "x"',
-      '((IS_STRING(c.n["title"]) ? LENGTH(c.n["title"]) = 0 : true) OR (IS_BOOL(c.n["active"]) ? c.n["active"] != @p0 : true)) AND c.n["displayName"] = @p1',
+      '((IS_STRING(c.normalized["title"]) ? LENGTH(c.normalized["title"]) = 0 : true) OR (IS_BOOL(c.normalized["active"]) ? c.normalized["active"] != @p0 : true)) AND c.normalized["displayName"] = @p1',
     ],
-    ['not (not (userName gt "m"))', 'c.n["userName"] > @p0'],
+    ['not (not (userName gt "m"))', 'c.normalized["userName"] > @p0'],
     [
       'not (meta.created ge "2024-01-01")',
-      '(IS_STRING(c.n["meta"]["created"]) ? c.n["meta"]["created"] < @p0 : true)',
+      '(IS_STRING(c.normalized["meta"]["created"]) ? c.normalized["meta"]["created"] < @p0 : true)',
     ],
     [
       'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
-      'c.n["userType"] = @p0 AND (EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE CONTAINS(e["value"], @p1)) OR ' +
-        'EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE CONTAINS(e["value"], @p2)))',
+      'c.normalized["userType"] = @p0 AND (EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE CONTAINS(e["value"], @p1)) OR ' +
+        'EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE CONTAINS(e["value"], @p2)))',
     ],
     [
       'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
-      '(IS_STRING(c.n["userType"]) ? c.n["userType"] != @p0 : true) AND ' +
-        'NOT EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE CONTAINS(e["value"], @p1)) AND ' +
-        'NOT EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE CONTAINS(e["value"], @p2))',
+      '(IS_STRING(c.normalized["userType"]) ? c.normalized["userType"] != @p0 : true) AND ' +
+        'NOT EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE CONTAINS(e["value"], @p1)) AND ' +
+        'NOT EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE CONTAINS(e["value"], @p2))',
     ],
     [
       'emails[type eq "work" and not (value ew "@x.com")]',
-      'EXISTS(SELECT VALUE e FROM e IN c.n["emails"] WHERE e["type"] = @p0 AND (IS_STRING(e["value"]) ? NOT ENDSWITH(e["value"], @p1) : true))',
+      'EXISTS(SELECT VALUE e FROM e IN c.normalized["emails"] WHERE e["type"] = @p0 AND (IS_STRING(e["value"]) ? NOT ENDSWITH(e["value"], @p1) : true))',
     ],
     // A top-level OR comes parenthesized, so that `c.tenantId = @tenant AND <where>` is safe.
     [
       "title pr or nickName pr and locale pr",
-      '(LENGTH(c.n["title"]) > 0 OR (LENGTH(c.n["nickName"]) > 0 AND LENGTH(c.n["locale"]) > 0))',
+      '(LENGTH(c.normalized["title"]) > 0 OR (LENGTH(c.normalized["nickName"]) > 0 AND LENGTH(c.normalized["locale"]) > 0))',
     ],
     [
       'title eq "a" and title eq "b" and (title eq "c" or title eq "d" or title eq "e")',
-      'c.n["title"] = @p0 AND c.n["title"] = @p1 AND (c.n["title"] = @p2 OR c.n["title"] = @p3 OR c.n["title"] = @p4)',
+      'c.normalized["title"] = @p0 AND c.normalized["title"] = @p1 AND (c.normalized["title"] = @p2 OR c.normalized["title"] = @p3 OR c.normalized["title"] = @p4)',
     ],
     [
       'meta[created ge "2024-01-01T00:00:00Z" and lastModified lt "2025-01-01T00:00:00Z"]',
-      'c.n["meta"]["created"] >= @p0 AND c.n["meta"]["lastModified"] < @p1',
+      'c.normalized["meta"]["created"] >= @p0 AND c.normalized["meta"]["lastModified"] < @p1',
     ],
   ];
 
@@ -128,7 +133,7 @@ describe("filterToSql: other filters", () => {
 
   test("values never reach the SQL text, only parameters", () => {
     const sql = filterToSql('userName eq "x\\") OR 1=1 --" or title co "\'"', User);
-    expect(sql.where).toBe('(c.n["userName"] = @p0 OR CONTAINS(c.n["title"], @p1))');
+    expect(sql.where).toBe('(c.normalized["userName"] = @p0 OR CONTAINS(c.normalized["title"], @p1))');
     expect(sql.parameters.map((p) => p.value)).toEqual(['x") or 1=1 --', "'"]);
   });
 
@@ -146,7 +151,7 @@ describe("filterToSql: other filters", () => {
     const chain = Array.from({ length: 200 }, (_, i) => `title eq "${i}"`).join(" or ");
     const { where, parameters } = filterToSql(chain, User);
     expect(parameters).toHaveLength(200);
-    expect(where.startsWith('(c.n["title"] = @p0 OR c.n["title"] = @p1 OR')).toBe(true);
+    expect(where.startsWith('(c.normalized["title"] = @p0 OR c.normalized["title"] = @p1 OR')).toBe(true);
     expect(where.indexOf("(", 1)).toBe(-1);
   });
 });
@@ -174,7 +179,7 @@ describe("external attributes (User groups, Group members)", () => {
         filter.attribute === "members" ? `ARRAY_CONTAINS(${addParameter(["g1", "g2"])}, c.id)` : undefined,
     });
     expect(sql).toEqual({
-      where: 'STARTSWITH(c.n["displayName"], @p0) AND NOT (ARRAY_CONTAINS(@p1, c.id))',
+      where: 'STARTSWITH(c.normalized["displayName"], @p0) AND NOT (ARRAY_CONTAINS(@p1, c.id))',
       parameters: [
         { name: "@p0", value: "a" },
         { name: "@p1", value: ["g1", "g2"] },

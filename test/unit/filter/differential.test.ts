@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
-import { compileFilter } from "../../../shared/filter/compile-filter.js";
+import { compileFilter, filterToSql } from "../../../shared/filter/compile-filter.js";
 import { evaluateFilter } from "../../../shared/filter/evaluate-filter.js";
-import { filterToSql } from "../../../shared/filter/filter-to-sql.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { normalizeResource } from "../../../shared/schema/normalize-resource.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
@@ -16,16 +15,16 @@ const { User } = buildResourceTypes();
 interface Item {
   id: string;
   tenantId: string;
-  r: ScimObject;
-  n: ScimObject;
+  resource: ScimObject;
+  normalized: ScimObject;
 }
 
-/** Users of tenant t1 as the store keeps them: `n` from the real normalizeResource. */
+/** Users of tenant t1 as the store keeps them: `normalized` from the real normalizeResource. */
 const items = fc.array(userResource, { maxLength: ids.length }).map((resources) =>
   resources.map((resource, i): Item => {
     const id = ids[i] as string;
-    const r = { ...resource, id };
-    return { id, tenantId: "t1", r, n: normalizeResource(User, r) };
+    const stored = { ...resource, id };
+    return { id, tenantId: "t1", resource: stored, normalized: normalizeResource(User, stored) };
   }),
 );
 
@@ -144,7 +143,7 @@ describe("filters follow each attribute's caseExact against the resource as the 
       fc.property(items, text, (tenantItems, s) => {
         const filter = `${prefix} ${JSON.stringify(s)}`;
         const expected = tenantItems
-          .filter((item) => oracle(item.r, s))
+          .filter((item) => oracle(item.resource, s))
           .map((item) => item.id)
           .sort();
         const bound = bindFilter(parseFilter(filter), User);

@@ -7,7 +7,7 @@ import type { ScimObject } from "../../../shared/schema/scim-json.js";
 import { ENTERPRISE } from "./filter-builders.js";
 
 const { User, Group } = buildResourceTypes();
-const user = (n: ScimObject, id = "U-1"): FilterableDocument => ({ id, n });
+const user = (normalized: ScimObject, id = "U-1"): FilterableDocument => ({ id, normalized });
 const matches = (text: string, document: FilterableDocument) =>
   evaluateFilter(bindFilter(parseFilter(text), User), document);
 
@@ -70,8 +70,11 @@ describe("evaluateFilter", () => {
     expect(matches('emails.value ne "x"', odd)).toBe(false);
   });
 
-  test("external attributes read n by default, or go to evaluateExternal", () => {
-    const group: FilterableDocument = { id: "G-1", n: { displayName: "sales", members: [{ value: "U-1" }] } };
+  test("external attributes read normalized by default, or go to evaluateExternal", () => {
+    const group: FilterableDocument = {
+      id: "G-1",
+      normalized: { displayName: "sales", members: [{ value: "U-1" }] },
+    };
     const bound = bindFilter(parseFilter('members[value eq "U-1"]'), Group);
     expect(evaluateFilter(bound, group)).toBe(true);
     expect(evaluateFilter(bound, group, { evaluateExternal: () => false })).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isScimError } from "../../../shared/errors/scim-error.js";
+import { ScimError } from "../../../shared/errors/scim-error.js";
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from "../../../shared/filter/parse-filter.js";
 import { and, cmp, ENTERPRISE, not, or, path, pr, valuePath, withoutPositions } from "./filter-builders.js";
 
@@ -275,7 +275,7 @@ describe("parseFilter", () => {
       } catch (error) {
         thrown = error;
       }
-      expect(isScimError(thrown), text).toBe(true);
+      expect(thrown instanceof ScimError, text).toBe(true);
     }
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch } from "../../../shared/patch/apply-patch.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import { PATCH_OP_SCHEMA, parsePatchRequest } from "../../../shared/patch/parse-patch-request.js";
-import type { PatchOperation } from "../../../shared/patch/patch-operation.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
-import { deepFreeze, ENTERPRISE, User, user } from "./patch-fixtures.js";
+import { applyPatch, deepFreeze, ENTERPRISE, User, user } from "./patch-fixtures.js";
 
 /** Runs a raw Entra PATCH body through the same two steps the endpoint uses. */
 const entra = (resource: ScimObject, Operations: unknown[]) =>
@@ -20,7 +19,7 @@ interface Case {
   expected: ScimObject;
 }
 
-// One case per PATCH form in ENTRA.md; "flag" = the tenant URL carries ?aadOptscim062020.
+// One case per PATCH form in docs/entra.md; "flag" = the tenant URL carries ?aadOptscim062020.
 const cases: Case[] = [
   {
     name: 'no flag: Replace emails[type eq "work"].value on an existing work email',
@@ -259,7 +258,7 @@ const cases: Case[] = [
   },
 ];
 
-describe("applyPatch: every Entra PATCH form (ENTRA.md)", () => {
+describe("applyPatch: every Entra PATCH form (docs/entra.md)", () => {
   it.each(cases)("$name", ({ resource, operations, expected }) => {
     expect(entra(resource, operations)).toEqual(expected);
   });

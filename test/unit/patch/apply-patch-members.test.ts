@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { ScimErrorCode } from "../../../shared/errors/scim-error.js";
-import { applyPatch } from "../../../shared/patch/apply-patch.js";
 import {
   emptyMemberChanges,
   type MemberChanges,
   recordMemberChange,
 } from "../../../shared/patch/member-changes.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import { PATCH_OP_SCHEMA, parsePatchRequest } from "../../../shared/patch/parse-patch-request.js";
-import type { PatchOperation } from "../../../shared/patch/patch-operation.js";
-import { deepFreeze, expectScimError, Group } from "./patch-fixtures.js";
+import { applyPatch, deepFreeze, expectScimError, Group } from "./patch-fixtures.js";
 
 const group = deepFreeze({ displayName: "Sales", externalId: "e1" });
 const options = { externalAttributes: ["members"] as const };
@@ -17,7 +16,6 @@ const replaced = (add: MemberChanges["add"]): MemberChanges => ({
   removeAll: true,
   remove: [],
   add,
-  replaceWith: add,
 });
 
 /** Runs a raw PATCH body the way the Groups endpoint does. */

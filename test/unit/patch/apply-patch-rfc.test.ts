@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { ScimErrorCode } from "../../../shared/errors/scim-error.js";
-import { applyPatch } from "../../../shared/patch/apply-patch.js";
-import type { PatchOperation } from "../../../shared/patch/patch-operation.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import type { ResourceType } from "../../../shared/schema/resource-type.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
-import { CUSTOM, deepFreeze, ENTERPRISE, expectScimError, Group, User, user } from "./patch-fixtures.js";
+import {
+  applyPatch,
+  CUSTOM,
+  deepFreeze,
+  ENTERPRISE,
+  expectScimError,
+  Group,
+  User,
+  user,
+} from "./patch-fixtures.js";
 
 const U = "alice@contoso.com";
 const work = { type: "work", value: "a@work.com" };

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyPatch } from "../../../shared/patch/apply-patch.js";
-import type { PatchOperation } from "../../../shared/patch/patch-operation.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
-import { deepFreeze, ENTERPRISE, User } from "./patch-fixtures.js";
+import { applyPatch, deepFreeze, ENTERPRISE, User } from "./patch-fixtures.js";
 
 /** Core User string attributes a client may write (readWrite, single-valued, simple). */
 const STRING_ATTRIBUTES = User.coreAttributes

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ScimErrorCode } from "../../../shared/errors/scim-error.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import {
   MAX_PATCH_OPERATIONS,
   PATCH_OP_SCHEMA,
   parsePatchRequest,
 } from "../../../shared/patch/parse-patch-request.js";
-import type { PatchOperation } from "../../../shared/patch/patch-operation.js";
 import { deepFreeze, expectScimError } from "./patch-fixtures.js";
 
 const body = (Operations: unknown[]) => deepFreeze({ schemas: [PATCH_OP_SCHEMA], Operations });

@@ -1,7 +1,13 @@
 import { expect } from "vitest";
 import { ScimError, type ScimErrorCode } from "../../../shared/errors/scim-error.js";
+import {
+  type ApplyPatchOptions,
+  applyCompiledPatch,
+  compilePatch,
+} from "../../../shared/patch/apply-patch.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import { attribute } from "../../../shared/schema/attribute.js";
-import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
+import { buildResourceTypes, type ResourceType } from "../../../shared/schema/resource-type.js";
 import type { Schema } from "../../../shared/schema/schema.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
 
@@ -49,4 +55,15 @@ export function expectScimError(run: () => unknown, code: ScimErrorCode, ...ment
   for (const text of mentions) expect(error.detail).toContain(text);
   expect(error.status).toBe(400);
   return error;
+}
+
+/** What PATCH /Users/{id} and /Groups/{id} do with a body's operations: compile once, then apply. */
+export function applyPatch<E extends string = never>(
+  resource: ScimObject,
+  operations: readonly PatchOperation[],
+  resourceType: ResourceType,
+  options: ApplyPatchOptions<E> = {},
+) {
+  const compiled = compilePatch(operations, resourceType, options);
+  return { ...applyCompiledPatch(resource, compiled, resourceType), external: compiled.external };
 }

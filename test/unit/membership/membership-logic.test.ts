@@ -1,33 +1,37 @@
 import { describe, expect, it } from "vitest";
-import type { ScimRequest } from "../../../shared/http/scim-request.js";
-import { confirmMembers } from "../../../shared/members/confirm-members.js";
-import { deleteWithMemberships } from "../../../shared/members/delete-with-memberships.js";
-import { derivedAttributes } from "../../../shared/members/derived-attributes.js";
+import { MAX_MEMBERSHIP_MATCHES, membershipFilter } from "../../../shared/membership/membership-filter.js";
+import {
+  planMemberChanges,
+  planMemberList,
+  resolveMembers,
+} from "../../../shared/membership/plan-member-changes.js";
+import { derivedAttributes } from "../../../shared/membership/read-memberships.js";
 import {
   applyMemberChanges,
-  isEmptyPlan,
-  planMemberChanges,
-} from "../../../shared/members/member-changes-plan.js";
-import { MAX_MEMBERSHIP_MATCHES, membershipFilter } from "../../../shared/members/membership-filter.js";
-import { resolveMembers } from "../../../shared/members/resolve-members.js";
-import { storeNewMembers } from "../../../shared/members/store-members.js";
-import { takeMembers } from "../../../shared/members/take-members.js";
-import { MemoryGroups, TENANT, world } from "./fakes.js";
+  confirmMembers,
+  deleteWithMemberships,
+} from "../../../shared/membership/write-memberships.js";
+import type { ResourceKind } from "../../../shared/operations/operation.js";
+import { parseProjection } from "../../../shared/schema/projection.js";
+import { MemoryGroups, world } from "./fakes.js";
 
 const BASE = "https://app.example/scim/v2";
-const request = (query = ""): ScimRequest => ({
-  method: "GET",
-  url: new URL(`${BASE}/Groups/g1${query}`),
-  header: () => undefined,
-  params: {},
-  body: undefined,
-  baseUrl: BASE,
-});
+
+/** derivedAttributes as GET /Users/{id} or /Groups/{id} calls it, with the projection of `query`. */
+const derived = (w: ReturnType<typeof world>, kind: ResourceKind, id: string, query = "") => {
+  const params = new URLSearchParams(query.replace(/^\?/, ""));
+  const projection = parseProjection(
+    w.resourceTypes[kind],
+    params.get("attributes") ?? undefined,
+    params.get("excludedAttributes") ?? undefined,
+  );
+  return derivedAttributes(w, kind, id, projection, BASE);
+};
 
 describe("resolveMembers", () => {
   it("returns each member with its stored type, whatever type the client claimed, in one lookup", async () => {
     const w = world();
-    const records = await resolveMembers(w.memberLookup, TENANT, "g1", [
+    const records = await resolveMembers(w.memberLookup, "g1", [
       { value: "u1", type: "Group" },
       { value: "g2" },
       { value: "u1" },
@@ -42,13 +46,13 @@ describe("resolveMembers", () => {
   it("a missing member is 400 naming it; no member means no lookup", async () => {
     const w = world();
     await expect(
-      resolveMembers(w.memberLookup, TENANT, "g1", [{ value: "u1" }, { value: "nope" }]),
+      resolveMembers(w.memberLookup, "g1", [{ value: "u1" }, { value: "nope" }]),
     ).rejects.toMatchObject({
       status: 400,
       scimType: "invalidValue",
       detail: expect.stringContaining('"nope"'),
     });
-    expect(await resolveMembers(w.memberLookup, TENANT, "g1", [])).toEqual([]);
+    expect(await resolveMembers(w.memberLookup, "g1", [])).toEqual([]);
     expect(w.log).toEqual(["existing u1,nope"]);
   });
 });
@@ -57,7 +61,11 @@ describe("planMemberChanges / applyMemberChanges", () => {
   it("validates before any write: an unknown member writes nothing", async () => {
     const w = world();
     await expect(
-      planMemberChanges(w, TENANT, "g1", { removeAll: false, remove: ["u1"], add: [{ value: "ghost" }] }),
+      planMemberChanges(w.memberLookup, "g1", {
+        removeAll: false,
+        remove: ["u1"],
+        add: [{ value: "ghost" }],
+      }),
     ).rejects.toMatchObject({ scimType: "invalidValue" });
     expect(w.log.filter((l) => !l.startsWith("existing"))).toEqual([]);
   });
@@ -65,13 +73,13 @@ describe("planMemberChanges / applyMemberChanges", () => {
   it("add and remove are point changes: re-add and removing a non-member are no-ops", async () => {
     const w = world();
     w.memberships.seed("g1", "u1");
-    const plan = await planMemberChanges(w, TENANT, "g1", {
+    const plan = await planMemberChanges(w.memberLookup, "g1", {
       removeAll: false,
       remove: ["u4"],
       add: [{ value: "u1" }, { value: "u2" }],
     });
-    expect(isEmptyPlan(plan)).toBe(false);
-    await applyMemberChanges(w, TENANT, "g1", plan);
+    expect(plan).toEqual({ replace: undefined, remove: ["u4"], add: expect.any(Array) });
+    await applyMemberChanges(w, "g1", plan);
     expect(w.memberships.members("g1")).toEqual(["u1", "u2"]);
     // Never a read of the group's member list: the cost does not depend on the group's size.
     expect(w.log.some((l) => l.startsWith("membersPage"))).toBe(false);
@@ -80,45 +88,45 @@ describe("planMemberChanges / applyMemberChanges", () => {
   it("replace writes the difference only; remove-all empties the group", async () => {
     const w = world();
     for (const u of ["u1", "u2", "u3"]) w.memberships.seed("g1", u);
-    const plan = await planMemberChanges(w, TENANT, "g1", {
+    const plan = await planMemberChanges(w.memberLookup, "g1", {
       removeAll: true,
       remove: [],
       add: [{ value: "u2" }, { value: "u4" }],
-      replaceWith: [{ value: "u2" }, { value: "u4" }],
     });
     w.log.length = 0;
-    await applyMemberChanges(w, TENANT, "g1", plan);
+    await applyMemberChanges(w, "g1", plan);
     expect(w.memberships.members("g1")).toEqual(["u2", "u4"]);
     expect(w.log).toContain("remove g1 u1,u3");
     expect(w.log).toContain("add g1 u4");
 
-    const clear = await planMemberChanges(w, TENANT, "g1", {
+    const clear = await planMemberChanges(w.memberLookup, "g1", {
       removeAll: true,
       remove: [],
       add: [],
-      replaceWith: [],
     });
-    await applyMemberChanges(w, TENANT, "g1", clear);
+    await applyMemberChanges(w, "g1", clear);
     expect(w.memberships.members("g1")).toEqual([]);
   });
 
-  it("an empty plan is recognised", async () => {
+  it("a PATCH that does not touch members plans no write", async () => {
     const w = world();
-    expect(
-      isEmptyPlan(await planMemberChanges(w, TENANT, "g1", { removeAll: false, remove: [], add: [] })),
-    ).toBe(true);
+    expect(await planMemberChanges(w.memberLookup, "g1", { removeAll: false, remove: [], add: [] })).toEqual({
+      replace: undefined,
+      remove: [],
+      add: [],
+    });
   });
 });
 
 describe("confirmMembers (the re-check after writing)", () => {
   it("removes the membership of a member deleted meanwhile and returns the others", async () => {
     const w = world();
-    await w.memberships.add(TENANT, "g1", [
+    await w.memberships.add("g1", [
       { id: "u1", type: "User" },
       { id: "u2", type: "User" },
     ]);
     w.resources.delete("u2");
-    const kept = await confirmMembers(w, TENANT, "g1", [
+    const kept = await confirmMembers(w, "g1", [
       { id: "u1", type: "User" },
       { id: "u2", type: "User" },
     ]);
@@ -128,9 +136,9 @@ describe("confirmMembers (the re-check after writing)", () => {
 
   it("a group deleted meanwhile: its new memberships are removed and the request is 404", async () => {
     const w = world();
-    await w.memberships.add(TENANT, "g1", [{ id: "u1", type: "User" }]);
+    await w.memberships.add("g1", [{ id: "u1", type: "User" }]);
     w.resources.delete("g1");
-    await expect(confirmMembers(w, TENANT, "g1", [{ id: "u1", type: "User" }])).rejects.toMatchObject({
+    await expect(confirmMembers(w, "g1", [{ id: "u1", type: "User" }])).rejects.toMatchObject({
       status: 404,
     });
     expect(w.memberships.members("g1")).toEqual([]);
@@ -142,9 +150,7 @@ describe("deleteWithMemberships", () => {
     const w = world();
     w.memberships.seed("g1", "u1");
     w.memberships.seed("g2", "g1", "Group");
-    const result = await deleteWithMemberships(w.memberships, TENANT, "g1", () =>
-      w.groups.delete(TENANT, "g1"),
-    );
+    const result = await deleteWithMemberships(w.memberships, "g1", () => w.groups.delete("g1"));
     expect(result.ok).toBe(true);
     expect(w.log).toEqual(["removeReferences g1", "delete g1", "removeReferences g1"]);
     expect(w.memberships.links.size).toBe(0);
@@ -152,9 +158,7 @@ describe("deleteWithMemberships", () => {
 
   it("a missing resource is reported as such after the sweep, with no second sweep", async () => {
     const w = world();
-    const result = await deleteWithMemberships(w.memberships, TENANT, "zz", () =>
-      w.groups.delete(TENANT, "zz"),
-    );
+    const result = await deleteWithMemberships(w.memberships, "zz", () => w.groups.delete("zz"));
     expect(result.ok).toBe(false);
     expect(w.log).toEqual(["removeReferences zz", "delete zz"]);
   });
@@ -163,11 +167,11 @@ describe("deleteWithMemberships", () => {
     const w = world();
     w.memberships.seed("g2", "u1");
     const failing = () => Promise.reject(new Error("503"));
-    await expect(deleteWithMemberships(w.memberships, TENANT, "u1", failing)).rejects.toThrow("503");
+    await expect(deleteWithMemberships(w.memberships, "u1", failing)).rejects.toThrow("503");
     // The user still exists and nothing points at a deleted resource.
     expect(w.memberships.links.size).toBe(0);
     const users = new MemoryGroups(new Map([["u1", { type: "Group" }]]));
-    const retry = await deleteWithMemberships(w.memberships, TENANT, "u1", () => users.delete(TENANT, "u1"));
+    const retry = await deleteWithMemberships(w.memberships, "u1", () => users.delete("u1"));
     expect(retry.ok).toBe(true);
   });
 });
@@ -181,7 +185,7 @@ describe("derivedAttributes", () => {
       "?attributes=displayName",
       "?excludedAttributes=MEMBERS",
     ]) {
-      expect(await derivedAttributes(request(query), w, TENANT, "Group", "g1")).toEqual({});
+      expect(await derived(w, "Group", "g1", query)).toEqual({});
     }
     expect(w.log).toEqual([]);
   });
@@ -190,7 +194,7 @@ describe("derivedAttributes", () => {
     const w = world();
     for (const u of ["u1", "u2", "u3", "u4"]) w.memberships.seed("g1", u);
     w.memberships.seed("g1", "g2", "Group");
-    const { members } = await derivedAttributes(request(), w, TENANT, "Group", "g1");
+    const { members } = await derived(w, "Group", "g1");
     expect(members).toHaveLength(5);
     expect(members).toContainEqual({ value: "g2", $ref: `${BASE}/Groups/g2`, type: "Group" });
     expect(w.log.filter((l) => l.startsWith("membersPage"))).toHaveLength(3);
@@ -198,7 +202,7 @@ describe("derivedAttributes", () => {
 
   it("a group without members shows members []", async () => {
     const w = world();
-    expect(await derivedAttributes(request(), w, TENANT, "Group", "g1")).toEqual({ members: [] });
+    expect(await derived(w, "Group", "g1")).toEqual({ members: [] });
   });
 
   it("a user's groups come with display names; a deleted group is skipped; none means no attribute", async () => {
@@ -206,16 +210,14 @@ describe("derivedAttributes", () => {
     w.memberships.seed("g1", "u1");
     w.memberships.seed("g2", "u1");
     w.memberships.seed("g-gone", "u1");
-    const { groups } = await derivedAttributes(request(), w, TENANT, "User", "u1");
+    const { groups } = await derived(w, "User", "u1");
     expect(groups).toEqual([
       { value: "g1", $ref: `${BASE}/Groups/g1`, display: "Sales", type: "direct" },
       { value: "g2", $ref: `${BASE}/Groups/g2`, display: "Ops", type: "direct" },
     ]);
-    expect(await derivedAttributes(request(), w, TENANT, "User", "u3")).toEqual({});
+    expect(await derived(w, "User", "u3")).toEqual({});
     w.log.length = 0;
-    expect(await derivedAttributes(request("?excludedAttributes=groups"), w, TENANT, "User", "u1")).toEqual(
-      {},
-    );
+    expect(await derived(w, "User", "u1", "?excludedAttributes=groups")).toEqual({});
     expect(w.log).toEqual([]);
   });
 });
@@ -223,10 +225,8 @@ describe("derivedAttributes", () => {
 describe("membershipFilter", () => {
   it("a filter without members tests compiles elsewhere and reads no membership", async () => {
     const w = world();
-    expect(
-      await membershipFilter(w, TENANT, w.resourceTypes.Group, 'displayName eq "Sales"'),
-    ).toBeUndefined();
-    expect(await membershipFilter(w, TENANT, w.resourceTypes.Group, undefined)).toBeUndefined();
+    expect(await membershipFilter(w, w.resourceTypes.Group, 'displayName eq "Sales"')).toBeUndefined();
+    expect(await membershipFilter(w, w.resourceTypes.Group, undefined)).toBeUndefined();
     expect(w.log).toEqual([]);
   });
 
@@ -237,7 +237,6 @@ describe("membershipFilter", () => {
     w.memberships.seed("g2", "u2");
     const sql = await membershipFilter(
       w,
-      TENANT,
       w.resourceTypes.Group,
       'members[value eq "u1"] and displayName eq "ops"',
     );
@@ -257,12 +256,11 @@ describe("membershipFilter", () => {
     w.memberships.seed("g1", "g2", "Group");
     const typed = await membershipFilter(
       w,
-      TENANT,
       w.resourceTypes.Group,
       'members[value eq "g2" and type eq "user"]',
     );
     expect(typed?.parameters[0]?.value).toEqual([]);
-    const negated = await membershipFilter(w, TENANT, w.resourceTypes.Group, 'not (members.value eq "u1")');
+    const negated = await membershipFilter(w, w.resourceTypes.Group, 'not (members.value eq "u1")');
     expect(negated?.where).toMatch(/^NOT \(+ARRAY_CONTAINS\(@p0, c\.id\)\)+$/);
   });
 
@@ -270,45 +268,44 @@ describe("membershipFilter", () => {
     const w = world();
     w.memberships.seed("g1", "u1");
     w.memberships.seed("g1", "g2", "Group");
-    const sql = await membershipFilter(w, TENANT, w.resourceTypes.User, 'groups[value eq "g1"]');
+    const sql = await membershipFilter(w, w.resourceTypes.User, 'groups[value eq "g1"]');
     expect(sql?.parameters[0]?.value).toEqual(["u1"]);
   });
 
   it("a filter that does not pin ids is invalidFilter; too many matches is tooMany", async () => {
     const w = world();
-    await expect(membershipFilter(w, TENANT, w.resourceTypes.Group, "members pr")).rejects.toMatchObject({
+    await expect(membershipFilter(w, w.resourceTypes.Group, "members pr")).rejects.toMatchObject({
       scimType: "invalidFilter",
     });
     for (let i = 0; i <= MAX_MEMBERSHIP_MATCHES; i++) w.memberships.seed(`g${i}`, "u1");
-    await expect(
-      membershipFilter(w, TENANT, w.resourceTypes.Group, 'members[value eq "u1"]'),
-    ).rejects.toMatchObject({
+    await expect(membershipFilter(w, w.resourceTypes.Group, 'members[value eq "u1"]')).rejects.toMatchObject({
       scimType: "tooMany",
     });
   });
 });
 
-describe("takeMembers / storeNewMembers", () => {
-  it("Users pass through; a Group loses members, which are checked", async () => {
+describe("planMemberList / applyMemberChanges on a new group", () => {
+  it("an absent members is the empty list; given members are checked", async () => {
     const w = world();
-    expect(await takeMembers(w, TENANT, "User", "u9", { userName: "x" })).toEqual({
-      resource: { userName: "x" },
-      members: undefined,
+    expect(await planMemberList(w.memberLookup, "g9", undefined)).toEqual({
+      replace: [],
+      remove: [],
+      add: [],
     });
-    expect(await takeMembers(w, TENANT, "Group", "g9", { displayName: "x" })).toEqual({
-      resource: { displayName: "x" },
-      members: [],
+    expect(w.log).toEqual([]);
+    expect(await planMemberList(w.memberLookup, "g9", [{ value: "u1" }])).toEqual({
+      replace: [{ id: "u1", type: "User" }],
+      remove: [],
+      add: [],
     });
-    const taken = await takeMembers(w, TENANT, "Group", "g9", {
-      displayName: "x",
-      members: [{ value: "u1" }],
+    await expect(planMemberList(w.memberLookup, "g9", [{ value: "ghost" }])).rejects.toMatchObject({
+      scimType: "invalidValue",
     });
-    expect(taken).toEqual({ resource: { displayName: "x" }, members: [{ id: "u1", type: "User" }] });
   });
 
-  it("a group created without members answers members [] without any write", async () => {
+  it("a group created without members writes nothing", async () => {
     const w = world();
-    expect(await storeNewMembers(w, TENANT, "g1", [], BASE)).toEqual({ members: [] });
+    expect(await applyMemberChanges(w, "g1", { replace: [], remove: [], add: [] }, true)).toEqual([]);
     expect(w.log).toEqual([]);
   });
 
@@ -317,9 +314,8 @@ describe("takeMembers / storeNewMembers", () => {
     w.memberships.add = async () => {
       throw new Error("throttled");
     };
-    await expect(storeNewMembers(w, TENANT, "g1", [{ id: "u1", type: "User" }], BASE)).rejects.toThrow(
-      "throttled",
-    );
+    const plan = { replace: [{ id: "u1", type: "User" as const }], remove: [], add: [] };
+    await expect(applyMemberChanges(w, "g1", plan, true)).rejects.toThrow("throttled");
     expect(w.resources.has("g1")).toBe(false);
     expect(w.log).toContain("removeReferences g1");
   });

@@ -1,13 +1,12 @@
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
+import type { MemberType, StoredResource } from "../../../shared/store/documents.js";
 import type { MemberLookup } from "../../../shared/store/member-lookup.js";
-import type { MemberType } from "../../../shared/store/membership-document.js";
 import type {
   MemberRecord,
   MembershipLink,
   MembershipPage,
   MembershipStore,
 } from "../../../shared/store/membership-store.js";
-import type { StoredResource } from "../../../shared/store/resource-document.js";
 import type {
   QueryPage,
   QuerySpec,
@@ -15,7 +14,6 @@ import type {
   WriteResult,
 } from "../../../shared/store/resource-store.js";
 
-export const TENANT = "t1";
 export const resourceTypes = buildResourceTypes();
 
 /** Every call a fake receives, in order, so tests can assert what was (not) touched. */
@@ -40,17 +38,17 @@ export class MemoryMemberships implements MembershipStore {
       .sort();
   }
 
-  async add(_t: string, groupId: string, members: readonly MemberRecord[]) {
+  async add(groupId: string, members: readonly MemberRecord[]) {
     this.log.push(`add ${groupId} ${members.map((m) => m.id).join(",")}`);
     for (const m of members) this.seed(groupId, m.id, m.type);
   }
 
-  async remove(_t: string, groupId: string, memberIds: readonly string[]) {
+  async remove(groupId: string, memberIds: readonly string[]) {
     this.log.push(`remove ${groupId} ${memberIds.join(",")}`);
     for (const id of memberIds) this.links.delete(`${groupId}~${id}`);
   }
 
-  async membersPage(_t: string, groupId: string, continuation?: string): Promise<MembershipPage> {
+  async membersPage(groupId: string, continuation?: string): Promise<MembershipPage> {
     this.log.push(`membersPage ${groupId} ${continuation ?? "-"}`);
     const all = [...this.links.values()].filter((l) => l.groupId === groupId);
     const from = Number(continuation ?? 0);
@@ -58,17 +56,17 @@ export class MemoryMemberships implements MembershipStore {
     return { items: all.slice(from, next), continuation: next < all.length ? String(next) : undefined };
   }
 
-  async byMembers(_t: string, memberIds: readonly string[], limit: number) {
+  async byMembers(memberIds: readonly string[], limit: number) {
     this.log.push(`byMembers ${memberIds.join(",")}`);
     return [...this.links.values()].filter((l) => memberIds.includes(l.memberId)).slice(0, limit + 1);
   }
 
-  async byGroups(_t: string, groupIds: readonly string[], limit: number) {
+  async byGroups(groupIds: readonly string[], limit: number) {
     this.log.push(`byGroups ${groupIds.join(",")}`);
     return [...this.links.values()].filter((l) => groupIds.includes(l.groupId)).slice(0, limit + 1);
   }
 
-  async removeReferences(_t: string, id: string) {
+  async removeReferences(id: string) {
     this.log.push(`removeReferences ${id}`);
     let n = 0;
     for (const [key, l] of this.links) {
@@ -88,7 +86,7 @@ export class MemoryLookup implements MemberLookup {
     readonly log: CallLog = [],
   ) {}
 
-  async existing(_t: string, ids: readonly string[]) {
+  async existing(ids: readonly string[]) {
     this.log.push(`existing ${ids.join(",")}`);
     const out = new Map<string, MemberType>();
     for (const id of ids) {
@@ -98,7 +96,7 @@ export class MemoryLookup implements MemberLookup {
     return out;
   }
 
-  async groupNames(_t: string, groupIds: readonly string[]) {
+  async groupNames(groupIds: readonly string[]) {
     this.log.push(`groupNames ${groupIds.join(",")}`);
     const out = new Map<string, string>();
     for (const id of groupIds) {
@@ -116,13 +114,15 @@ export class MemoryGroups implements ResourceStore {
     readonly log: CallLog = [],
   ) {}
 
-  async read(_t: string, id: string): Promise<StoredResource | undefined> {
+  async read(id: string): Promise<StoredResource | undefined> {
     this.log.push(`read ${id}`);
     const r = this.resources.get(id);
-    return r?.type === "Group" ? { id, r: { displayName: r.displayName ?? "" }, etag: "e" } : undefined;
+    return r?.type === "Group"
+      ? { id, resource: { displayName: r.displayName ?? "" }, etag: "e" }
+      : undefined;
   }
 
-  async delete(_t: string, id: string) {
+  async delete(id: string) {
     this.log.push(`delete ${id}`);
     return this.resources.delete(id)
       ? { ok: true as const }
@@ -135,7 +135,7 @@ export class MemoryGroups implements ResourceStore {
   async replace(): Promise<WriteResult> {
     throw new Error("not used");
   }
-  async query(_t: string, _spec: QuerySpec): Promise<QueryPage> {
+  async query(_spec: QuerySpec): Promise<QueryPage> {
     throw new Error("not used");
   }
   async count(): Promise<number> {

@@ -2,19 +2,21 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ScimError } from "../../../shared/errors/scim-error.js";
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
-import { findExternalFilters } from "../../../shared/filter/find-external-filters.js";
+import { findExternalFilters } from "../../../shared/filter/compile-filter.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
-import { diffMembers } from "../../../shared/members/diff-members.js";
-import { externalFilterIds } from "../../../shared/members/external-filter-ids.js";
-import { memberChangesOf } from "../../../shared/members/member-changes-of.js";
-import { memberIds } from "../../../shared/members/member-ids.js";
-import { memberRefs } from "../../../shared/members/member-refs.js";
-import { missingMembersError } from "../../../shared/members/missing-members-error.js";
-import { renderMember, renderUserGroup } from "../../../shared/members/render-member.js";
+import { externalFilterIds } from "../../../shared/membership/membership-filter.js";
+import {
+  diffMembers,
+  memberIds,
+  memberRefs,
+  missingMembersError,
+} from "../../../shared/membership/plan-member-changes.js";
+import { renderMember, renderUserGroup } from "../../../shared/membership/read-memberships.js";
+import { compilePatch } from "../../../shared/patch/apply-patch.js";
 import { parsePatchRequest } from "../../../shared/patch/parse-patch-request.js";
 import type { ResourceType } from "../../../shared/schema/resource-type.js";
+import { isStorableId, membershipId } from "../../../shared/store/documents.js";
 import { chunk, mapLimited } from "../../../shared/store/map-limited.js";
-import { isStorableId, membershipId } from "../../../shared/store/membership-document.js";
 import { resourceTypes } from "./fakes.js";
 
 const scimError = (run: () => unknown) => {
@@ -168,9 +170,11 @@ describe("externalFilterIds", () => {
   });
 });
 
-describe("memberChangesOf", () => {
+describe("compilePatch: a Group PATCH's member changes, compiled once", () => {
   const ops = (...Operations: unknown[]) =>
     parsePatchRequest({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
+  const memberChangesOf = (operations: ReturnType<typeof ops>, type: ResourceType) =>
+    compilePatch(operations, type, { externalAttributes: ["members"] }).external.members;
 
   it("collects Entra's member operations in order and ignores the rest", () => {
     const changes = memberChangesOf(
@@ -192,7 +196,7 @@ describe("memberChangesOf", () => {
     });
     expect(
       memberChangesOf(ops({ op: "Replace", path: "members", value: [{ value: "u9" }] }), resourceTypes.Group),
-    ).toEqual({ removeAll: true, remove: [], add: [{ value: "u9" }], replaceWith: [{ value: "u9" }] });
+    ).toEqual({ removeAll: true, remove: [], add: [{ value: "u9" }] });
   });
 
   it("a PATCH without member operations has no member changes", () => {

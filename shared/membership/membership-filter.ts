@@ -1,0 +1,117 @@
+import { ScimError } from "../errors/scim-error.js";
+import { bindFilter } from "../filter/bind-filter.js";
+import type { BoundFilter, ExternalFilter } from "../filter/bound-filter.js";
+import { compileFilter, findExternalFilters, type SqlFilter } from "../filter/compile-filter.js";
+import { evaluateFilter } from "../filter/evaluate-filter.js";
+import { invalidFilter } from "../filter/invalid-filter.js";
+import { parseFilter } from "../filter/parse-filter.js";
+import type { Scope } from "../operations/operation.js";
+import { normalizeResource } from "../schema/normalize-resource.js";
+import type { ResourceType } from "../schema/resource-type.js";
+import type { MembershipLink, MembershipStore } from "../store/membership-store.js";
+
+/** Most resources one membership test may match: their ids travel as one query parameter. */
+export const MAX_MEMBERSHIP_MATCHES = 10_000;
+
+/**
+ * A membership as the element of the attribute a filter tests (a Group's `members` element
+ * {value, type}, or a User's `groups` element {value, type: "direct"}), in the comparison form the
+ * filter binder produced its literals in.
+ */
+function asElement(type: ResourceType, link: MembershipLink, attribute: string) {
+  const owner = type.id === "Group" ? link.groupId : link.memberId;
+  const element =
+    type.id === "Group"
+      ? { value: link.memberId, type: link.memberType }
+      : { value: link.groupId, type: "direct" };
+  return { owner, normalized: normalizeResource(type, { [attribute]: [element] }) };
+}
+
+/**
+ * The ids a filter on Group `members` / User `groups` can only match (RFC 7644 §3.4.2.2), read from
+ * its `value eq "<id>"` tests: `members[value eq "a"]`, `members.value eq "a"`, `members eq "a"`,
+ * `or` of those, `and` with other sub-attribute tests. Undefined when the filter does not pin the
+ * ids (`members pr`, `not`, `ne`): answering it would mean scanning every membership.
+ */
+export function externalFilterIds(filter: ExternalFilter): string[] | undefined {
+  return ids(filter.filter);
+}
+
+function ids(node: BoundFilter): string[] | undefined {
+  switch (node.kind) {
+    case "any":
+      return ids(node.filter);
+    case "compare": {
+      const { location } = node;
+      const onValue =
+        location.scope === "element" && location.keys.length === 1 && location.keys[0] === "value";
+      return onValue && node.op === "eq" && typeof node.value === "string" ? [node.value] : undefined;
+    }
+    case "and": {
+      const [left, right] = [ids(node.left), ids(node.right)];
+      if (left && right) return left.filter((id) => right.includes(id));
+      return left ?? right;
+    }
+    case "or": {
+      const [left, right] = [ids(node.left), ids(node.right)];
+      return left && right ? [...new Set([...left, ...right])] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+async function matchingIds(
+  memberships: MembershipStore,
+  type: ResourceType,
+  filter: ExternalFilter,
+): Promise<string[]> {
+  const ids = externalFilterIds(filter);
+  if (!ids) {
+    throw invalidFilter(
+      `A filter on "${filter.attribute}" must name the ids it looks for, e.g. ${filter.attribute}[value eq "<id>"]`,
+    );
+  }
+  const links =
+    type.id === "Group"
+      ? await memberships.byMembers(ids, MAX_MEMBERSHIP_MATCHES)
+      : await memberships.byGroups(ids, MAX_MEMBERSHIP_MATCHES);
+  if (links.length > MAX_MEMBERSHIP_MATCHES) {
+    throw new ScimError(
+      "tooMany",
+      `The filter on "${filter.attribute}" matches more than ${MAX_MEMBERSHIP_MATCHES} memberships; narrow it.`,
+    );
+  }
+  const owners = new Set<string>();
+  for (const link of links) {
+    if (type.id === "User" && link.memberType !== "User") continue;
+    const { owner, normalized } = asElement(type, link, filter.attribute);
+    // The whole bracket filter is checked on each membership, so `and type eq "User"` is honoured.
+    if (evaluateFilter(filter.filter, { id: owner, normalized })) owners.add(owner);
+  }
+  return [...owners];
+}
+
+/**
+ * Compiles a filter that tests Group `members` or User `groups` (RFC 7644 §3.4.2.2), e.g. Entra's
+ * `members[value eq "<userId>"]`: each such test is looked up in the memberships first (one indexed
+ * query on memberId or groupId), then becomes `ARRAY_CONTAINS(@ids, c.id)` in the resource query.
+ * Returns undefined when the filter has no such test, so the ordinary compilation applies.
+ */
+export async function membershipFilter(
+  scope: Pick<Scope, "memberships">,
+  type: ResourceType,
+  filter: string | undefined,
+): Promise<SqlFilter | undefined> {
+  if (filter === undefined) return undefined;
+  const bound = bindFilter(parseFilter(filter), type);
+  const externals = findExternalFilters(bound);
+  if (externals.length === 0) return undefined;
+  const matches = new Map<ExternalFilter, string[]>();
+  for (const external of externals) {
+    matches.set(external, await matchingIds(scope.memberships, type, external));
+  }
+  return compileFilter(bound, {
+    resolveExternal: (node, addParameter) => `ARRAY_CONTAINS(${addParameter(matches.get(node) ?? [])}, c.id)`,
+  });
+}

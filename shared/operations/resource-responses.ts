@@ -1,0 +1,43 @@
+import { ScimError } from "../errors/scim-error.js";
+import { type Projection, parseProjection, projectResource } from "../schema/projection.js";
+import { renderResource, weakEtag } from "../schema/render-resource.js";
+import type { ResourceType } from "../schema/resource-type.js";
+import type { ScimObject } from "../schema/scim-json.js";
+import type { StoredResource } from "../store/documents.js";
+import { type ScimRequest, type ScimResponse, scimResponse } from "./operation.js";
+
+/** RFC 7644 §3.9 `attributes` / `excludedAttributes` of a request's query string. */
+export const projectionOf = (request: ScimRequest, type: ResourceType): Projection =>
+  parseProjection(
+    type,
+    request.url.searchParams.get("attributes") ?? undefined,
+    request.url.searchParams.get("excludedAttributes") ?? undefined,
+  );
+
+/** Renders one resource with ETag (and Location on create), honouring `attributes`/`excludedAttributes`. */
+export function respondWithResource(
+  request: ScimRequest,
+  type: ResourceType,
+  stored: StoredResource,
+  status: number,
+  extra: ScimObject = {},
+): ScimResponse {
+  const rendered = renderResource(type, stored, request.baseUrl, extra);
+  const headers: Record<string, string> = { ETag: weakEtag(stored.etag) };
+  if (status === 201) headers.Location = `${request.baseUrl}${type.endpoint}/${stored.id}`;
+  return scimResponse(status, projectResource(type, rendered, projectionOf(request, type)), headers);
+}
+
+/** 404 for a User or Group id the tenant does not have (RFC 7644 §3.12). */
+export const notFound = (type: ResourceType, id: string) =>
+  new ScimError("notFound", `${type.name} ${JSON.stringify(id)} not found.`);
+
+/** 409 uniqueness naming the attribute and value that collided (userName or displayName). */
+export function uniquenessError(type: ResourceType, resource: ScimObject): ScimError {
+  const unique = type.core.attributes.find((a) => a.uniqueness === "server");
+  const name = unique?.name ?? "id";
+  return new ScimError(
+    "uniqueness",
+    `A ${type.name} with ${name} ${JSON.stringify(resource[name])} already exists (compared case-insensitively).`,
+  );
+}

@@ -1,0 +1,57 @@
+import type { ScimObject } from "../schema/scim-json.js";
+
+/**
+ * The storage contract: what the containers hold, field by field. Applications may read these
+ * documents straight from Cosmos DB (docs/storage.md); the field names below are stable.
+ */
+
+/**
+ * One User or Group, in the `users` or `groups` container. `resource` is the resource as the client
+ * sent it (canonical attribute names, extensions under their URN, `meta.created` and
+ * `meta.lastModified`); `normalized` has the same shape with every case-insensitive string
+ * lower-cased and every dateTime as a UTC ISO instant, so that filters and the unique key are plain
+ * indexed equality and range lookups (Cosmos DB unique keys and indexes are case-sensitive).
+ */
+export interface ResourceDocument {
+  id: string;
+  tenantId: string;
+  resource: ScimObject;
+  normalized: ScimObject;
+  /** scrypt hash of a writeOnly password; never returned, never filterable. */
+  passwordHash?: string;
+  _etag?: string;
+}
+
+/** What reads return: `normalized` is never needed to render a resource, so reads do not fetch it. */
+export type StoredResource = Pick<ResourceDocument, "id" | "resource" | "passwordHash"> & { etag: string };
+
+/** What a group member is: RFC 7643 §4.2 `members.type` canonical values. */
+export type MemberType = "User" | "Group";
+
+/**
+ * One group membership, in the `memberships` container: one small document per (group, member),
+ * never an array inside the group, so a member change costs the same whatever the group size and no
+ * group can reach Cosmos DB's 2 MB item limit.
+ */
+export interface MembershipDocument {
+  /** `membershipId(groupId, memberId)`: deterministic, so adding an existing member is a 409 no-op. */
+  id: string;
+  tenantId: string;
+  groupId: string;
+  memberId: string;
+  memberType: MemberType;
+  created: string;
+}
+
+/** Cosmos item ids cannot contain these; an id holding one cannot name a stored resource. */
+const FORBIDDEN_ID_CHARACTERS = /[/\\?#]/;
+
+/** Whether `id` can be a Cosmos item id, so a point operation on it is meaningful. */
+export const isStorableId = (id: string): boolean =>
+  id.length > 0 && id.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(id);
+
+/**
+ * The membership document id. Resource ids are server-generated UUIDs (no `~`), so the pair is
+ * unambiguous; callers check `isStorableId` on client-supplied member ids before using it.
+ */
+export const membershipId = (groupId: string, memberId: string): string => `${groupId}~${memberId}`;
