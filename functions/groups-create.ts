@@ -1,10 +1,11 @@
 import { app } from "@azure/functions";
 import { scimHandler } from "../shared/http/scim-handler.js";
+import { scimRoute } from "../shared/http/scim-path.js";
 import { createResource } from "../shared/operations/create-resource.js";
 
 app.http("groups-create", {
   methods: ["POST"],
-  route: "Groups",
+  route: scimRoute("Groups"),
   authLevel: "anonymous",
   handler: scimHandler(createResource("Group")),
 });

@@ -1,10 +1,11 @@
 import { app } from "@azure/functions";
 import { scimHandler } from "../shared/http/scim-handler.js";
+import { scimRoute } from "../shared/http/scim-path.js";
 import { getSchema } from "../shared/operations/discovery-operations.js";
 
 app.http("schemas-get", {
   methods: ["GET"],
-  route: "Schemas/{id}",
+  route: scimRoute("Schemas/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(getSchema),
 });

@@ -1,10 +1,11 @@
 import { app } from "@azure/functions";
 import { scimHandler } from "../shared/http/scim-handler.js";
+import { scimRoute } from "../shared/http/scim-path.js";
 import { patchResource } from "../shared/operations/patch-resource.js";
 
 app.http("users-patch", {
   methods: ["PATCH"],
-  route: "Users/{id}",
+  route: scimRoute("Users/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(patchResource("User")),
 });

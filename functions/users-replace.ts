@@ -1,10 +1,11 @@
 import { app } from "@azure/functions";
 import { scimHandler } from "../shared/http/scim-handler.js";
+import { scimRoute } from "../shared/http/scim-path.js";
 import { replaceResource } from "../shared/operations/replace-resource.js";
 
 app.http("users-replace", {
   methods: ["PUT"],
-  route: "Users/{id}",
+  route: scimRoute("Users/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(replaceResource("User")),
 });

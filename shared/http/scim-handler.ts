@@ -4,7 +4,7 @@ import { ScimError } from "../errors/scim-error.js";
 import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
 import { getServices } from "../services.js";
 import { readJsonBody } from "./read-body.js";
-import { ROUTE_PREFIX } from "./route-prefix.js";
+import { SCIM_PATH } from "./scim-path.js";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
@@ -18,7 +18,7 @@ function render(response: ScimResponse): HttpResponseInit {
   };
 }
 
-const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${ROUTE_PREFIX}`;
+const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${SCIM_PATH}`;
 
 /**
  * The one request pipeline: authenticate -> parse -> run -> serialize -> map errors. It adapts the

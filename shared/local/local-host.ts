@@ -39,7 +39,8 @@ function toHeaders(req: http.IncomingMessage): Record<string, string> {
  * objects. Unmatched requests get the host's bare 404.
  */
 export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
-  const prefix = `/${options.routePrefix.replace(/^\/+|\/+$/g, "")}`.toLowerCase();
+  const trimmed = options.routePrefix.replace(/^\/+|\/+$/g, "");
+  const prefix = trimmed === "" ? "" : `/${trimmed}`.toLowerCase();
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -84,7 +85,7 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
     server.listen(options.port, options.host ?? "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        url: `http://localhost:${port}/${options.routePrefix}`,
+        url: `http://localhost:${port}${prefix}`,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

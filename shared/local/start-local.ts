@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { ROUTE_PREFIX } from "../http/route-prefix.js";
+import { SCIM_PATH } from "../http/scim-path.js";
 import { EMULATOR_KEY, startEmbeddedCosmos } from "./embedded-cosmos.js";
 import { installFunctionsCore } from "./functions-core-shim.js";
 import { startLocalHost } from "./local-host.js";
@@ -37,12 +37,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   for (const file of options.functionFiles) await import(pathToFileURL(file).href);
   const host = await startLocalHost({
     registrations,
-    routePrefix: ROUTE_PREFIX,
+    routePrefix: "",
     port: options.port ?? 7071,
     ...(options.log ? { log: options.log } : {}),
   });
   return {
-    tenantUrl: host.url,
+    tenantUrl: `${host.url}/${SCIM_PATH}`,
     token: env.SCIM_TOKEN,
     embedded: cosmos !== undefined,
     close: async () => {
