@@ -36,8 +36,8 @@ param tokenDigestUri string
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token.')
 param scimTenantId string = 'default'
 
-@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate).')
-@minValue(1)
+@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
@@ -120,12 +120,11 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         version: '22'
       }
     }
+    // Flex Consumption rejects site properties it does not use (ftpsState among them: "site configuration
+    // properties ... for Flex Consumption sites is invalid"), so siteConfig stays minimal. FTP and SCM basic
+    // auth are switched off by the publishing-credentials policies below instead.
     siteConfig: {
       minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      remoteDebuggingEnabled: false
       appSettings: [
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -173,9 +172,13 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   }
 }
 
+// Resource Manager requires location on these policies although the type definition omits it: without it the
+// deployment fails with "The parameter location has an invalid value" (Azure/bicep-types-az#1529).
 resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'ftp'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -184,6 +187,8 @@ resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'scm'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }

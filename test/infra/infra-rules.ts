@@ -13,6 +13,7 @@ import {
   literal,
   memberPath,
   modules,
+  objectProperties,
   outputs,
   params,
   parseBicep,
@@ -213,13 +214,12 @@ export const rules = {
       "properties.reserved": true,
     }),
 
-  "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity": (infra) => {
+  "function app: HTTPS only, TLS 1.2, Node 22 on Flex, user-assigned identity": (infra) => {
     const violations = expectProperties(infra, "Microsoft.Web/sites", {
       kind: "functionapp,linux",
       "identity.type": "UserAssigned",
       "properties.httpsOnly": true,
       "properties.siteConfig.minTlsVersion": "1.2",
-      "properties.siteConfig.ftpsState": "Disabled",
       "properties.functionAppConfig.runtime.name": "node",
       "properties.functionAppConfig.runtime.version": "22",
       "properties.functionAppConfig.deployment.storage.type": "blobContainer",
@@ -253,6 +253,40 @@ export const rules = {
     }
     return violations;
   },
+
+  "Flex Consumption app: siteConfig holds only appSettings and minTlsVersion (Flex rejects ftpsState and other unused site properties)":
+    (infra) =>
+      allResources(infra, "Microsoft.Web/sites")
+        .filter(({ resource }) => !resource.existing)
+        .flatMap(({ file, resource }) =>
+          objectProperties(property(resource.body, "properties.siteConfig"))
+            .filter((p) => p.key !== "appSettings" && p.key !== "minTlsVersion")
+            .map(
+              (p) =>
+                `${where(file, p.node)} siteConfig.${p.key}: not set by Microsoft's Flex Consumption samples (ARM answers "site configuration properties ... for Flex Consumption sites is invalid" for ftpsState)`,
+            ),
+        ),
+
+  "maximumInstanceCount is at least 40 (Flex Consumption's lowest maximum), in every template that declares it":
+    (infra) => {
+      const declared = infra.files.flatMap((file) =>
+        params(file)
+          .filter((p) => p.name === "maximumInstanceCount")
+          .map((p) => ({ file, p })),
+      );
+      if (declared.length === 0) return ["no maximumInstanceCount parameter"];
+      return declared.flatMap(({ file, p }) => {
+        const at = `${where(file, p.node)} param maximumInstanceCount`;
+        const violations: string[] = [];
+        const min = literal(p.decorators.find((d) => d.name === "minValue")?.args[0]);
+        if (typeof min !== "number" || min < 40)
+          violations.push(`${at}: @minValue is ${String(min)}, not >= 40`);
+        const fallback = p.defaultValue ? literal(p.defaultValue) : undefined;
+        if (p.defaultValue && (typeof fallback !== "number" || fallback < 40))
+          violations.push(`${at}: default ${p.defaultValue.text} is not >= 40`);
+        return violations;
+      });
+    },
 
   "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings":
     (infra) =>
@@ -304,15 +338,23 @@ export const rules = {
         return violations;
       }),
 
-  "basic publishing credentials (ftp and scm) are disabled": (infra) => {
+  "basic publishing credentials (ftp and scm) are disabled, each policy with the location ARM requires": (
+    infra,
+  ) => {
     const policies = allResources(infra, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
     const violations: string[] = [];
     for (const name of ["ftp", "scm"]) {
       const policy = policies.find(({ resource }) => propertyValue(resource.body, "name") === name);
-      if (!policy) violations.push(`no basicPublishingCredentialsPolicies '${name}'`);
-      else if (propertyValue(policy.resource.body, "properties.allow") !== false) {
-        violations.push(`${where(policy.file, policy.resource.node)} ${name}: properties.allow is not false`);
+      if (!policy) {
+        violations.push(`no basicPublishingCredentialsPolicies '${name}'`);
+        continue;
       }
+      const at = `${where(policy.file, policy.resource.node)} ${name}`;
+      if (propertyValue(policy.resource.body, "properties.allow") !== false) {
+        violations.push(`${at}: properties.allow is not false`);
+      }
+      // Without it: "The parameter location has an invalid value" (Azure/bicep-types-az#1529).
+      if (!property(policy.resource.body, "location")) violations.push(`${at}: no location`);
     }
     return violations;
   },
