@@ -20,16 +20,9 @@ param cosmosDatabaseName string = 'scim'
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line, never in a file.')
+@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line, never in a committed file. Empty leaves the stored secret unchanged.')
 @secure()
 param scimTokenSha256 string = ''
-
-@description('Optional. Public network access to Key Vault. Keep Enabled unless the app is VNet-integrated with a private endpoint.')
-@allowed([
-  'Enabled'
-  'Disabled'
-])
-param keyVaultPublicNetworkAccess string = 'Enabled'
 
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
@@ -61,6 +54,14 @@ param logRetentionInDays int = 30
 
 var base = toLower(baseName)
 var token = uniqueString(resourceGroup().id)
+
+// Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
+// Vault reference app setting (functionapp module); a new secret needs an entry here, in `secrets` below, and
+// its app setting.
+var secretNames = {
+  tokenDigest: 'scim-token-sha256'
+}
+
 var names = {
   identity: 'id-${base}-${token}'
   storage: take('st${replace(base, '-', '')}${token}', 24)
@@ -120,8 +121,9 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     location: location
     principalId: identity.outputs.principalId
-    scimTokenSha256: scimTokenSha256
-    publicNetworkAccess: keyVaultPublicNetworkAccess
+    secrets: {
+      '${secretNames.tokenDigest}': scimTokenSha256
+    }
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: tags
   }
@@ -142,7 +144,8 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
-    tokenDigestUri: keyVault.outputs.tokenDigestUri
+    keyVaultUri: keyVault.outputs.uri
+    tokenDigestSecretName: secretNames.tokenDigest
     scimTenantId: scimTenantId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

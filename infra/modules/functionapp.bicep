@@ -30,8 +30,11 @@ param cosmosEndpoint string
 @description('Required. Cosmos DB SQL database name.')
 param cosmosDatabaseName string
 
-@description('Required. Versionless Key Vault URI of the SCIM token SHA-256 digest.')
-param tokenDigestUri string
+@description('Required. Vault URI (`https://<vault>.vault.azure.net/`) that Key Vault references resolve against.')
+param keyVaultUri string
+
+@description('Required. Name of the Key Vault secret holding the SCIM token SHA-256 digest(s).')
+param tokenDigestSecretName string
 
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token.')
 param scimTenantId string = 'default'
@@ -165,7 +168,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         }
         {
           name: 'SCIM_TOKEN_SHA256'
-          value: '@Microsoft.KeyVault(SecretUri=${tokenDigestUri})'
+          // Versionless, so the app follows rotations.
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
         }
       ]
     }

@@ -158,8 +158,8 @@ const mutations: Mutation[] = [
     rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
     file: "infra/modules/functionapp.bicep",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
-    from: "value: '@Microsoft.KeyVault(SecretUri=${tokenDigestUri})'",
-    to: "value: tokenDigestUri",
+    from: "value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'",
+    to: "value: tokenDigestSecretName",
     reports: "SCIM_TOKEN_SHA256 is not a Key Vault reference",
   },
   {
@@ -228,18 +228,39 @@ const mutations: Mutation[] = [
     reports: "name is not guid(",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
     file: "infra/modules/keyvault.bicep",
     from: "enableRbacAuthorization: true",
     to: "enableRbacAuthorization: false",
     reports: "properties.enableRbacAuthorization is false",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
     file: "infra/modules/keyvault.bicep",
     from: "@secure()\n",
     to: "",
     reports: "secret value is not a @secure() parameter",
+  },
+  {
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    file: "infra/modules/keyvault.bicep",
+    from: "[for entry in items(secrets): if (!empty(entry.value)) {",
+    to: "[for entry in items(secrets): {",
+    reports: "secret is written even when its value is empty",
+  },
+  {
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    file: "infra/main.bicep",
+    from: "  tokenDigest: 'scim-token-sha256'",
+    to: "  tokenDigest: 'scim-token'",
+    reports: "does not pass a secret named scim-token-sha256",
+  },
+  {
+    rule: "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated",
+    file: "infra/modules/keyvault.bicep",
+    from: "publicNetworkAccess: 'Enabled'",
+    to: "publicNetworkAccess: publicAccess",
+    reports: "properties.publicNetworkAccess is undefined",
   },
   {
     rule: "every param has @description starting Required. or Optional., matching whether it has a default",
@@ -263,7 +284,7 @@ const mutations: Mutation[] = [
     reports: "param location: says Optional but has no default",
   },
   {
-    rule: "secure parameters have no default other than ''",
+    rule: "secure parameters have no default other than '' or {}",
     file: "infra/main.bicep",
     from: "param scimTokenSha256 string = ''",
     to: "param scimTokenSha256 string = 'abc'",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { BicepEvaluator } from "./bicep-eval.js";
 import {
   arrayItems,
   type BicepFile,
@@ -132,6 +133,15 @@ function roleLiterals(file: BicepFile, assignment: ResourceDecl): string[] {
         .filter((n) => n.type === "string")
         .flatMap((n) => stringParts(n).filter((p): p is string => typeof p === "string"))
     : [];
+}
+
+/** The module declaration in main.bicep that deploys `modules/<name>.bicep`. */
+function mainModule(infra: Infra, name: string) {
+  return modules(infra.main).find((m) => m.path === `modules/${name}.bicep`);
+}
+
+function isSecureParam(file: BicepFile, name: string | undefined): boolean {
+  return params(file).some((p) => p.name === name && p.decorators.some((d) => d.name === "secure"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,32 +442,55 @@ export const rules = {
     });
   },
 
-  "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter": (infra) => {
-    const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
-      "properties.enableRbacAuthorization": true,
-      "properties.enableSoftDelete": true,
-      "properties.enablePurgeProtection": true,
-    });
-    const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
-    const secret = secrets.find(
-      ({ file, resource }) =>
-        literal(resolveVariable(file, property(resource.body, "name"))) === "scim-token-sha256",
-    );
-    if (!secret) return [...violations, "no Key Vault secret named scim-token-sha256"];
-    const value = property(secret.resource.body, "properties.value");
-    const param = params(secret.file).find((p) => p.name === value?.text);
-    if (!param?.decorators.some((d) => d.name === "secure")) {
-      violations.push(
-        `${where(secret.file, secret.resource.node)} secret value is not a @secure() parameter`,
-      );
-    }
-    if (!secret.resource.condition) {
-      violations.push(
-        `${where(secret.file, secret.resource.node)} secret is written even when no digest is given`,
-      );
-    }
-    return violations;
-  },
+  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256":
+    (infra) => {
+      const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
+        "properties.enableRbacAuthorization": true,
+        "properties.enableSoftDelete": true,
+        "properties.enablePurgeProtection": true,
+      });
+      const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+      if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
+      for (const { file, resource } of secrets) {
+        const at = `${where(file, resource.node)} ${resource.symbol}`;
+        if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
+        const value = property(resource.body, "properties.value");
+        // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
+        let secure = value?.type === "identifier" && isSecureParam(file, value.text);
+        if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
+          const source = resolveVariable(file, resource.loop.iterable);
+          const [arg] =
+            source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
+          secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
+        }
+        if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
+      }
+      // main.bicep stores the digest under the name the app's Key Vault reference reads.
+      const main = new BicepEvaluator(infra.main);
+      // Keys may be interpolated ('${secretNames.tokenDigest}'), so they are evaluated, not read as literals.
+      const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
+      const stored = (passed?.type === "object" ? passed.namedChildren : [])
+        .filter((n) => n.type === "object_property")
+        .map((n) => ({ key: n.namedChildren[0], value: n.namedChildren[1] }))
+        .find(({ key }) => key && main.evaluate(key, new Map()) === "scim-token-sha256");
+      if (!stored)
+        violations.push("main.bicep does not pass a secret named scim-token-sha256 to the keyvault module");
+      else if (stored.value?.type !== "identifier" || !isSecureParam(infra.main, stored.value.text)) {
+        violations.push("main.bicep: the scim-token-sha256 value is not a @secure() parameter");
+      }
+      const read = property(mainModule(infra, "functionapp")?.body, "params.tokenDigestSecretName");
+      if (!read || main.evaluate(read, new Map()) !== "scim-token-sha256") {
+        violations.push("main.bicep: the app's SCIM_TOKEN_SHA256 reference does not read scim-token-sha256");
+      }
+      return violations;
+    },
+
+  "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated":
+    (infra) =>
+      expectProperties(infra, "Microsoft.KeyVault/vaults", {
+        "properties.publicNetworkAccess": "Enabled",
+        "properties.networkAcls.defaultAction": "Allow",
+      }),
 
   "every param has @description starting Required. or Optional., matching whether it has a default": (
     infra,
@@ -476,11 +509,16 @@ export const rules = {
       }),
     ),
 
-  "secure parameters have no default other than ''": (infra) =>
+  "secure parameters have no default other than '' or {}": (infra) =>
     infra.files.flatMap((file) =>
       params(file)
         .filter((p) => p.decorators.some((d) => d.name === "secure"))
-        .filter((p) => p.defaultValue !== undefined && literal(p.defaultValue) !== "")
+        .filter(
+          (p) =>
+            p.defaultValue !== undefined &&
+            literal(p.defaultValue) !== "" &&
+            !(p.defaultValue.type === "object" && p.defaultValue.namedChildren.length === 0),
+        )
         .map((p) => `${where(file, p.node)} secure param ${p.name} has a default value`),
     ),
 
