@@ -3,7 +3,7 @@ metadata description = 'Azure Functions (Flex Consumption, Node.js 22) + Cosmos 
 
 targetScope = 'resourceGroup'
 
-@description('Optional. Short lower-case prefix of every resource name (letters, digits, single hyphens; starts with a letter).')
+@description('Optional. Prefix of every resource name: 3-12 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit. Every derived name (storage account, Key Vault, Cosmos DB account, ...) is then valid.')
 @minLength(3)
 @maxLength(12)
 param baseName string = 'scim'
@@ -52,7 +52,15 @@ param alwaysReadyInstanceCount int = 0
 @maxValue(730)
 param logRetentionInDays int = 30
 
-var base = toLower(baseName)
+// Bicep has no regular expressions: the characters are checked one by one. Prefixes and separators below
+// make every name start and end validly as long as baseName itself neither starts nor ends with a hyphen nor
+// holds two in a row (Key Vault forbids consecutive hyphens; the storage name drops hyphens altogether).
+var baseNameChars = map(range(0, length(baseName)), i => substring(baseName, i, 1))
+var baseNameHasOnlyAllowedChars = empty(filter(baseNameChars, c => !contains('abcdefghijklmnopqrstuvwxyz0123456789-', c)))
+var baseNameIsValid = baseNameHasOnlyAllowedChars && contains('abcdefghijklmnopqrstuvwxyz', first(baseName)) && !endsWith(baseName, '-') && !contains(baseName, '--')
+var base = baseNameIsValid
+  ? baseName
+  : fail('baseName \'${baseName}\' is invalid: use 3-12 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit.')
 var token = uniqueString(resourceGroup().id)
 
 // Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
@@ -168,3 +176,4 @@ output keyVaultName string = keyVault.outputs.name
 
 @description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')
 output managedIdentityClientId string = identity.outputs.clientId
+

@@ -263,6 +263,36 @@ const mutations: Mutation[] = [
     reports: "properties.publicNetworkAccess is undefined",
   },
   {
+    rule: "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName",
+    file: "infra/main.bicep",
+    from: "var base = baseNameIsValid\n",
+    to: "var base = true\n",
+    reports: "names.keyVault = 'kv--scim-",
+  },
+  {
+    rule: "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName",
+    file: "infra/main.bicep",
+    from: " && !contains(baseName, '--')",
+    to: "",
+    reports: "baseName 'sc--im' is accepted, but names.keyVault",
+  },
+  {
+    rule: "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName",
+    file: "infra/main.bicep",
+    from: "@maxLength(12)\nparam baseName",
+    to: "@maxLength(20)\nparam baseName",
+    reports: "baseName 'abcdefghijklmnopqrst' is accepted, but names.keyVault",
+  },
+  {
+    rule: "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName",
+    file: "infra/main.bicep",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    from: "  : fail('baseName \\'${baseName}\\' is invalid:",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "  : fail('\\'${baseName}\\' is invalid:",
+    reports: "rejected with a message that does not name baseName",
+  },
+  {
     rule: "every param has @description starting Required. or Optional., matching whether it has a default",
     file: "infra/modules/identity.bicep",
     from: "@description('Optional. Tags applied to the identity.')",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { BicepEvaluator } from "./bicep-eval.js";
+import { BicepEvaluator, DeploymentFailure, type Value } from "./bicep-eval.js";
 import {
   arrayItems,
   type BicepFile,
@@ -142,6 +142,85 @@ function mainModule(infra: Infra, name: string) {
 
 function isSecureParam(file: BicepFile, name: string | undefined): boolean {
   return params(file).some((p) => p.name === name && p.decorators.some((d) => d.name === "secure"));
+}
+
+/**
+ * Validity of each name in main.bicep's `names`, from Microsoft's "Naming rules and restrictions for Azure
+ * resources" (resource-name-rules). A name the template derives without a rule here is a violation.
+ */
+const NAME_RULES: Record<string, { rule: string; valid: (name: string) => boolean }> = {
+  storage: {
+    rule: "storage account: 3-24 lower-case letters and digits",
+    valid: (n) => /^[a-z0-9]{3,24}$/.test(n),
+  },
+  keyVault: {
+    rule: "key vault: 3-24 letters, digits and hyphens, starts with a letter, ends with a letter or digit, no consecutive hyphens",
+    valid: (n) => /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(n) && !n.includes("--"),
+  },
+  cosmos: {
+    rule: "Cosmos DB account: 3-44 lower-case letters, digits and hyphens, starts with a lower-case letter or digit",
+    valid: (n) => /^[a-z0-9][a-z0-9-]{2,43}$/.test(n),
+  },
+  identity: {
+    rule: "user-assigned identity: 3-128 letters, digits, hyphens and underscores, starts with a letter or digit",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/.test(n),
+  },
+  logAnalytics: {
+    rule: "Log Analytics workspace: 4-63 letters, digits and hyphens, starts and ends with a letter or digit",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/.test(n),
+  },
+  appInsights: {
+    rule: "Application Insights: 1-260 characters, none of %&\\?/ or control characters, not ending with a space or period",
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is about control characters
+    valid: (n) => /^[^%&\\?/\u0000-\u001f]{1,260}$/.test(n) && !/[ .]$/.test(n),
+  },
+  plan: {
+    rule: "App Service plan: 1-60 letters, digits and hyphens",
+    valid: (n) => /^[a-zA-Z0-9-]{1,60}$/.test(n),
+  },
+  functionApp: {
+    rule: "function app: 2-60 letters, digits and hyphens, not starting or ending with a hyphen",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]$/.test(n),
+  },
+};
+
+/** baseName as the parameter description and the deploy guide state it. */
+const DOCUMENTED_BASE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){2,11}$/;
+
+/** The baseName values the naming rule tries: edge cases, then a fixed pseudo-random sample. */
+function baseNameCandidates(): string[] {
+  const fixed = [
+    "scim",
+    "abc",
+    "a1b",
+    "my-scim",
+    "scim-prod-01",
+    "abcdefghijkl",
+    "a-b-c-d-e-f",
+    "ab",
+    "abcdefghijklm",
+    "abcdefghijklmnopqrst",
+    "Scim",
+    "SCIM",
+    "1scim",
+    "-scim",
+    "scim-",
+    "sc--im",
+    "scim_1",
+    "scim.1",
+    "sc im",
+    "sčim",
+  ];
+  const alphabet = "abcxyz0189-_A.";
+  let seed = 12;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const random = Array.from({ length: 400 }, () =>
+    Array.from({ length: 1 + next(16) }, () => alphabet[next(alphabet.length)]).join(""),
+  );
+  return [...new Set([...fixed, ...random])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,6 +570,45 @@ export const rules = {
         "properties.publicNetworkAccess": "Enabled",
         "properties.networkAcls.defaultAction": "Allow",
       }),
+
+  "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName":
+    (infra) => {
+      const violations: string[] = [];
+      for (const candidate of baseNameCandidates()) {
+        let names: Value;
+        try {
+          names = new BicepEvaluator(infra.main, { params: { baseName: candidate } }).variable("names");
+        } catch (error) {
+          if (!(error instanceof DeploymentFailure)) {
+            violations.push(`baseName '${candidate}': cannot evaluate names: ${String(error)}`);
+          } else if (!error.message.includes("baseName")) {
+            violations.push(`baseName '${candidate}' is rejected with a message that does not name baseName`);
+          } else if (DOCUMENTED_BASE_NAME.test(candidate)) {
+            violations.push(
+              `baseName '${candidate}' follows the documented rule but is rejected: ${error.message}`,
+            );
+          }
+          continue;
+        }
+        if (!DOCUMENTED_BASE_NAME.test(candidate)) {
+          violations.push(`baseName '${candidate}' breaks the documented rule but is accepted`);
+        }
+        if (typeof names !== "object" || names === null || Array.isArray(names)) {
+          violations.push("main.bicep: names is not an object");
+          break;
+        }
+        for (const [key, name] of Object.entries(names)) {
+          const check = NAME_RULES[key];
+          if (!check) violations.push(`names.${key}: no naming rule to check it against`);
+          else if (typeof name !== "string" || !check.valid(name)) {
+            violations.push(
+              `baseName '${candidate}' is accepted, but names.${key} = '${String(name)}' breaks: ${check.rule}`,
+            );
+          }
+        }
+      }
+      return [...new Set(violations)];
+    },
 
   "every param has @description starting Required. or Optional., matching whether it has a default": (
     infra,
