@@ -14,13 +14,16 @@ param location string = resourceGroup().location
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
+@description('Optional. Name of the Azure Developer CLI environment (azd passes AZURE_ENV_NAME); when set, every resource is tagged `azd-env-name` with it. Leave empty outside azd.')
+param environmentName string = ''
+
 @description('Optional. Cosmos DB SQL database name (app setting COSMOS_DATABASE).')
 param cosmosDatabaseName string = 'scim'
 
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line, never in a committed file. Empty leaves the stored secret unchanged.')
+@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file. Empty leaves the stored secret unchanged.')
 @secure()
 param scimTokenSha256 string = ''
 
@@ -62,6 +65,7 @@ var base = baseNameIsValid
   ? baseName
   : fail('baseName \'${baseName}\' is invalid: use 3-12 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit.')
 var token = uniqueString(resourceGroup().id)
+var allTags = union(tags, empty(environmentName) ? {} : { 'azd-env-name': environmentName })
 
 // Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
 // Vault reference app setting (functionapp module); a new secret needs an entry here, in `secrets` below, and
@@ -86,7 +90,7 @@ module identity 'modules/identity.bicep' = {
   params: {
     name: names.identity
     location: location
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -98,7 +102,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     retentionInDays: logRetentionInDays
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -108,7 +112,7 @@ module storage 'modules/storage.bicep' = {
     name: names.storage
     location: location
     principalId: identity.outputs.principalId
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -119,7 +123,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     databaseName: cosmosDatabaseName
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -133,7 +137,7 @@ module keyVault 'modules/keyvault.bicep' = {
       '${secretNames.tokenDigest}': scimTokenSha256
     }
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -158,7 +162,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstanceCount: alwaysReadyInstanceCount
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -177,3 +181,13 @@ output keyVaultName string = keyVault.outputs.name
 @description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')
 output managedIdentityClientId string = identity.outputs.clientId
 
+// Azure Developer CLI conventions (as in Microsoft's Functions azd quickstarts): azd saves every output in the
+// environment (`azd env get-values`).
+@description('Region of the deployment (azd convention).')
+output AZURE_LOCATION string = location
+
+@description('Microsoft Entra tenant of the subscription (azd convention).')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Name of the function app that azd service `scim` deploys to (azd convention SERVICE_<SERVICE>_NAME).')
+output SERVICE_SCIM_NAME string = functionApp.outputs.name

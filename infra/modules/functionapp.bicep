@@ -60,6 +60,9 @@ param alwaysReadyInstanceCount int = 0
 @description('Optional. Tags applied to the plan and the app.')
 param tags object = {}
 
+@description('Optional. Service name in azure.yaml; the app carries it as the `azd-service-name` tag, which is how `azd deploy` finds the app.')
+param azdServiceName string = 'scim'
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
@@ -83,7 +86,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
 resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
-  tags: tags
+  tags: union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

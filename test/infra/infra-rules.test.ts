@@ -293,6 +293,34 @@ const mutations: Mutation[] = [
     reports: "rejected with a message that does not name baseName",
   },
   {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: "azure.yaml",
+    from: "    dist: build\n",
+    to: "",
+    reports: "services.scim.dist is not build",
+  },
+  {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: "azure.yaml",
+    from: "  scim:\n",
+    to: "  api:\n",
+    reports: "not the azure.yaml service 'api'",
+  },
+  {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: "infra/modules/functionapp.bicep",
+    from: "  tags: union(tags, { 'azd-service-name': azdServiceName })\n",
+    to: "  tags: tags\n",
+    reports: "azd-service-name is null",
+  },
+  {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: "azure.yaml",
+    from: "      prepackage:\n        posix:\n          shell: sh\n          run: npm run package\n",
+    to: "      prepackage:\n        posix:\n          shell: sh\n          run: npm run build\n",
+    reports: "hooks.prepackage.posix does not run npm run package",
+  },
+  {
     rule: "every param has @description starting Required. or Optional., matching whether it has a default",
     file: "infra/modules/identity.bicep",
     from: "@description('Optional. Tags applied to the identity.')",
@@ -370,18 +398,28 @@ const mutations: Mutation[] = [
     reports: "key defaultTtl is not deployed",
   },
   {
-    rule: "main.parameters.json names only parameters main.bicep declares, and no secure ones",
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
     file: "infra/main.parameters.json",
     from: '"parameters": {',
-    to: '"parameters": { "scimTokenSha256": { "value": "00" }, "unknownName": { "value": 1 },',
+    to: '"parameters": { "unknownName": { "value": 1 },',
     reports: "unknownName, which main.bicep does not declare",
   },
   {
-    rule: "main.parameters.json names only parameters main.bicep declares, and no secure ones",
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
     file: "infra/main.parameters.json",
-    from: '"parameters": {',
-    to: '"parameters": { "scimTokenSha256": { "value": "00" },',
-    reports: "sets secure parameter scimTokenSha256",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    from: '"value": "${SCIM_TOKEN_SHA256}"',
+    to: '"value": "00"',
+    reports: "sets secure parameter scimTokenSha256 to a value",
+  },
+  {
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
+    file: "infra/main.parameters.json",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    from: '"value": "${AZURE_ENV_NAME}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    to: '"value": "${AZURE_ENV_NAME=dev}"',
+    reports: "is not a whole azd placeholder",
   },
   {
     rule: "API versions are GA, and Microsoft.Web/sites supports functionAppConfig (>= 2024-04-01)",

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { BicepEvaluator, DeploymentFailure, type Value } from "./bicep-eval.js";
 import {
@@ -28,6 +28,7 @@ import {
   variables,
   where,
 } from "./bicep-tree.js";
+import { parseYamlMappings, type YamlMap, yamlAt } from "./yaml-subset.js";
 
 /**
  * The infrastructure rules, each a function from the parsed `infra/` tree to a list of violations
@@ -44,12 +45,15 @@ export interface Infra {
   parametersJson: string;
   /** Raw text of shared/store/containers.json (the app's container definitions). */
   containersJson: string;
+  /** Raw text of the Azure Developer CLI project file azure.yaml, if there is one. */
+  azureYaml: string | undefined;
 }
 
 /** Loads `infra/`; `overrides` maps a path relative to the repo root to replacement source text. */
 export function loadInfra(repoRoot: string, overrides: Record<string, string> = {}): Infra {
   const infraDir = join(repoRoot, "infra");
   const read = (path: string): string => overrides[relative(repoRoot, path)] ?? readFileSync(path, "utf8");
+  const azureYamlPath = join(repoRoot, "azure.yaml");
   const files = listBicepFiles(infraDir).map((path) => parseBicep(read(path), path));
   const mainPath = join(infraDir, "main.bicep");
   const main = files.find((f) => f.path === mainPath);
@@ -61,6 +65,9 @@ export function loadInfra(repoRoot: string, overrides: Record<string, string> = 
     main,
     parametersJson: read(join(infraDir, "main.parameters.json")),
     containersJson: read(join(repoRoot, "shared/store/containers.json")),
+    azureYaml:
+      overrides["azure.yaml"] ??
+      (existsSync(azureYamlPath) ? readFileSync(azureYamlPath, "utf8") : undefined),
   };
 }
 
@@ -610,6 +617,74 @@ export const rules = {
       return [...new Set(violations)];
     },
 
+  "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name":
+    (infra) => {
+      if (infra.azureYaml === undefined) return ["no azure.yaml (Azure Developer CLI project)"];
+      let doc: YamlMap;
+      try {
+        doc = parseYamlMappings(infra.azureYaml);
+      } catch (error) {
+        return [`azure.yaml: ${String(error)}`];
+      }
+      const violations: string[] = [];
+      const infraPath = yamlAt(doc, "infra.path");
+      if (infraPath !== undefined && infraPath !== "infra")
+        violations.push("azure.yaml: infra.path is not infra");
+      const services = yamlAt(doc, "services");
+      const entries = services && typeof services === "object" ? Object.entries(services) : [];
+      const [entry] = entries;
+      if (entries.length !== 1 || !entry || typeof entry[1] !== "object") {
+        return [...violations, "azure.yaml: not exactly one service"];
+      }
+      const [serviceName, service] = entry;
+      const expected: Record<string, string> = { host: "function", project: ".", dist: "build" };
+      for (const [key, value] of Object.entries(expected)) {
+        if (yamlAt(service, key) !== value)
+          violations.push(`azure.yaml: services.${serviceName}.${key} is not ${value}`);
+      }
+      if (!["js", "ts"].includes(String(yamlAt(service, "language")))) {
+        violations.push(`azure.yaml: services.${serviceName}.language is not js or ts`);
+      }
+      for (const os of ["posix", "windows"]) {
+        if (yamlAt(service, `hooks.prepackage.${os}.run`) !== "npm run package") {
+          violations.push(
+            `azure.yaml: services.${serviceName}.hooks.prepackage.${os} does not run npm run package`,
+          );
+        }
+        const check = yamlAt(doc, `hooks.preprovision.${os}.run`);
+        const script = typeof check === "string" ? /^node (\S+\.mjs)$/.exec(check)?.[1] : undefined;
+        if (!script || !existsSync(join(infra.repoRoot, script))) {
+          violations.push(`azure.yaml: hooks.preprovision.${os} does not run an existing node script`);
+        }
+      }
+      // The app must carry azd-service-name = the service name, or `azd deploy` cannot find it.
+      const site = allResources(infra, "Microsoft.Web/sites").find(({ resource }) => !resource.existing);
+      const tags = site && property(site.resource.body, "tags");
+      let tagged: Value = null;
+      try {
+        const override = property(mainModule(infra, "functionapp")?.body, "params.azdServiceName");
+        const serviceParam = override
+          ? new BicepEvaluator(infra.main).evaluate(override, new Map())
+          : undefined;
+        const evaluator = new BicepEvaluator(
+          site?.file ?? infra.main,
+          serviceParam === undefined ? {} : { params: { azdServiceName: serviceParam } },
+        );
+        const value = tags ? evaluator.evaluate(tags, new Map()) : null;
+        if (value && typeof value === "object" && !Array.isArray(value) && "azd-service-name" in value) {
+          tagged = value["azd-service-name"] ?? null;
+        }
+      } catch (error) {
+        violations.push(`function app tags: cannot evaluate: ${String(error)}`);
+      }
+      if (tagged !== serviceName) {
+        violations.push(
+          `function app tag azd-service-name is ${JSON.stringify(tagged)}, not the azure.yaml service '${serviceName}'`,
+        );
+      }
+      return violations;
+    },
+
   "every param has @description starting Required. or Optional., matching whether it has a default": (
     infra,
   ) =>
@@ -742,17 +817,36 @@ export const rules = {
     );
   },
 
-  "main.parameters.json names only parameters main.bicep declares, and no secure ones": (infra) => {
-    const file = JSON.parse(infra.parametersJson) as { parameters?: Record<string, unknown> };
-    const declared = new Map(params(infra.main).map((p) => [p.name, p]));
-    return Object.keys(file.parameters ?? {}).flatMap((name) => {
-      const param = declared.get(name);
-      if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
-      if (param.decorators.some((d) => d.name === "secure"))
-        return [`main.parameters.json sets secure parameter ${name}`];
-      return [];
-    });
-  },
+  "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value":
+    (infra) => {
+      const file = JSON.parse(infra.parametersJson) as { parameters?: Record<string, { value?: unknown }> };
+      const declared = new Map(params(infra.main).map((p) => [p.name, p]));
+      // azd substitutes ${NAME} from the environment; defaults (${NAME=x}) are left to Bicep.
+      const placeholder = /^\$\{[A-Z][A-Z0-9_]*\}$/;
+      const violations = Object.entries(file.parameters ?? {}).flatMap(([name, entry]) => {
+        const param = declared.get(name);
+        if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
+        const value = entry?.value;
+        const isPlaceholder = typeof value === "string" && placeholder.test(value);
+        if (typeof value === "string" && value.includes("${") && !isPlaceholder) {
+          return [`main.parameters.json ${name}: ${value} is not a whole azd placeholder`];
+        }
+        if (param.decorators.some((d) => d.name === "secure") && !isPlaceholder)
+          return [`main.parameters.json sets secure parameter ${name} to a value`];
+        return [];
+      });
+      const mapped: Record<string, string> = {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        environmentName: "${AZURE_ENV_NAME}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        scimTokenSha256: "${SCIM_TOKEN_SHA256}",
+      };
+      for (const [name, value] of Object.entries(mapped)) {
+        if (file.parameters?.[name]?.value !== value)
+          violations.push(`main.parameters.json ${name} is not ${value}`);
+      }
+      return violations;
+    },
 
   "API versions are GA, and Microsoft.Web/sites supports functionAppConfig (>= 2024-04-01)": (infra) =>
     infra.files.flatMap((file) =>
