@@ -3,7 +3,7 @@ metadata description = 'Azure Functions (Flex Consumption, Node.js 22) + Cosmos 
 
 targetScope = 'resourceGroup'
 
-@description('Optional. Short lower-case prefix of every resource name (letters, digits, single hyphens; starts with a letter).')
+@description('Optional. Prefix of every resource name: 3-12 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit. Every derived name (storage account, Key Vault, Cosmos DB account, ...) is then valid.')
 @minLength(3)
 @maxLength(12)
 param baseName string = 'scim'
@@ -14,30 +14,26 @@ param location string = resourceGroup().location
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
+@description('Optional. Name of the Azure Developer CLI environment (azd passes AZURE_ENV_NAME); when set, every resource is tagged `azd-env-name` with it. Leave empty outside azd.')
+param environmentName string = ''
+
 @description('Optional. Cosmos DB SQL database name (app setting COSMOS_DATABASE).')
 param cosmosDatabaseName string = 'scim'
 
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line, never in a file.')
+@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file. Empty leaves the stored secret unchanged.')
 @secure()
 param scimTokenSha256 string = ''
-
-@description('Optional. Public network access to Key Vault. Keep Enabled unless the app is VNet-integrated with a private endpoint.')
-@allowed([
-  'Enabled'
-  'Disabled'
-])
-param keyVaultPublicNetworkAccess string = 'Enabled'
 
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
 @maxValue(90)
 param keyVaultSoftDeleteRetentionInDays int = 90
 
-@description('Optional. Upper bound on function app instances (caps cost and the request rate sent to Cosmos DB).')
-@minValue(1)
+@description('Optional. Upper bound on function app instances (caps cost and the request rate sent to Cosmos DB). Flex Consumption accepts 40 (its lowest maximum) to 1000.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
@@ -59,8 +55,25 @@ param alwaysReadyInstanceCount int = 0
 @maxValue(730)
 param logRetentionInDays int = 30
 
-var base = toLower(baseName)
+// Bicep has no regular expressions: the characters are checked one by one. Prefixes and separators below
+// make every name start and end validly as long as baseName itself neither starts nor ends with a hyphen nor
+// holds two in a row (Key Vault forbids consecutive hyphens; the storage name drops hyphens altogether).
+var baseNameChars = map(range(0, length(baseName)), i => substring(baseName, i, 1))
+var baseNameHasOnlyAllowedChars = empty(filter(baseNameChars, c => !contains('abcdefghijklmnopqrstuvwxyz0123456789-', c)))
+var baseNameIsValid = baseNameHasOnlyAllowedChars && contains('abcdefghijklmnopqrstuvwxyz', first(baseName)) && !endsWith(baseName, '-') && !contains(baseName, '--')
+var base = baseNameIsValid
+  ? baseName
+  : fail('baseName \'${baseName}\' is invalid: use 3-12 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit.')
 var token = uniqueString(resourceGroup().id)
+var allTags = union(tags, empty(environmentName) ? {} : { 'azd-env-name': environmentName })
+
+// Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
+// Vault reference app setting (functionapp module); a new secret needs an entry here, in `secrets` below, and
+// its app setting.
+var secretNames = {
+  tokenDigest: 'scim-token-sha256'
+}
+
 var names = {
   identity: 'id-${base}-${token}'
   storage: take('st${replace(base, '-', '')}${token}', 24)
@@ -77,7 +90,7 @@ module identity 'modules/identity.bicep' = {
   params: {
     name: names.identity
     location: location
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -89,7 +102,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     retentionInDays: logRetentionInDays
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -99,7 +112,7 @@ module storage 'modules/storage.bicep' = {
     name: names.storage
     location: location
     principalId: identity.outputs.principalId
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -110,7 +123,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     databaseName: cosmosDatabaseName
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -120,10 +133,11 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     location: location
     principalId: identity.outputs.principalId
-    scimTokenSha256: scimTokenSha256
-    publicNetworkAccess: keyVaultPublicNetworkAccess
+    secrets: {
+      '${secretNames.tokenDigest}': scimTokenSha256
+    }
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -142,12 +156,13 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
-    tokenDigestUri: keyVault.outputs.tokenDigestUri
+    keyVaultUri: keyVault.outputs.uri
+    tokenDigestSecretName: secretNames.tokenDigest
     scimTenantId: scimTenantId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstanceCount: alwaysReadyInstanceCount
-    tags: tags
+    tags: allTags
   }
 }
 
@@ -165,3 +180,14 @@ output keyVaultName string = keyVault.outputs.name
 
 @description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')
 output managedIdentityClientId string = identity.outputs.clientId
+
+// Azure Developer CLI conventions (as in Microsoft's Functions azd quickstarts): azd saves every output in the
+// environment (`azd env get-values`).
+@description('Region of the deployment (azd convention).')
+output AZURE_LOCATION string = location
+
+@description('Microsoft Entra tenant of the subscription (azd convention).')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Name of the function app that azd service `scim` deploys to (azd convention SERVICE_<SERVICE>_NAME).')
+output SERVICE_SCIM_NAME string = functionApp.outputs.name

@@ -30,14 +30,17 @@ param cosmosEndpoint string
 @description('Required. Cosmos DB SQL database name.')
 param cosmosDatabaseName string
 
-@description('Required. Versionless Key Vault URI of the SCIM token SHA-256 digest.')
-param tokenDigestUri string
+@description('Required. Vault URI (`https://<vault>.vault.azure.net/`) that Key Vault references resolve against.')
+param keyVaultUri string
+
+@description('Required. Name of the Key Vault secret holding the SCIM token SHA-256 digest(s).')
+param tokenDigestSecretName string
 
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token.')
 param scimTenantId string = 'default'
 
-@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate).')
-@minValue(1)
+@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
@@ -56,6 +59,9 @@ param alwaysReadyInstanceCount int = 0
 
 @description('Optional. Tags applied to the plan and the app.')
 param tags object = {}
+
+@description('Optional. Service name in azure.yaml; the app carries it as the `azd-service-name` tag, which is how `azd deploy` finds the app.')
+param azdServiceName string = 'scim'
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -80,7 +86,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
 resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
-  tags: tags
+  tags: union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -120,12 +126,11 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         version: '22'
       }
     }
+    // Flex Consumption rejects site properties it does not use (ftpsState among them: "site configuration
+    // properties ... for Flex Consumption sites is invalid"), so siteConfig stays minimal. FTP and SCM basic
+    // auth are switched off by the publishing-credentials policies below instead.
     siteConfig: {
       minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      remoteDebuggingEnabled: false
       appSettings: [
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -166,16 +171,21 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         }
         {
           name: 'SCIM_TOKEN_SHA256'
-          value: '@Microsoft.KeyVault(SecretUri=${tokenDigestUri})'
+          // Versionless, so the app follows rotations.
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
         }
       ]
     }
   }
 }
 
+// Resource Manager requires location on these policies although the type definition omits it: without it the
+// deployment fails with "The parameter location has an invalid value" (Azure/bicep-types-az#1529).
 resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'ftp'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -184,6 +194,8 @@ resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
   parent: site
   name: 'scm'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }

@@ -1,6 +1,6 @@
-metadata description = 'Key Vault (RBAC, soft delete, purge protection) holding the SHA-256 digest of the SCIM Secret Token, readable by the app identity.'
+metadata description = 'Key Vault (RBAC, soft delete, purge protection) holding the app\'s secrets (today the SHA-256 digest of the SCIM Secret Token), readable by the app identity.'
 
-@description('Required. Name of the key vault (3-24 letters, digits and hyphens, globally unique).')
+@description('Required. Name of the key vault (3-24 letters, digits and hyphens, starts with a letter, no consecutive hyphens, globally unique).')
 @minLength(3)
 @maxLength(24)
 param name string
@@ -11,16 +11,9 @@ param location string
 @description('Required. Principal ID of the managed identity granted Key Vault Secrets User.')
 param principalId string
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token; during a rotation, several digests separated by commas. When empty, no secret is written (set it later with `az keyvault secret set`).')
+@description('Optional. Secrets to write, as an object of secret name to value. An entry with an empty value is skipped, so a deployment without it leaves the stored secret as it is.')
 @secure()
-param scimTokenSha256 string = ''
-
-@description('Optional. Public network access to the vault. Keep Enabled unless the app is VNet-integrated with a private endpoint: Key Vault references are resolved over the network.')
-@allowed([
-  'Enabled'
-  'Disabled'
-])
-param publicNetworkAccess string = 'Enabled'
+param secrets object = {}
 
 @description('Optional. Days a deleted vault or secret stays recoverable (purge protection keeps the name reserved that long).')
 @minValue(7)
@@ -30,11 +23,12 @@ param softDeleteRetentionInDays int = 90
 @description('Optional. Tags applied to the key vault.')
 param tags object = {}
 
-var secretName = 'scim-token-sha256'
-
 // Key Vault Secrets User: read secret values (Key Vault references).
 var secretsUserRoleId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
 
+// Public network access stays on: the app resolves its Key Vault references over the network, and this
+// template does not integrate the app with a virtual network, which a network-restricted vault would need.
+// Reads still require an Entra token for an identity holding Key Vault Secrets User.
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -52,23 +46,22 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    publicNetworkAccess: publicNetworkAccess
+    publicNetworkAccess: 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
+      defaultAction: 'Allow'
     }
   }
 }
 
-// Only the digest is stored: the app hashes the presented bearer token and compares digests.
-resource tokenDigest 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(scimTokenSha256)) {
+resource secret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = [for entry in items(secrets): if (!empty(entry.value)) {
   parent: vault
-  name: secretName
+  name: entry.key
   properties: {
-    value: scimTokenSha256
-    contentType: 'text/plain; hex SHA-256 of the SCIM Secret Token'
+    value: entry.value
+    contentType: 'text/plain'
   }
-}
+}]
 
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, principalId, secretsUserRoleId)
@@ -83,5 +76,5 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 @description('Name of the key vault.')
 output name string = vault.name
 
-@description('Versionless URI of the token digest entry: a Key Vault reference to it follows rotations.')
-output tokenDigestUri string = '${vault.properties.vaultUri}secrets/${secretName}'
+@description('Vault URI; `<uri>secrets/<name>` without a version is what a Key Vault reference that follows rotations points to.')
+output uri string = vault.properties.vaultUri

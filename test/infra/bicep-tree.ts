@@ -230,8 +230,10 @@ export function propertyKey(prop: SyntaxNode): string | undefined {
 }
 
 /** The `object_property` nodes of an object, in order. */
-export function objectProperties(obj: SyntaxNode): { key: string; value: SyntaxNode; node: SyntaxNode }[] {
-  if (obj.type !== "object") return [];
+export function objectProperties(
+  obj: SyntaxNode | undefined,
+): { key: string; value: SyntaxNode; node: SyntaxNode }[] {
+  if (obj?.type !== "object") return [];
   const result: { key: string; value: SyntaxNode; node: SyntaxNode }[] = [];
   for (const prop of obj.namedChildren) {
     if (prop.type !== "object_property") continue;

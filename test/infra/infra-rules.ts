@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { BicepEvaluator, DeploymentFailure, type Value } from "./bicep-eval.js";
 import {
   arrayItems,
   type BicepFile,
@@ -13,6 +14,7 @@ import {
   literal,
   memberPath,
   modules,
+  objectProperties,
   outputs,
   params,
   parseBicep,
@@ -26,6 +28,7 @@ import {
   variables,
   where,
 } from "./bicep-tree.js";
+import { parseYamlMappings, type YamlMap, yamlAt } from "./yaml-subset.js";
 
 /**
  * The infrastructure rules, each a function from the parsed `infra/` tree to a list of violations
@@ -42,12 +45,15 @@ export interface Infra {
   parametersJson: string;
   /** Raw text of shared/store/containers.json (the app's container definitions). */
   containersJson: string;
+  /** Raw text of the Azure Developer CLI project file azure.yaml, if there is one. */
+  azureYaml: string | undefined;
 }
 
 /** Loads `infra/`; `overrides` maps a path relative to the repo root to replacement source text. */
 export function loadInfra(repoRoot: string, overrides: Record<string, string> = {}): Infra {
   const infraDir = join(repoRoot, "infra");
   const read = (path: string): string => overrides[relative(repoRoot, path)] ?? readFileSync(path, "utf8");
+  const azureYamlPath = join(repoRoot, "azure.yaml");
   const files = listBicepFiles(infraDir).map((path) => parseBicep(read(path), path));
   const mainPath = join(infraDir, "main.bicep");
   const main = files.find((f) => f.path === mainPath);
@@ -59,6 +65,9 @@ export function loadInfra(repoRoot: string, overrides: Record<string, string> = 
     main,
     parametersJson: read(join(infraDir, "main.parameters.json")),
     containersJson: read(join(repoRoot, "shared/store/containers.json")),
+    azureYaml:
+      overrides["azure.yaml"] ??
+      (existsSync(azureYamlPath) ? readFileSync(azureYamlPath, "utf8") : undefined),
   };
 }
 
@@ -131,6 +140,94 @@ function roleLiterals(file: BicepFile, assignment: ResourceDecl): string[] {
         .filter((n) => n.type === "string")
         .flatMap((n) => stringParts(n).filter((p): p is string => typeof p === "string"))
     : [];
+}
+
+/** The module declaration in main.bicep that deploys `modules/<name>.bicep`. */
+function mainModule(infra: Infra, name: string) {
+  return modules(infra.main).find((m) => m.path === `modules/${name}.bicep`);
+}
+
+function isSecureParam(file: BicepFile, name: string | undefined): boolean {
+  return params(file).some((p) => p.name === name && p.decorators.some((d) => d.name === "secure"));
+}
+
+/**
+ * Validity of each name in main.bicep's `names`, from Microsoft's "Naming rules and restrictions for Azure
+ * resources" (resource-name-rules). A name the template derives without a rule here is a violation.
+ */
+const NAME_RULES: Record<string, { rule: string; valid: (name: string) => boolean }> = {
+  storage: {
+    rule: "storage account: 3-24 lower-case letters and digits",
+    valid: (n) => /^[a-z0-9]{3,24}$/.test(n),
+  },
+  keyVault: {
+    rule: "key vault: 3-24 letters, digits and hyphens, starts with a letter, ends with a letter or digit, no consecutive hyphens",
+    valid: (n) => /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(n) && !n.includes("--"),
+  },
+  cosmos: {
+    rule: "Cosmos DB account: 3-44 lower-case letters, digits and hyphens, starts with a lower-case letter or digit",
+    valid: (n) => /^[a-z0-9][a-z0-9-]{2,43}$/.test(n),
+  },
+  identity: {
+    rule: "user-assigned identity: 3-128 letters, digits, hyphens and underscores, starts with a letter or digit",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/.test(n),
+  },
+  logAnalytics: {
+    rule: "Log Analytics workspace: 4-63 letters, digits and hyphens, starts and ends with a letter or digit",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/.test(n),
+  },
+  appInsights: {
+    rule: "Application Insights: 1-260 characters, none of %&\\?/ or control characters, not ending with a space or period",
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is about control characters
+    valid: (n) => /^[^%&\\?/\u0000-\u001f]{1,260}$/.test(n) && !/[ .]$/.test(n),
+  },
+  plan: {
+    rule: "App Service plan: 1-60 letters, digits and hyphens",
+    valid: (n) => /^[a-zA-Z0-9-]{1,60}$/.test(n),
+  },
+  functionApp: {
+    rule: "function app: 2-60 letters, digits and hyphens, not starting or ending with a hyphen",
+    valid: (n) => /^[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]$/.test(n),
+  },
+};
+
+/** baseName as the parameter description and the deploy guide state it. */
+const DOCUMENTED_BASE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){2,11}$/;
+
+/** The baseName values the naming rule tries: edge cases, then a fixed pseudo-random sample. */
+function baseNameCandidates(): string[] {
+  const fixed = [
+    "scim",
+    "abc",
+    "a1b",
+    "my-scim",
+    "scim-prod-01",
+    "abcdefghijkl",
+    "a-b-c-d-e-f",
+    "ab",
+    "abcdefghijklm",
+    "abcdefghijklmnopqrst",
+    "Scim",
+    "SCIM",
+    "1scim",
+    "-scim",
+    "scim-",
+    "sc--im",
+    "scim_1",
+    "scim.1",
+    "sc im",
+    "sčim",
+  ];
+  const alphabet = "abcxyz0189-_A.";
+  let seed = 12;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const random = Array.from({ length: 400 }, () =>
+    Array.from({ length: 1 + next(16) }, () => alphabet[next(alphabet.length)]).join(""),
+  );
+  return [...new Set([...fixed, ...random])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,13 +310,12 @@ export const rules = {
       "properties.reserved": true,
     }),
 
-  "function app: HTTPS only, TLS 1.2, FTPS disabled, Node 22 on Flex, user-assigned identity": (infra) => {
+  "function app: HTTPS only, TLS 1.2, Node 22 on Flex, user-assigned identity": (infra) => {
     const violations = expectProperties(infra, "Microsoft.Web/sites", {
       kind: "functionapp,linux",
       "identity.type": "UserAssigned",
       "properties.httpsOnly": true,
       "properties.siteConfig.minTlsVersion": "1.2",
-      "properties.siteConfig.ftpsState": "Disabled",
       "properties.functionAppConfig.runtime.name": "node",
       "properties.functionAppConfig.runtime.version": "22",
       "properties.functionAppConfig.deployment.storage.type": "blobContainer",
@@ -253,6 +349,40 @@ export const rules = {
     }
     return violations;
   },
+
+  "Flex Consumption app: siteConfig holds only appSettings and minTlsVersion (Flex rejects ftpsState and other unused site properties)":
+    (infra) =>
+      allResources(infra, "Microsoft.Web/sites")
+        .filter(({ resource }) => !resource.existing)
+        .flatMap(({ file, resource }) =>
+          objectProperties(property(resource.body, "properties.siteConfig"))
+            .filter((p) => p.key !== "appSettings" && p.key !== "minTlsVersion")
+            .map(
+              (p) =>
+                `${where(file, p.node)} siteConfig.${p.key}: not set by Microsoft's Flex Consumption samples (ARM answers "site configuration properties ... for Flex Consumption sites is invalid" for ftpsState)`,
+            ),
+        ),
+
+  "maximumInstanceCount is at least 40 (Flex Consumption's lowest maximum), in every template that declares it":
+    (infra) => {
+      const declared = infra.files.flatMap((file) =>
+        params(file)
+          .filter((p) => p.name === "maximumInstanceCount")
+          .map((p) => ({ file, p })),
+      );
+      if (declared.length === 0) return ["no maximumInstanceCount parameter"];
+      return declared.flatMap(({ file, p }) => {
+        const at = `${where(file, p.node)} param maximumInstanceCount`;
+        const violations: string[] = [];
+        const min = literal(p.decorators.find((d) => d.name === "minValue")?.args[0]);
+        if (typeof min !== "number" || min < 40)
+          violations.push(`${at}: @minValue is ${String(min)}, not >= 40`);
+        const fallback = p.defaultValue ? literal(p.defaultValue) : undefined;
+        if (p.defaultValue && (typeof fallback !== "number" || fallback < 40))
+          violations.push(`${at}: default ${p.defaultValue.text} is not >= 40`);
+        return violations;
+      });
+    },
 
   "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings":
     (infra) =>
@@ -304,15 +434,23 @@ export const rules = {
         return violations;
       }),
 
-  "basic publishing credentials (ftp and scm) are disabled": (infra) => {
+  "basic publishing credentials (ftp and scm) are disabled, each policy with the location ARM requires": (
+    infra,
+  ) => {
     const policies = allResources(infra, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
     const violations: string[] = [];
     for (const name of ["ftp", "scm"]) {
       const policy = policies.find(({ resource }) => propertyValue(resource.body, "name") === name);
-      if (!policy) violations.push(`no basicPublishingCredentialsPolicies '${name}'`);
-      else if (propertyValue(policy.resource.body, "properties.allow") !== false) {
-        violations.push(`${where(policy.file, policy.resource.node)} ${name}: properties.allow is not false`);
+      if (!policy) {
+        violations.push(`no basicPublishingCredentialsPolicies '${name}'`);
+        continue;
       }
+      const at = `${where(policy.file, policy.resource.node)} ${name}`;
+      if (propertyValue(policy.resource.body, "properties.allow") !== false) {
+        violations.push(`${at}: properties.allow is not false`);
+      }
+      // Without it: "The parameter location has an invalid value" (Azure/bicep-types-az#1529).
+      if (!property(policy.resource.body, "location")) violations.push(`${at}: no location`);
     }
     return violations;
   },
@@ -390,32 +528,162 @@ export const rules = {
     });
   },
 
-  "Key Vault: RBAC, soft delete, purge protection; token digest secret from a secure parameter": (infra) => {
-    const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
-      "properties.enableRbacAuthorization": true,
-      "properties.enableSoftDelete": true,
-      "properties.enablePurgeProtection": true,
-    });
-    const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
-    const secret = secrets.find(
-      ({ file, resource }) =>
-        literal(resolveVariable(file, property(resource.body, "name"))) === "scim-token-sha256",
-    );
-    if (!secret) return [...violations, "no Key Vault secret named scim-token-sha256"];
-    const value = property(secret.resource.body, "properties.value");
-    const param = params(secret.file).find((p) => p.name === value?.text);
-    if (!param?.decorators.some((d) => d.name === "secure")) {
-      violations.push(
-        `${where(secret.file, secret.resource.node)} secret value is not a @secure() parameter`,
-      );
-    }
-    if (!secret.resource.condition) {
-      violations.push(
-        `${where(secret.file, secret.resource.node)} secret is written even when no digest is given`,
-      );
-    }
-    return violations;
-  },
+  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256":
+    (infra) => {
+      const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
+        "properties.enableRbacAuthorization": true,
+        "properties.enableSoftDelete": true,
+        "properties.enablePurgeProtection": true,
+      });
+      const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+      if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
+      for (const { file, resource } of secrets) {
+        const at = `${where(file, resource.node)} ${resource.symbol}`;
+        if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
+        const value = property(resource.body, "properties.value");
+        // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
+        let secure = value?.type === "identifier" && isSecureParam(file, value.text);
+        if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
+          const source = resolveVariable(file, resource.loop.iterable);
+          const [arg] =
+            source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
+          secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
+        }
+        if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
+      }
+      // main.bicep stores the digest under the name the app's Key Vault reference reads.
+      const main = new BicepEvaluator(infra.main);
+      // Keys may be interpolated ('${secretNames.tokenDigest}'), so they are evaluated, not read as literals.
+      const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
+      const stored = (passed?.type === "object" ? passed.namedChildren : [])
+        .filter((n) => n.type === "object_property")
+        .map((n) => ({ key: n.namedChildren[0], value: n.namedChildren[1] }))
+        .find(({ key }) => key && main.evaluate(key, new Map()) === "scim-token-sha256");
+      if (!stored)
+        violations.push("main.bicep does not pass a secret named scim-token-sha256 to the keyvault module");
+      else if (stored.value?.type !== "identifier" || !isSecureParam(infra.main, stored.value.text)) {
+        violations.push("main.bicep: the scim-token-sha256 value is not a @secure() parameter");
+      }
+      const read = property(mainModule(infra, "functionapp")?.body, "params.tokenDigestSecretName");
+      if (!read || main.evaluate(read, new Map()) !== "scim-token-sha256") {
+        violations.push("main.bicep: the app's SCIM_TOKEN_SHA256 reference does not read scim-token-sha256");
+      }
+      return violations;
+    },
+
+  "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated":
+    (infra) =>
+      expectProperties(infra, "Microsoft.KeyVault/vaults", {
+        "properties.publicNetworkAccess": "Enabled",
+        "properties.networkAcls.defaultAction": "Allow",
+      }),
+
+  "baseName: every accepted value gives valid names for every resource; every other value fails the deployment with a message naming baseName":
+    (infra) => {
+      const violations: string[] = [];
+      for (const candidate of baseNameCandidates()) {
+        let names: Value;
+        try {
+          names = new BicepEvaluator(infra.main, { params: { baseName: candidate } }).variable("names");
+        } catch (error) {
+          if (!(error instanceof DeploymentFailure)) {
+            violations.push(`baseName '${candidate}': cannot evaluate names: ${String(error)}`);
+          } else if (!error.message.includes("baseName")) {
+            violations.push(`baseName '${candidate}' is rejected with a message that does not name baseName`);
+          } else if (DOCUMENTED_BASE_NAME.test(candidate)) {
+            violations.push(
+              `baseName '${candidate}' follows the documented rule but is rejected: ${error.message}`,
+            );
+          }
+          continue;
+        }
+        if (!DOCUMENTED_BASE_NAME.test(candidate)) {
+          violations.push(`baseName '${candidate}' breaks the documented rule but is accepted`);
+        }
+        if (typeof names !== "object" || names === null || Array.isArray(names)) {
+          violations.push("main.bicep: names is not an object");
+          break;
+        }
+        for (const [key, name] of Object.entries(names)) {
+          const check = NAME_RULES[key];
+          if (!check) violations.push(`names.${key}: no naming rule to check it against`);
+          else if (typeof name !== "string" || !check.valid(name)) {
+            violations.push(
+              `baseName '${candidate}' is accepted, but names.${key} = '${String(name)}' breaks: ${check.rule}`,
+            );
+          }
+        }
+      }
+      return [...new Set(violations)];
+    },
+
+  "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name":
+    (infra) => {
+      if (infra.azureYaml === undefined) return ["no azure.yaml (Azure Developer CLI project)"];
+      let doc: YamlMap;
+      try {
+        doc = parseYamlMappings(infra.azureYaml);
+      } catch (error) {
+        return [`azure.yaml: ${String(error)}`];
+      }
+      const violations: string[] = [];
+      const infraPath = yamlAt(doc, "infra.path");
+      if (infraPath !== undefined && infraPath !== "infra")
+        violations.push("azure.yaml: infra.path is not infra");
+      const services = yamlAt(doc, "services");
+      const entries = services && typeof services === "object" ? Object.entries(services) : [];
+      const [entry] = entries;
+      if (entries.length !== 1 || !entry || typeof entry[1] !== "object") {
+        return [...violations, "azure.yaml: not exactly one service"];
+      }
+      const [serviceName, service] = entry;
+      const expected: Record<string, string> = { host: "function", project: ".", dist: "build" };
+      for (const [key, value] of Object.entries(expected)) {
+        if (yamlAt(service, key) !== value)
+          violations.push(`azure.yaml: services.${serviceName}.${key} is not ${value}`);
+      }
+      if (!["js", "ts"].includes(String(yamlAt(service, "language")))) {
+        violations.push(`azure.yaml: services.${serviceName}.language is not js or ts`);
+      }
+      for (const os of ["posix", "windows"]) {
+        if (yamlAt(service, `hooks.prepackage.${os}.run`) !== "npm run package") {
+          violations.push(
+            `azure.yaml: services.${serviceName}.hooks.prepackage.${os} does not run npm run package`,
+          );
+        }
+        const check = yamlAt(doc, `hooks.preprovision.${os}.run`);
+        const script = typeof check === "string" ? /^node (\S+\.mjs)$/.exec(check)?.[1] : undefined;
+        if (!script || !existsSync(join(infra.repoRoot, script))) {
+          violations.push(`azure.yaml: hooks.preprovision.${os} does not run an existing node script`);
+        }
+      }
+      // The app must carry azd-service-name = the service name, or `azd deploy` cannot find it.
+      const site = allResources(infra, "Microsoft.Web/sites").find(({ resource }) => !resource.existing);
+      const tags = site && property(site.resource.body, "tags");
+      let tagged: Value = null;
+      try {
+        const override = property(mainModule(infra, "functionapp")?.body, "params.azdServiceName");
+        const serviceParam = override
+          ? new BicepEvaluator(infra.main).evaluate(override, new Map())
+          : undefined;
+        const evaluator = new BicepEvaluator(
+          site?.file ?? infra.main,
+          serviceParam === undefined ? {} : { params: { azdServiceName: serviceParam } },
+        );
+        const value = tags ? evaluator.evaluate(tags, new Map()) : null;
+        if (value && typeof value === "object" && !Array.isArray(value) && "azd-service-name" in value) {
+          tagged = value["azd-service-name"] ?? null;
+        }
+      } catch (error) {
+        violations.push(`function app tags: cannot evaluate: ${String(error)}`);
+      }
+      if (tagged !== serviceName) {
+        violations.push(
+          `function app tag azd-service-name is ${JSON.stringify(tagged)}, not the azure.yaml service '${serviceName}'`,
+        );
+      }
+      return violations;
+    },
 
   "every param has @description starting Required. or Optional., matching whether it has a default": (
     infra,
@@ -434,11 +702,16 @@ export const rules = {
       }),
     ),
 
-  "secure parameters have no default other than ''": (infra) =>
+  "secure parameters have no default other than '' or {}": (infra) =>
     infra.files.flatMap((file) =>
       params(file)
         .filter((p) => p.decorators.some((d) => d.name === "secure"))
-        .filter((p) => p.defaultValue !== undefined && literal(p.defaultValue) !== "")
+        .filter(
+          (p) =>
+            p.defaultValue !== undefined &&
+            literal(p.defaultValue) !== "" &&
+            !(p.defaultValue.type === "object" && p.defaultValue.namedChildren.length === 0),
+        )
         .map((p) => `${where(file, p.node)} secure param ${p.name} has a default value`),
     ),
 
@@ -544,17 +817,36 @@ export const rules = {
     );
   },
 
-  "main.parameters.json names only parameters main.bicep declares, and no secure ones": (infra) => {
-    const file = JSON.parse(infra.parametersJson) as { parameters?: Record<string, unknown> };
-    const declared = new Map(params(infra.main).map((p) => [p.name, p]));
-    return Object.keys(file.parameters ?? {}).flatMap((name) => {
-      const param = declared.get(name);
-      if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
-      if (param.decorators.some((d) => d.name === "secure"))
-        return [`main.parameters.json sets secure parameter ${name}`];
-      return [];
-    });
-  },
+  "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value":
+    (infra) => {
+      const file = JSON.parse(infra.parametersJson) as { parameters?: Record<string, { value?: unknown }> };
+      const declared = new Map(params(infra.main).map((p) => [p.name, p]));
+      // azd substitutes ${NAME} from the environment; defaults (${NAME=x}) are left to Bicep.
+      const placeholder = /^\$\{[A-Z][A-Z0-9_]*\}$/;
+      const violations = Object.entries(file.parameters ?? {}).flatMap(([name, entry]) => {
+        const param = declared.get(name);
+        if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
+        const value = entry?.value;
+        const isPlaceholder = typeof value === "string" && placeholder.test(value);
+        if (typeof value === "string" && value.includes("${") && !isPlaceholder) {
+          return [`main.parameters.json ${name}: ${value} is not a whole azd placeholder`];
+        }
+        if (param.decorators.some((d) => d.name === "secure") && !isPlaceholder)
+          return [`main.parameters.json sets secure parameter ${name} to a value`];
+        return [];
+      });
+      const mapped: Record<string, string> = {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        environmentName: "${AZURE_ENV_NAME}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        scimTokenSha256: "${SCIM_TOKEN_SHA256}",
+      };
+      for (const [name, value] of Object.entries(mapped)) {
+        if (file.parameters?.[name]?.value !== value)
+          violations.push(`main.parameters.json ${name} is not ${value}`);
+      }
+      return violations;
+    },
 
   "API versions are GA, and Microsoft.Web/sites supports functionAppConfig (>= 2024-04-01)": (infra) =>
     infra.files.flatMap((file) =>
