@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 
@@ -26,7 +26,9 @@ const schema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 . _ -")
       .default("default"),
     SCIM_BASE_URL: z.url().optional(),
-    SCIM_MAX_BODY_BYTES: int(1_048_576, 1024, 33_554_432),
+    // Half of Cosmos DB's 2 MB item limit: a document holds the resource twice (as sent, lower-cased).
+    SCIM_MAX_BODY_BYTES: int(524_288, 1024, 1_000_000),
+    SCIM_REQUEST_BUDGET_MS: int(30_000, 200, 55_000),
     SCIM_MAX_RESULTS: int(200, 1, 1000),
     SCIM_DEFAULT_PAGE_SIZE: int(100, 1, 1000),
     SCIM_SCHEMA_EXTENSIONS: z.string().optional(),
@@ -38,6 +40,7 @@ const schema = z
       .default("scim"),
     COSMOS_KEY: z.string().optional(),
     COSMOS_CREATE_CONTAINERS: z.enum(["true", "false"]).optional(),
+    COSMOS_REQUEST_TIMEOUT_MS: int(10_000, 100, 60_000),
     AZURE_CLIENT_ID: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -59,8 +62,12 @@ export interface Config {
   tenantId: string;
   baseUrl: string | undefined;
   maxBodyBytes: number;
+  /** How long one request may keep retrying Cosmos DB before it answers 429/503: well inside Entra's 60 s. */
+  requestBudgetMs: number;
   maxResults: number;
   defaultPageSize: number;
+  /** HMAC key of pagination cursors (RFC 9865): random per process until signing keys are configured. */
+  cursorKey: Buffer;
   schemaExtensions: string | undefined;
   cosmos: {
     endpoint: string;
@@ -68,6 +75,8 @@ export interface Config {
     key: string | undefined;
     /** Locally the app creates its database and containers; in Azure, Bicep does. */
     createContainers: boolean;
+    /** Per HTTP call to Cosmos DB; the SDK's default (60 s) would outlast Entra's patience. */
+    requestTimeoutMs: number;
     managedIdentityClientId: string | undefined;
   };
 }
@@ -103,8 +112,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tenantId: e.SCIM_TENANT_ID,
     baseUrl: e.SCIM_BASE_URL?.replace(/\/+$/, ""),
     maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
+    requestBudgetMs: e.SCIM_REQUEST_BUDGET_MS,
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
+    cursorKey: randomBytes(32),
     schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS ?? readExtensionsFile(e.SCIM_SCHEMA_EXTENSIONS_FILE),
     cosmos: {
       endpoint: e.COSMOS_ENDPOINT,
@@ -113,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       createContainers: e.COSMOS_CREATE_CONTAINERS
         ? e.COSMOS_CREATE_CONTAINERS === "true"
         : LOOPBACK.test(e.COSMOS_ENDPOINT),
+      requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
       managedIdentityClientId: e.AZURE_CLIENT_ID,
     },
   };

@@ -2,6 +2,7 @@ import { type Config, ConfigError, parseConfig } from "./config.js";
 import type { Scope } from "./operations/operation.js";
 import { parseCustomExtensions } from "./schema/custom-extensions.js";
 import { buildResourceTypes, type ResourceTypes } from "./schema/resource-type.js";
+import { type CallContext, callContext } from "./store/cosmos-call.js";
 import { createCosmosClient, ensureContainers } from "./store/cosmos-client.js";
 import { CosmosMemberLookup } from "./store/member-lookup.js";
 import { CosmosMembershipStore } from "./store/membership-store.js";
@@ -11,8 +12,8 @@ import { CosmosResourceStore } from "./store/resource-store.js";
 export interface Services {
   config: Config;
   resourceTypes: ResourceTypes;
-  /** The stores of one tenant, for one request. */
-  scope(tenantId: string): Scope;
+  /** The stores of one tenant, for one request whose Cosmos DB calls share `ctx` (a fresh budget by default). */
+  scope(tenantId: string, ctx?: CallContext): Scope;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -36,14 +37,15 @@ export async function createServices(env: Record<string, string | undefined>): P
   return {
     config,
     resourceTypes,
-    scope: (tenantId) => ({
+    scope: (tenantId, ctx = callContext(config.requestBudgetMs)) => ({
       tenantId,
       config,
       resourceTypes,
-      users: new CosmosResourceStore(users, tenantId),
-      groups: new CosmosResourceStore(groups, tenantId),
-      memberships: new CosmosMembershipStore(memberships, tenantId),
-      memberLookup: new CosmosMemberLookup(users, groups, tenantId),
+      ctx,
+      users: new CosmosResourceStore(users, tenantId, ctx),
+      groups: new CosmosResourceStore(groups, tenantId, ctx),
+      memberships: new CosmosMembershipStore(memberships, tenantId, ctx),
+      memberLookup: new CosmosMemberLookup(users, groups, tenantId, ctx),
     }),
   };
 }

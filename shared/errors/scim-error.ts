@@ -28,6 +28,7 @@ export const plainStatuses = {
   preconditionFailed: 412,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
+  tooManyRequests: 429,
   internal: 500,
   notImplemented: 501,
   unavailable: 503,

@@ -8,7 +8,7 @@ import { parseFilter } from "../filter/parse-filter.js";
 import type { Scope } from "../operations/operation.js";
 import { normalizeResource } from "../schema/normalize-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
-import type { MembershipLink, MembershipStore } from "../store/membership-store.js";
+import type { MembershipLink } from "../store/membership-store.js";
 
 /** Most resources one membership test may match: their ids travel as one query parameter. */
 export const MAX_MEMBERSHIP_MATCHES = 10_000;
@@ -61,41 +61,23 @@ function ids(node: BoundFilter): string[] | undefined {
   }
 }
 
-async function matchingIds(
-  memberships: MembershipStore,
-  type: ResourceType,
-  filter: ExternalFilter,
-): Promise<string[]> {
-  const ids = externalFilterIds(filter);
-  if (!ids) {
-    throw invalidFilter(
-      `A filter on "${filter.attribute}" must name the ids it looks for, e.g. ${filter.attribute}[value eq "<id>"]`,
-    );
-  }
-  const links =
-    type.id === "Group"
-      ? await memberships.byMembers(ids, MAX_MEMBERSHIP_MATCHES)
-      : await memberships.byGroups(ids, MAX_MEMBERSHIP_MATCHES);
-  if (links.length > MAX_MEMBERSHIP_MATCHES) {
-    throw new ScimError(
-      "tooMany",
-      `The filter on "${filter.attribute}" matches more than ${MAX_MEMBERSHIP_MATCHES} memberships; narrow it.`,
-    );
-  }
-  const owners = new Set<string>();
+/** The owners (groups, or users) whose memberships pass one external test. */
+function owners(type: ResourceType, filter: ExternalFilter, links: readonly MembershipLink[]): string[] {
+  const found = new Set<string>();
   for (const link of links) {
     if (type.id === "User" && link.memberType !== "User") continue;
     const { owner, normalized } = asElement(type, link, filter.attribute);
     // The whole bracket filter is checked on each membership, so `and type eq "User"` is honoured.
-    if (evaluateFilter(filter.filter, { id: owner, normalized })) owners.add(owner);
+    if (evaluateFilter(filter.filter, { id: owner, normalized })) found.add(owner);
   }
-  return [...owners];
+  return [...found];
 }
 
 /**
  * Compiles a filter that tests Group `members` or User `groups` (RFC 7644 §3.4.2.2), e.g. Entra's
- * `members[value eq "<userId>"]`: each such test is looked up in the memberships first (one indexed
- * query on memberId or groupId), then becomes `ARRAY_CONTAINS(@ids, c.id)` in the resource query.
+ * `members[value eq "<userId>"]`: the memberships of every id the tests name are read with ONE
+ * indexed query (on memberId or groupId, however many tests are OR-ed), each test is decided per
+ * membership in memory, and becomes `ARRAY_CONTAINS(@ids, c.id)` in the resource query.
  * Returns undefined when the filter has no such test, so the ordinary compilation applies.
  */
 export async function membershipFilter(
@@ -107,10 +89,27 @@ export async function membershipFilter(
   const bound = bindFilter(parseFilter(filter), type);
   const externals = findExternalFilters(bound);
   if (externals.length === 0) return undefined;
-  const matches = new Map<ExternalFilter, string[]>();
+  const ids = new Set<string>();
   for (const external of externals) {
-    matches.set(external, await matchingIds(scope.memberships, type, external));
+    const named = externalFilterIds(external);
+    if (!named) {
+      throw invalidFilter(
+        `A filter on "${external.attribute}" must name the ids it looks for, e.g. ${external.attribute}[value eq "<id>"]`,
+      );
+    }
+    for (const id of named) ids.add(id);
   }
+  const links =
+    type.id === "Group"
+      ? await scope.memberships.byMembers([...ids], MAX_MEMBERSHIP_MATCHES)
+      : await scope.memberships.byGroups([...ids], MAX_MEMBERSHIP_MATCHES);
+  if (links.length > MAX_MEMBERSHIP_MATCHES) {
+    throw new ScimError(
+      "tooMany",
+      `The filter on "${externals[0]?.attribute}" matches more than ${MAX_MEMBERSHIP_MATCHES} memberships; narrow it.`,
+    );
+  }
+  const matches = new Map(externals.map((external) => [external, owners(type, external, links)]));
   return compileFilter(bound, {
     resolveExternal: (node, addParameter) => `ARRAY_CONTAINS(${addParameter(matches.get(node) ?? [])}, c.id)`,
   });

@@ -1,3 +1,4 @@
+import { ScimError } from "../errors/scim-error.js";
 import type { ResourceKind, Scope } from "../operations/operation.js";
 import { isReturned, type Projection } from "../schema/projection.js";
 import type { ScimObject } from "../schema/scim-json.js";
@@ -5,6 +6,11 @@ import type { MembershipLink, MembershipStore } from "../store/membership-store.
 
 /** Far above any real user's direct group count; bounds the work of one read. */
 const MAX_GROUPS = 100_000;
+/**
+ * Most members one list page may return in all (its groups' `members` together): a page of groups
+ * with more asks for `excludedAttributes=members`, a smaller `count`, or GET /Groups/{id}.
+ */
+export const MAX_PAGE_MEMBERS = 100_000;
 
 /**
  * One element of a Group's `members` (RFC 7643 §4.2): `value`, `$ref` and `type`. No `display`:
@@ -47,15 +53,32 @@ async function forEachMember(
  * array the response serialises: the group is never held in memory twice.
  */
 export async function readMembers(
-  memberships: MembershipStore,
+  scope: Pick<Scope, "memberships" | "memberLookup">,
   groupId: string,
   baseUrl: string,
 ): Promise<ScimObject[]> {
   const members: ScimObject[] = [];
-  await forEachMember(memberships, groupId, (member) => {
-    members.push(renderMember(baseUrl, member));
-  });
+  let continuation: string | undefined;
+  do {
+    const page = await scope.memberships.membersPage(groupId, continuation);
+    for (const member of await present(scope, page.items)) members.push(renderMember(baseUrl, member));
+    continuation = page.continuation;
+  } while (continuation);
   return members;
+}
+
+/**
+ * The memberships whose member still exists. A DELETE removes the resource first and its
+ * memberships after; a reader in between (or after a DELETE that failed midway and has not been
+ * retried yet) must not show a member that is gone.
+ */
+async function present(
+  scope: Pick<Scope, "memberLookup">,
+  links: readonly MembershipLink[],
+): Promise<MembershipLink[]> {
+  if (links.length === 0) return [];
+  const existing = await scope.memberLookup.existing(links.map((link) => link.memberId));
+  return links.filter((link) => existing.has(link.memberId));
 }
 
 /** The ids of a group's current members, for computing what a replace changes. */
@@ -102,9 +125,54 @@ export async function derivedAttributes(
   const type = scope.resourceTypes[kind];
   if (kind === "Group") {
     if (!isReturned(type, projection, "members")) return {};
-    return { members: await readMembers(scope.memberships, id, baseUrl) };
+    return { members: await readMembers(scope, id, baseUrl) };
   }
   if (!isReturned(type, projection, "groups")) return {};
   const groups = await readUserGroups(scope, id, baseUrl);
   return groups.length > 0 ? { groups } : {};
+}
+
+/**
+ * `derivedAttributes` for a whole page of a list (RFC 7644 §3.4.2): a bounded number of queries for
+ * the page, never one per item. Groups get `members` (`[]` when none), users get `groups` when they
+ * have any; nothing is read when the projection leaves the attribute out.
+ */
+export async function derivedForPage(
+  scope: Pick<Scope, "resourceTypes" | "memberships" | "memberLookup">,
+  kind: ResourceKind,
+  items: readonly { id: string }[],
+  projection: Projection,
+  baseUrl: string,
+): Promise<Map<string, ScimObject>> {
+  const type = scope.resourceTypes[kind];
+  const out = new Map<string, ScimObject>();
+  const ids = items.map((item) => item.id);
+  if (ids.length === 0) return out;
+  if (kind === "Group") {
+    if (!isReturned(type, projection, "members")) return out;
+    const links = await scope.memberships.byGroups(ids, MAX_PAGE_MEMBERS);
+    if (links.length > MAX_PAGE_MEMBERS) {
+      throw new ScimError(
+        "tooMany",
+        `The groups of this page have more than ${MAX_PAGE_MEMBERS} members together; ask for fewer (count), or leave members out (excludedAttributes=members).`,
+      );
+    }
+    const members = new Map<string, ScimObject[]>(ids.map((id) => [id, []]));
+    for (const link of await present(scope, links))
+      members.get(link.groupId)?.push(renderMember(baseUrl, link));
+    for (const [id, list] of members) out.set(id, { members: list });
+    return out;
+  }
+  if (!isReturned(type, projection, "groups")) return out;
+  const links = await scope.memberships.byMembers(ids, MAX_GROUPS);
+  if (links.length === 0) return out;
+  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
+  for (const link of links) {
+    const name = names.get(link.groupId);
+    if (name === undefined) continue;
+    const entry = out.get(link.memberId) ?? { groups: [] };
+    (entry.groups as ScimObject[]).push(renderUserGroup(baseUrl, link.groupId, name));
+    out.set(link.memberId, entry);
+  }
+  return out;
 }

@@ -1,13 +1,20 @@
-import { randomBytes, scryptSync } from "node:crypto";
+import { randomBytes, scrypt } from "node:crypto";
+import { promisify } from "node:util";
 import { normalizeResource } from "../schema/normalize-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { NewDocument } from "../store/resource-store.js";
 
-/** A one-way hash of a provisioned password: the server never needs it back, so never keep it. */
-export function hashPassword(password: string): string {
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/**
+ * A one-way hash of a provisioned password: the server never needs it back, so never keep it.
+ * Asynchronous (libuv's thread pool), so hashing never blocks the requests sharing the instance;
+ * computed once per request, outside any retry loop.
+ */
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  return `scrypt$${salt.toString("base64")}$${scryptSync(password, salt, 32).toString("base64")}`;
+  return `scrypt$${salt.toString("base64")}$${(await scryptAsync(password, salt, 32)).toString("base64")}`;
 }
 
 export interface DocumentInput {

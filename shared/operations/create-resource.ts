@@ -2,16 +2,17 @@ import { randomUUID } from "node:crypto";
 import { ScimError } from "../errors/scim-error.js";
 import { planMemberList } from "../membership/plan-member-changes.js";
 import { renderMember } from "../membership/read-memberships.js";
-import { applyMemberChanges } from "../membership/write-memberships.js";
+import { createWithMembers } from "../membership/write-memberships.js";
 import { parseResource } from "../schema/parse-resource.js";
 import { buildDocument, hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
-import { respondWithResource, uniquenessError } from "./resource-responses.js";
+import { respondWithResource, tooLarge, uniquenessError } from "./resource-responses.js";
 
 /**
  * POST /Users, POST /Groups (RFC 7644 §3.3): 201 with the full resource, Location and ETag. A
- * group's `members` are checked before anything is written and stored as membership documents;
- * the 201 shows `members: []` when there are none (Entra expects it).
+ * group's `members` are checked before anything is written and stored as membership documents
+ * (in the order `createWithMembers` documents); the 201 shows `members: []` when there are none
+ * (Entra expects it).
  */
 export function createResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
@@ -27,13 +28,20 @@ export function createResource(kind: ResourceKind): Operation {
       resource: plan ? resource : parsed,
       created: now,
       lastModified: now,
-      passwordHash: password === undefined ? undefined : hashPassword(password),
+      passwordHash: password === undefined ? undefined : await hashPassword(password),
     });
-    const result = await store.create(doc);
-    if (!result.ok) throw uniquenessError(type, parsed);
-    if (!plan) return respondWithResource(request, type, result.value, 201);
-    const stored = (await applyMemberChanges(scope, id, plan, true)) ?? [];
+    if (!plan) {
+      const result = await store.create(doc);
+      if (!result.ok)
+        throw result.reason === "tooLarge" ? tooLarge(type, result.bytes) : uniquenessError(type, parsed);
+      return respondWithResource(request, type, result.value, 201);
+    }
+    const { created, members: stored } = await createWithMembers(scope, id, plan.replace ?? [], () =>
+      store.create(doc),
+    );
+    if (!created.ok)
+      throw created.reason === "tooLarge" ? tooLarge(type, created.bytes) : uniquenessError(type, parsed);
     const rendered = stored.map((m) => renderMember(request.baseUrl, { memberId: m.id, memberType: m.type }));
-    return respondWithResource(request, type, result.value, 201, { members: rendered });
+    return respondWithResource(request, type, created.value, 201, { members: rendered });
   };
 }

@@ -1,34 +1,42 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { ScimError } from "../errors/scim-error.js";
 
 /**
- * RFC 9865 cursors wrap the Cosmos continuation token with a digest of the query it belongs to, so
- * a cursor replayed against another filter or sort is rejected (invalidCursor) instead of silently
- * returning pages of the wrong query.
+ * RFC 9865 cursors: the Cosmos continuation token, bound to the tenant and the query it belongs to
+ * by an HMAC-SHA256 under the server's cursor key. A cursor that was tampered with, replayed against
+ * another filter or sort, or presented by another tenant fails the MAC: 400 invalidCursor, never a
+ * continuation token Cosmos would have to refuse (or, worse, honour for the wrong query).
  */
+
+/** A digest of what a query is (resource type, WHERE, parameters, ORDER BY): what its cursors resume. */
 export function queryDigest(parts: readonly unknown[]): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 22);
 }
 
-export function encodeCursor(digest: string, continuation: string): string {
-  return Buffer.from(JSON.stringify([digest, continuation]), "utf8").toString("base64url");
+const mac = (key: Buffer, tenantId: string, digest: string, continuation: string) =>
+  createHmac("sha256", key).update(`${tenantId}\n${digest}\n${continuation}`).digest().subarray(0, 16);
+
+export function encodeCursor(key: Buffer, tenantId: string, digest: string, continuation: string): string {
+  const tag = mac(key, tenantId, digest, continuation).toString("base64url");
+  return Buffer.from(JSON.stringify([continuation, tag]), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string, digest: string): string {
+/** The continuation token a cursor carries, if this server issued it for this tenant and query. */
+export function decodeCursor(key: Buffer, tenantId: string, digest: string, cursor: string): string {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || typeof decoded[1] !== "string") {
-    throw new ScimError("invalidCursor", "The cursor is not one this server issued.");
+  const [continuation, tag] = Array.isArray(decoded) ? decoded : [];
+  if (typeof continuation === "string" && typeof tag === "string") {
+    const expected = mac(key, tenantId, digest, continuation);
+    const given = Buffer.from(tag, "base64url");
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return continuation;
   }
-  if (decoded[0] !== digest) {
-    throw new ScimError(
-      "invalidCursor",
-      "The cursor belongs to a different query (filter, sortBy or sortOrder changed).",
-    );
-  }
-  return decoded[1];
+  throw new ScimError(
+    "invalidCursor",
+    "The cursor was not issued by this server for this query (filter, sortBy and sortOrder must not change).",
+  );
 }

@@ -1,34 +1,44 @@
 import { ScimError } from "../errors/scim-error.js";
-import { deleteWithMemberships } from "../membership/write-memberships.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound } from "./resource-responses.js";
 import { checkIfMatch } from "./update-with-retry.js";
 
 /**
  * DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. The
- * memberships naming the resource go with it, in the order `deleteWithMemberships` documents.
+ * existence and `If-Match` are checked before anything changes; the resource is deleted first
+ * (conditionally on the version checked, so a concurrent change is not silently overwritten), and
+ * the memberships naming it after, to the end of the query. Readers skip memberships whose target
+ * is gone, so the order never shows a half-deleted group; a DELETE of an id that is already gone
+ * finishes any sweep an earlier, interrupted DELETE left undone.
  */
 export function deleteResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
     const id = request.params.id ?? "";
     const ifMatch = request.header("if-match");
-    let etag: string | undefined;
-    if (ifMatch !== undefined) {
-      // Compare in SCIM terms, then delete on Cosmos's own _etag so a race in between is still caught.
+    for (;;) {
       const current = await store.read(id);
-      if (!current) throw notFound(type, id);
-      checkIfMatch(ifMatch, current.etag);
-      etag = current.etag;
+      if (!current) {
+        await scope.memberships.removeReferences(id);
+        throw notFound(type, id);
+      }
+      const clientPrecondition = checkIfMatch(ifMatch, current.etag);
+      const result = await store.delete(id, current.etag);
+      if (result.ok) break;
+      if (result.reason === "missing") continue;
+      if (clientPrecondition) {
+        throw new ScimError(
+          "preconditionFailed",
+          "The resource was modified by another request; re-read it and retry.",
+        );
+      }
+      if (Date.now() >= scope.ctx.deadline) {
+        throw new ScimError("unavailable", "The resource is being modified concurrently; retry shortly.", {
+          "Retry-After": "1",
+        });
+      }
     }
-    const result = await deleteWithMemberships(scope.memberships, id, () => store.delete(id, etag));
-    if (!result.ok) {
-      if (result.reason === "missing") throw notFound(type, id);
-      throw new ScimError(
-        "preconditionFailed",
-        "The resource was modified by another request; re-read it and retry.",
-      );
-    }
+    await scope.memberships.removeReferences(id);
     return { status: 204 };
   };
 }

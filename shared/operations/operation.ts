@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { ResourceType, ResourceTypes } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
+import type { CallContext } from "../store/cosmos-call.js";
 import type { MemberLookup } from "../store/member-lookup.js";
 import type { MembershipStore } from "../store/membership-store.js";
 import type { ResourceStore } from "../store/resource-store.js";
@@ -37,6 +38,8 @@ export const scimResponse = (
 export interface Scope {
   tenantId: string;
   config: Config;
+  /** The request's Cosmos DB budget and meter, shared by every store below. */
+  ctx: CallContext;
   resourceTypes: ResourceTypes;
   users: ResourceStore;
   groups: ResourceStore;

@@ -2,7 +2,7 @@ import { ScimError } from "../errors/scim-error.js";
 import { planMemberChanges } from "../membership/plan-member-changes.js";
 import { derivedAttributes } from "../membership/read-memberships.js";
 import { applyMemberChanges } from "../membership/write-memberships.js";
-import { applyCompiledPatch, compilePatch } from "../patch/apply-patch.js";
+import { applyCompiledPatch, type CompiledPatch, compilePatch } from "../patch/apply-patch.js";
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
@@ -11,6 +11,20 @@ import { updateWithRetry } from "./update-with-retry.js";
 
 /** The Group attribute kept outside the resource document: one membership document per member. */
 const MEMBERS = "members";
+
+/** The password a PATCH sets (RFC 7643 §4.1.1 writeOnly), if any: the last value set wins. */
+function passwordOf(compiled: CompiledPatch<string>): string | undefined {
+  let password: string | undefined;
+  for (const action of compiled.actions) {
+    const { target } = action;
+    if (target.attribute.name !== "password" || target.container !== undefined) continue;
+    password =
+      action.kind === "set" && typeof action.value === "string" && action.value !== ""
+        ? action.value
+        : password;
+  }
+  return password;
+}
 
 /**
  * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). Operations are parsed and validated
@@ -30,14 +44,17 @@ export function patchResource(kind: ResourceKind): Operation {
     const id = request.params.id ?? "";
     const members = compiled.external[MEMBERS];
     const plan = members ? await planMemberChanges(scope.memberLookup, id, members) : undefined;
-    const { stored } = await updateWithRetry(store, type, id, request.header("if-match"), (current) => {
+    // A PATCHed password is hashed like a POSTed one (once, not on every retry) and never kept in the resource.
+    const password = passwordOf(compiled);
+    const newHash = password ? await hashPassword(password) : undefined;
+    const ifMatch = request.header("if-match");
+    const { stored } = await updateWithRetry(scope.ctx, store, type, id, ifMatch, (current) => {
       const { meta: _meta, ...resource } = current.resource;
       const result = applyCompiledPatch(resource, compiled, type);
-      const { password, ...patched } = result.resource;
-      // A PATCHed password is hashed like a POSTed one and never kept in the resource.
-      const passwordHash =
-        typeof password === "string" && password !== "" ? hashPassword(password) : current.passwordHash;
-      return result.changed ? { resource: patched, passwordHash } : undefined;
+      const { password: _password, ...patched } = result.resource;
+      return result.changed
+        ? { resource: patched, passwordHash: newHash ?? current.passwordHash }
+        : undefined;
     });
     if (plan) await applyMemberChanges(scope, id, plan);
     const asked =

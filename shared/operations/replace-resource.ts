@@ -19,11 +19,12 @@ export function replaceResource(kind: ResourceKind): Operation {
     const { type, store } = resourceOf(scope, kind);
     if (request.body === undefined) throw new ScimError("invalidSyntax", "A request body is required.");
     const { resource: parsed, password } = parseResource(type, request.body);
-    const passwordHash = password === undefined ? undefined : hashPassword(password);
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const id = request.params.id ?? "";
     const { members, ...resource } = parsed;
     const plan = kind === "Group" ? await planMemberList(scope.memberLookup, id, members) : undefined;
-    const { stored } = await updateWithRetry(store, type, id, request.header("if-match"), (current) => ({
+    const ifMatch = request.header("if-match");
+    const { stored } = await updateWithRetry(scope.ctx, store, type, id, ifMatch, (current) => ({
       resource: plan ? resource : parsed,
       passwordHash: passwordHash ?? current.passwordHash,
     }));

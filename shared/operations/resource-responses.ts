@@ -41,3 +41,10 @@ export function uniquenessError(type: ResourceType, resource: ScimObject): ScimE
     `A ${type.name} with ${name} ${JSON.stringify(resource[name])} already exists (compared case-insensitively).`,
   );
 }
+
+/** 413 for a write whose stored document would pass Cosmos DB's item limit: nothing is written. */
+export const tooLarge = (type: ResourceType, bytes: number) =>
+  new ScimError(
+    "payloadTooLarge",
+    `The ${type.name} would take ${bytes} bytes in Cosmos DB, over its item limit of 2 MB (the stored document holds each value twice: as sent and lower-cased for case-insensitive queries); nothing was changed.`,
+  );

@@ -1,6 +1,9 @@
 import { LIST_RESPONSE } from "../discovery/list-response.js";
-import { filterToSql } from "../filter/compile-filter.js";
+import { ScimError } from "../errors/scim-error.js";
+import { filterToSql, type SqlFilter } from "../filter/compile-filter.js";
 import { membershipFilter } from "../membership/membership-filter.js";
+import { derivedForPage } from "../membership/read-memberships.js";
+import { normalizeResource } from "../schema/normalize-resource.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
@@ -8,9 +11,9 @@ import type { ScimObject } from "../schema/scim-json.js";
 import type { StoredResource } from "../store/documents.js";
 import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
 import { decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
-import { type ScimRequest, type Scope, scimResponse } from "./operation.js";
+import { type ResourceKind, type ScimRequest, type Scope, scimResponse } from "./operation.js";
 import type { QueryParams } from "./query-params.js";
-import { sortExpression } from "./sort-expression.js";
+import { type SortOrder, sortExpression } from "./sort-expression.js";
 
 /** Cosmos pages are capped at this many items per round trip while skipping towards startIndex. */
 const PAGE_CAP = 1000;
@@ -20,17 +23,28 @@ interface Page {
   next: string | undefined;
 }
 
-/** Index paging without OFFSET (absent in the emulator; O(offset) RU in Cosmos anyway): skip through pages. */
-async function pageByIndex(store: ResourceStore, spec: QuerySpec, skip: number, count: number) {
+const badCursor = () =>
+  new ScimError("invalidCursor", "The cursor was not issued by this server for this query, or has expired.");
+
+/** Reads pages of an ordered query from `continuation` until `skip + count` items are seen, or the end. */
+async function readOrdered(
+  store: ResourceStore,
+  spec: QuerySpec,
+  skip: number,
+  count: number,
+  pageCap: number,
+): Promise<Page> {
   const items: StoredResource[] = [];
-  let continuation: string | undefined;
+  let continuation = spec.continuation;
   let toSkip = skip;
+  // Cosmos may return short (even empty) pages before the end; keep reading until full or done.
   do {
     const page = await store.query({
       ...spec,
-      maxItemCount: Math.min(PAGE_CAP, toSkip + count - items.length),
+      maxItemCount: Math.min(pageCap, toSkip + count - items.length),
       ...(continuation ? { continuation } : {}),
     });
+    if (!page.ok) throw badCursor();
     for (const item of page.items) {
       if (toSkip > 0) toSkip--;
       else if (items.length < count) items.push(item);
@@ -40,27 +54,77 @@ async function pageByIndex(store: ResourceStore, spec: QuerySpec, skip: number, 
   return { items, next: continuation };
 }
 
-async function pageByCursor(store: ResourceStore, spec: QuerySpec, count: number) {
-  const items: StoredResource[] = [];
-  let continuation = spec.continuation;
-  // Cosmos may return short pages before the end; keep reading until the page is full or done.
-  do {
-    const page = await store.query({
-      ...spec,
-      maxItemCount: count - items.length,
-      ...(continuation ? { continuation } : {}),
-    });
-    items.push(...page.items);
-    continuation = page.continuation;
-  } while (continuation && items.length < count);
-  return { items, next: continuation };
+/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
+const typeRank = (v: unknown) =>
+  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
+
+function compareValues(a: unknown, b: unknown): number {
+  const [ra, rb] = [typeRank(a), typeRank(b)];
+  if (ra !== rb) return ra - rb;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (
+    (typeof a === "number" || typeof a === "boolean") &&
+    (typeof b === "number" || typeof b === "boolean")
+  ) {
+    return Number(a) - Number(b);
+  }
+  return 0;
+}
+
+const valueAt = (object: unknown, keys: readonly string[]) =>
+  keys.reduce<unknown>(
+    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+    object,
+  );
+
+/**
+ * Sorts items in memory exactly as `ORDER BY <sort>, c.id` would. Rendering reads `resource`; the
+ * sort key lives in the comparison form, recomputed here for the few items of one page.
+ */
+function sortInMemory(items: StoredResource[], sort: SortOrder, type: ResourceType) {
+  const keyed = items.map((item) => ({
+    item,
+    key: valueAt(normalizeResource(type, item.resource), sort.keys),
+  }));
+  keyed.sort((x, y) => {
+    const order = (sort.keys.length ? compareValues(x.key, y.key) : 0) || compareValues(x.item.id, y.item.id);
+    return sort.descending ? -order : order;
+  });
+  return keyed.map((k) => k.item);
+}
+
+/**
+ * Entra's lookups (`userName eq`, `externalId eq`, `displayName eq`, `id eq`) match one item or
+ * none: asking Cosmos DB to sort them costs RU for nothing. A filtered first page without sortBy is
+ * therefore read unordered, one item past the page; if that is the whole result it is sorted in
+ * memory (the same order the ordered query gives) and `totalResults` is known. Only a larger result
+ * pays for the ordered query.
+ */
+async function readUnordered(store: ResourceStore, spec: QuerySpec, count: number) {
+  const { orderBy: _ordered, ...unordered } = spec;
+  return readOrdered(store, unordered, 0, count + 1, PAGE_CAP);
+}
+
+/** A page of resources, with the attributes derived from memberships read for the whole page at once. */
+async function renderPage(
+  request: ScimRequest,
+  scope: Scope,
+  type: ResourceType,
+  items: readonly StoredResource[],
+  params: QueryParams,
+): Promise<ScimObject[]> {
+  const projection = parseProjection(type, params.attributes, params.excludedAttributes);
+  const derived = await derivedForPage(scope, type.id as ResourceKind, items, projection, request.baseUrl);
+  return items.map((item) =>
+    projectResource(type, renderResource(type, item, request.baseUrl, derived.get(item.id)), projection),
+  );
 }
 
 /**
  * GET /Users, GET /Groups and POST .search (RFC 7644 §3.4.2, §3.4.3; RFC 9865 cursors): one
  * single-partition query compiled from the filter, paged by startIndex/count or by cursor, each
- * resource rendered and projected. `totalResults` costs a COUNT query only when the page alone
- * cannot tell it (Entra's lookups return fewer results than a page, so they never pay for it).
+ * resource rendered and projected. Every order ends with `id`, so pages never repeat or skip tied
+ * items. `totalResults` costs a COUNT query only when the page alone cannot tell it.
  */
 export async function runQuery(
   request: ScimRequest,
@@ -69,49 +133,71 @@ export async function runQuery(
   store: ResourceStore,
   params: QueryParams,
 ) {
-  const projection = parseProjection(type, params.attributes, params.excludedAttributes);
   const { config } = scope;
+  // Parsed first so that a bad projection is a 400 before any query runs.
+  parseProjection(type, params.attributes, params.excludedAttributes);
   const count = Math.min(params.count ?? config.defaultPageSize, config.maxResults);
-  // Tests on Group `members` / User `groups` are looked up in the memberships first (ARRAY_CONTAINS).
-  const sql = params.filter
+  const sql: SqlFilter | undefined = params.filter
     ? ((await membershipFilter(scope, type, params.filter)) ?? filterToSql(params.filter, type))
     : undefined;
-  const orderBy = sortExpression(type, params.sortBy, params.sortOrder);
+  const sort = sortExpression(type, params.sortBy, params.sortOrder);
   const spec: QuerySpec = {
     ...(sql ? { where: sql.where, parameters: sql.parameters } : {}),
-    orderBy,
+    orderBy: sort.orderBy,
     maxItemCount: count,
   };
-  const digest = queryDigest([type.id, sql?.where, sql?.parameters, orderBy]);
+  const digest = queryDigest([type.id, sql?.where, sql?.parameters, sort.orderBy]);
   const byCursor = params.cursor !== undefined;
   const startIndex = byCursor ? 1 : params.startIndex;
   let page: Page = { items: [], next: undefined };
-  if (count > 0) {
-    page = byCursor
-      ? await pageByCursor(
-          store,
-          {
-            ...spec,
-            ...(params.cursor ? { continuation: decodeCursor(params.cursor, digest) } : {}),
-          },
-          count,
-        )
-      : await pageByIndex(store, spec, startIndex - 1, count);
+  let totalResults: number | undefined;
+  if (byCursor) {
+    const continuation = params.cursor
+      ? decodeCursor(config.cursorKey, scope.tenantId, digest, params.cursor)
+      : undefined;
+    if (count > 0)
+      page = await readOrdered(
+        store,
+        { ...spec, ...(continuation ? { continuation } : {}) },
+        0,
+        count,
+        count,
+      );
+    if (!page.next && !params.cursor) totalResults = page.items.length;
+  } else if (count > 0 && startIndex === 1 && sql && !params.sortBy) {
+    const probe = await readUnordered(store, spec, count);
+    if (probe.items.length <= count && !probe.next) {
+      page = { items: sortInMemory(probe.items, sort, type), next: undefined };
+      totalResults = page.items.length;
+    } else {
+      page = await readOrdered(store, spec, 0, count, PAGE_CAP);
+    }
+  } else if (count > 0) {
+    if (startIndex > 1) {
+      // Skipping costs a read per skipped item: know first whether the page exists at all.
+      totalResults = await store.count(sql ?? {});
+      if (startIndex > totalResults) return scimResponse(200, listResponse(totalResults, startIndex, []));
+    }
+    page = await readOrdered(store, spec, startIndex - 1, count, PAGE_CAP);
+    if (!page.next && totalResults === undefined && (page.items.length > 0 || startIndex === 1)) {
+      totalResults = startIndex - 1 + page.items.length;
+    }
   }
-  // Past the last item the page itself tells the total, unless a skip or cursor hid what came before.
-  const reachedEnd = count > 0 && !page.next;
-  const knowsTotal = reachedEnd && (byCursor ? !params.cursor : page.items.length > 0 || startIndex === 1);
-  const totalResults = knowsTotal ? startIndex - 1 + page.items.length : await store.count(sql ?? {});
-  const resources: ScimObject[] = page.items.map((item) =>
-    projectResource(type, renderResource(type, item, request.baseUrl), projection),
-  );
-  const body: ScimObject = {
+  totalResults ??= await store.count(sql ?? {});
+  const resources = await renderPage(request, scope, type, page.items, params);
+  const body = listResponse(totalResults, startIndex, resources);
+  if (byCursor && page.next) {
+    body.nextCursor = encodeCursor(config.cursorKey, scope.tenantId, digest, page.next);
+  }
+  return scimResponse(200, body);
+}
+
+function listResponse(totalResults: number, startIndex: number, resources: ScimObject[]): ScimObject {
+  return {
     schemas: [LIST_RESPONSE],
     totalResults,
     itemsPerPage: resources.length,
     startIndex,
     Resources: resources,
   };
-  if (byCursor && page.next) body.nextCursor = encodeCursor(digest, page.next);
-  return scimResponse(200, body);
 }

@@ -1,32 +1,80 @@
 import { ScimError } from "../errors/scim-error.js";
 import { resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
+import { containerDefinitions } from "../store/containers.js";
 
-/** The stable default order: creation time then id, served by the containers' composite index. */
-export const DEFAULT_ORDER = "c.normalized.meta.created ASC, c.id ASC";
+/** The stable default order: creation time, then id. */
+export const DEFAULT_SORT_PATH = "/normalized/meta/created";
+
+/** The container a resource type lives in. */
+const containerOf = (type: ResourceType) => (type.id === "User" ? "users" : "groups");
 
 /**
- * RFC 7644 §3.4.2.3 sortBy -> ORDER BY over the comparison form `normalized` (so caseExact=false attributes
- * sort case-insensitively). Paths come from the schema only. Multi-valued and complex attributes
- * have no single value to sort on here: 400.
+ * The attribute paths a resource type can be sorted on: those with a composite index
+ * `(path, /id)` in its container. Cosmos DB serves `ORDER BY x, c.id` only from such an index, and
+ * the trailing `id` is what makes the order total, so pages never repeat or skip tied items.
+ */
+export function sortablePaths(type: ResourceType): string[] {
+  const definition = containerDefinitions.find((c) => c.id === containerOf(type));
+  return (definition?.indexingPolicy.compositeIndexes ?? [])
+    .filter((index) => index.length === 2 && index[1]?.path === "/id")
+    .map((index) => index[0]?.path ?? "");
+}
+
+const sqlOf = (indexPath: string) =>
+  `c${indexPath
+    .split("/")
+    .filter(Boolean)
+    .map((key) => `[${JSON.stringify(key)}]`)
+    .join("")}`;
+
+/** An ORDER BY over the comparison form `normalized`, ending with `c.id`. */
+export interface SortOrder {
+  /** The ORDER BY list for Cosmos DB SQL. */
+  orderBy: string;
+  /** The sorted path under `normalized`, for comparing items in memory exactly as Cosmos orders them. */
+  keys: readonly string[];
+  descending: boolean;
+}
+
+/**
+ * RFC 7644 §3.4.2.3 `sortBy`/`sortOrder` -> ORDER BY over the comparison form `normalized`, so that
+ * caseExact=false attributes sort case-insensitively, always ending with `c.id` so that the order
+ * is total. Paths come from the schema only, and only attributes with a composite index are
+ * sortable (400 invalidValue names the sortable ones otherwise).
  */
 export function sortExpression(
   type: ResourceType,
   sortBy: string | undefined,
   order: "ascending" | "descending",
-) {
+): SortOrder {
   const direction = order === "descending" ? "DESC" : "ASC";
-  if (!sortBy) return order === "descending" ? "c.normalized.meta.created DESC, c.id DESC" : DEFAULT_ORDER;
-  const resolved = resolvePath(type, sortBy);
-  if (!resolved) throw new ScimError("invalidValue", `Cannot sort by unknown attribute '${sortBy}'.`);
-  const leaf = resolved.subAttribute ?? resolved.attribute;
-  if (resolved.attribute.multiValued || leaf.type === "complex" || leaf.returned === "never") {
-    throw new ScimError(
-      "invalidValue",
-      `Cannot sort by '${sortBy}': only singular simple attributes are sortable.`,
-    );
+  const descending = order === "descending";
+  let path = DEFAULT_SORT_PATH;
+  if (sortBy) {
+    const resolved = resolvePath(type, sortBy);
+    if (!resolved) throw new ScimError("invalidValue", `Cannot sort by unknown attribute '${sortBy}'.`);
+    const leaf = resolved.subAttribute ?? resolved.attribute;
+    if (resolved.attribute.multiValued || leaf.type === "complex" || leaf.returned === "never") {
+      throw new ScimError(
+        "invalidValue",
+        `Cannot sort by '${sortBy}': only singular simple attributes are sortable.`,
+      );
+    }
+    if (resolved.attribute.name === "id") return { orderBy: `c.id ${direction}`, keys: [], descending };
+    path = `/normalized/${resolved.keys.join("/")}`;
+    const sortable = sortablePaths(type);
+    if (!sortable.includes(path)) {
+      const names = sortable.map((p) => p.replace("/normalized/", "").replaceAll("/", "."));
+      throw new ScimError(
+        "invalidValue",
+        `Cannot sort by '${sortBy}': ${type.name} resources can be sorted by id, ${names.join(", ")}.`,
+      );
+    }
   }
-  if (resolved.attribute.name === "id") return `c.id ${direction}`;
-  const path = resolved.keys.map((k) => `[${JSON.stringify(k)}]`).join("");
-  return `c.normalized${path} ${direction}`;
+  return {
+    orderBy: `${sqlOf(path)} ${direction}, c.id ${direction}`,
+    keys: path.split("/").filter(Boolean).slice(1),
+    descending,
+  };
 }

@@ -1,14 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
 import { etagValue, weakEtag } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
+import type { CallContext } from "../store/cosmos-call.js";
 import type { StoredResource } from "../store/documents.js";
 import type { ResourceStore } from "../store/resource-store.js";
 import { buildDocument } from "./build-document.js";
-import { notFound, uniquenessError } from "./resource-responses.js";
-
-/** Bounded: a resource hammered by more writers than this is answered 503 + Retry-After. */
-const MAX_ATTEMPTS = 8;
+import { notFound, tooLarge, uniquenessError } from "./resource-responses.js";
 
 export interface Update {
   resource: ScimObject;
@@ -32,21 +31,26 @@ export function checkIfMatch(header: string | undefined, currentEtag: string): b
   return true;
 }
 
+/** Full-jitter backoff between optimistic attempts, so that concurrent writers spread out. */
+const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
+
 /**
  * Read-modify-write with optimistic concurrency: replace with If-Match on the version read; when
- * another writer got there first, re-read and re-apply, so concurrent PATCHes of one user lose no
- * update. A client's own stale If-Match is never retried: it gets 412.
- * `apply` returns undefined when nothing changes, which skips the write (Entra re-sends
- * `active: true` every cycle; an unchanged resource keeps its version and costs one read).
+ * another writer got there first, re-read and re-apply (after a jittered pause), so concurrent
+ * PATCHes of one resource all land, for as long as the request's budget allows. A client's own
+ * stale If-Match is never retried: it gets 412. `apply` returns undefined when nothing changes,
+ * which skips the write (Entra re-sends `active: true` every cycle; an unchanged resource keeps
+ * its version and costs one read).
  */
 export async function updateWithRetry(
+  ctx: CallContext,
   store: ResourceStore,
   type: ResourceType,
   id: string,
   ifMatch: string | undefined,
   apply: (current: StoredResource) => Update | undefined,
 ): Promise<{ stored: StoredResource; changed: boolean }> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     const current = await store.read(id);
     if (!current) throw notFound(type, id);
     const clientPrecondition = checkIfMatch(ifMatch, current.etag);
@@ -64,14 +68,19 @@ export async function updateWithRetry(
     if (result.ok) return { stored: result.value, changed: true };
     if (result.reason === "conflict") throw uniquenessError(type, update.resource);
     if (result.reason === "missing") throw notFound(type, id);
+    if (result.reason === "tooLarge") throw tooLarge(type, result.bytes);
     if (clientPrecondition) {
       throw new ScimError(
         "preconditionFailed",
         "The resource was modified by another request; re-read it and retry.",
       );
     }
+    const wait = backoff(attempt);
+    if (Date.now() + wait >= ctx.deadline) {
+      throw new ScimError("unavailable", "The resource is being modified concurrently; retry shortly.", {
+        "Retry-After": "1",
+      });
+    }
+    await sleep(wait);
   }
-  throw new ScimError("unavailable", "The resource is being modified concurrently; retry shortly.", {
-    "Retry-After": "1",
-  });
 }

@@ -1,6 +1,6 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
-import { sameValue, scimEquals } from "../schema/compare-values.js";
+import { canonicalJson, comparisonForm, sameValue, scimEquals } from "../schema/compare-values.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
 import { itemSchema, zodToScimError } from "../schema/value-schema.js";
@@ -45,6 +45,34 @@ function matchesRemoved(attribute: Attribute, element: ScimValue, removed: ScimV
     keys.length > 0 &&
     keys.every((key) => sameValue(findAttribute(attribute.subAttributes, key), element[key], removed[key]))
   );
+}
+
+/**
+ * The comparison key under which a value matches a removed one: the value itself for simple
+ * attributes, `value` for complex ones; undefined when matching needs the general rule.
+ */
+function removalKey(attribute: Attribute, value: ScimValue): string | undefined {
+  const leaf = attribute.type === "complex" ? findAttribute(attribute.subAttributes, "value") : attribute;
+  const raw = attribute.type === "complex" ? (isObject(value) ? value.value : undefined) : value;
+  if (!leaf || raw === undefined) return undefined;
+  const form = comparisonForm(leaf, raw);
+  return form === undefined ? undefined : canonicalJson(form);
+}
+
+/** The elements a remove-with-value keeps: linear in elements plus values when values are keyed. */
+function withoutRemoved(attribute: Attribute, items: readonly ScimValue[], removed: readonly ScimValue[]) {
+  const keyed = new Set<string>();
+  const others: ScimValue[] = [];
+  for (const value of removed) {
+    const key = removalKey(attribute, value);
+    if (key === undefined) others.push(value);
+    else keyed.add(key);
+  }
+  return items.filter((element) => {
+    const key = removalKey(attribute, element);
+    if (key !== undefined && keyed.has(key)) return false;
+    return !others.some((value) => matchesRemoved(attribute, element, value));
+  });
 }
 
 /** Builds the element a filtered add/replace creates when no element matches, from the filter's `eq` clauses. */
@@ -103,18 +131,23 @@ function nextMultiValued(items: readonly ScimValue[], action: ResourceAction): [
       if (!subAttribute) return [items.filter((e) => !selected(e)), []];
       return [items.map((e) => (selected(e) ? without(e, subAttribute.name) : e)), []];
     case "removeValues":
-      return [
-        items.filter((e) => !action.values.some((removed) => matchesRemoved(attribute, e, removed))),
-        [],
-      ];
+      return [withoutRemoved(attribute, items, action.values), []];
     case "set": {
       if (!filter && !subAttribute) {
         const values = Array.isArray(action.value) ? action.value : [action.value];
         // RFC 7644 §3.5.2.3: without a filter, replace replaces all values.
         if (action.mode === "replace") return [values, values];
-        // RFC 7644 §3.5.2.1: add appends; an identical value is not added twice.
+        // RFC 7644 §3.5.2.1: add appends; an identical value is not added twice. Keyed by canonical
+        // JSON so that adding n values to m is O(n + m), not O(n * m).
+        const seen = new Set(items.map(canonicalJson));
         const added: ScimValue[] = [];
-        for (const v of values) if (![...items, ...added].some((e) => scimEquals(e, v))) added.push(v);
+        for (const v of values) {
+          const key = canonicalJson(v);
+          if (!seen.has(key)) {
+            seen.add(key);
+            added.push(v);
+          }
+        }
         return [[...items, ...added], added];
       }
       const patch = patchOf(action);

@@ -116,6 +116,16 @@ export function scimEquals(a: ScimValue | undefined, b: ScimValue | undefined): 
   return keys.every((key) => Object.hasOwn(b, key) && scimEquals(a[key], b[key]));
 }
 
+/** JSON with object keys sorted: equal exactly when `scimEquals` holds, so values can key a Set. */
+export function canonicalJson(value: ScimValue | undefined): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
 /**
  * Whether two values of `attribute` are the same value (RFC 7643 §2.2): simple values in
  * comparison form, everything else structurally.

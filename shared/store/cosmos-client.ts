@@ -21,10 +21,13 @@ export function createCosmosClient(cosmos: Config["cosmos"]): CosmosClient {
     connectionPolicy: {
       // A loopback emulator advertises endpoints it does not serve; stay on the one configured.
       enableEndpointDiscovery: !local,
+      requestTimeout: cosmos.requestTimeoutMs,
+      // The SDK's own throttling retries stay short: the request's budget (cosmosCall) decides
+      // when to stop and answer 429 with Cosmos's Retry-After.
       retryOptions: {
-        maxRetryAttemptCount: 5,
+        maxRetryAttemptCount: 3,
         fixedRetryIntervalInMilliseconds: 0,
-        maxWaitTimeInSeconds: 10,
+        maxWaitTimeInSeconds: 5,
       },
     },
   });

@@ -1,5 +1,5 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
-import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { type CallContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
 import { isStorableId, type MemberType } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
@@ -25,6 +25,7 @@ export class CosmosMemberLookup implements MemberLookup {
     private readonly users: Container,
     private readonly groups: Container,
     private readonly tenantId: string,
+    private readonly ctx: CallContext,
   ) {}
 
   async existing(ids: readonly string[]): Promise<Map<string, MemberType>> {
@@ -47,59 +48,54 @@ export class CosmosMemberLookup implements MemberLookup {
     const query =
       "SELECT c.id, c.resource.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
     for (const part of chunk([...new Set(groupIds)].filter(isStorableId), IDS_PER_QUERY)) {
-      const rows = await queryAll<{ id: string; displayName?: string }>(
-        this.groups,
-        this.tenantId,
-        query,
-        part,
-      );
+      const rows = await this.queryAll<{ id: string; displayName?: string }>(this.groups, query, part);
       for (const row of rows) names.set(row.id, row.displayName ?? "");
     }
     return names;
   }
 
   private async find(container: Container, ids: readonly string[]): Promise<Set<string>> {
-    const { tenantId } = this;
     if (ids.length <= POINT_READ_MAX) {
-      const present = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => pointExists(container, tenantId, id));
+      const present = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => this.pointExists(container, id));
       return new Set(ids.filter((_, i) => present[i]));
     }
     const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
     const hits = new Set<string>();
     for (const part of chunk(ids, IDS_PER_QUERY)) {
-      for (const row of await queryAll<{ id: string }>(container, tenantId, query, part)) hits.add(row.id);
+      for (const row of await this.queryAll<{ id: string }>(container, query, part)) hits.add(row.id);
     }
     return hits;
   }
-}
 
-async function pointExists(container: Container, tenantId: string, id: string): Promise<boolean> {
-  try {
-    const { resource } = await container.item(id, tenantId).read<{ tenantId?: string }>();
+  private async pointExists(container: Container, id: string): Promise<boolean> {
+    const result = await cosmosCall(
+      this.ctx,
+      () => container.item(id, this.tenantId).read<{ tenantId?: string }>(),
+      [404],
+    );
     // Defence in depth: the partition key already scopes the read to the tenant.
-    return resource?.tenantId === tenantId;
-  } catch (error) {
-    if (cosmosStatus(error) === 404) return false;
-    throw mapThrottling(error);
+    return result.ok && result.value.resource?.tenantId === this.tenantId;
   }
-}
 
-async function queryAll<T>(
-  container: Container,
-  tenantId: string,
-  query: string,
-  ids: readonly string[],
-): Promise<T[]> {
-  const parameters: SqlParameter[] = [
-    { name: "@tenant", value: tenantId },
-    { name: "@ids", value: [...ids] },
-  ];
-  try {
-    const { resources } = await container.items
-      .query<T>({ query, parameters }, { partitionKey: tenantId, maxItemCount: IDS_PER_QUERY })
-      .fetchAll();
-    return resources;
-  } catch (error) {
-    throw mapThrottling(error);
+  private async queryAll<T>(container: Container, query: string, ids: readonly string[]): Promise<T[]> {
+    const parameters: SqlParameter[] = [
+      { name: "@tenant", value: this.tenantId },
+      { name: "@ids", value: [...ids] },
+    ];
+    const out: T[] = [];
+    let continuation: string | undefined;
+    do {
+      const page = await cosmosValue(this.ctx, () =>
+        container.items
+          .query<T>(
+            { query, parameters },
+            { partitionKey: this.tenantId, maxItemCount: IDS_PER_QUERY, continuationToken: continuation },
+          )
+          .fetchNext(),
+      );
+      out.push(...page.resources);
+      continuation = page.continuationToken || undefined;
+    } while (continuation);
+    return out;
   }
 }

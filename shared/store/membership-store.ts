@@ -1,5 +1,5 @@
 import type { Container, JSONValue, OperationInput, SqlParameter } from "@azure/cosmos";
-import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { type CallContext, cosmosAttempt, cosmosCall, cosmosValue } from "./cosmos-call.js";
 import { isStorableId, type MembershipDocument, type MemberType, membershipId } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
@@ -33,7 +33,10 @@ export interface MembershipStore {
   byMembers(memberIds: readonly string[], limit: number): Promise<MembershipLink[]>;
   /** Memberships in the given groups (their members), at most `limit` + 1. */
   byGroups(groupIds: readonly string[], limit: number): Promise<MembershipLink[]>;
-  /** Deletes every membership naming `id` as group or as member; returns how many were deleted. */
+  /**
+   * Deletes every membership naming `id` as group or as member, following the query's continuation
+   * to the end (Cosmos may return an empty page that still has one); returns how many were deleted.
+   */
   removeReferences(id: string): Promise<number>;
 }
 
@@ -56,6 +59,7 @@ export class CosmosMembershipStore implements MembershipStore {
   constructor(
     private readonly container: Container,
     private readonly tenantId: string,
+    private readonly ctx: CallContext,
   ) {}
 
   async add(groupId: string, members: readonly MemberRecord[]): Promise<void> {
@@ -85,18 +89,9 @@ export class CosmosMembershipStore implements MembershipStore {
 
   async membersPage(groupId: string, continuation?: string): Promise<MembershipPage> {
     const query = "SELECT c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND c.groupId = @group";
-    try {
-      const page = await this.container.items
-        .query<MembershipLink>(
-          { query, parameters: [...this.tenant(), { name: "@group", value: groupId }] },
-          { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE, continuationToken: continuation },
-        )
-        .fetchNext();
-      const items = page.resources.map((r) => ({ groupId, memberId: r.memberId, memberType: r.memberType }));
-      return { items, continuation: page.continuationToken || undefined };
-    } catch (error) {
-      throw mapThrottling(error);
-    }
+    const page = await this.page<MembershipLink>(query, [{ name: "@group", value: groupId }], continuation);
+    const items = page.items.map((r) => ({ groupId, memberId: r.memberId, memberType: r.memberType }));
+    return { items, continuation: page.continuation };
   }
 
   byMembers(memberIds: readonly string[], limit: number): Promise<MembershipLink[]> {
@@ -110,13 +105,14 @@ export class CosmosMembershipStore implements MembershipStore {
   async removeReferences(id: string): Promise<number> {
     const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND (c.groupId = @id OR c.memberId = @id)";
     let deleted = 0;
-    for (;;) {
-      // Always the first page: what was deleted is gone, so no continuation over a changing set.
-      const ids = await this.queryPage<{ id: string }>(query, [{ name: "@id", value: id }]);
-      if (ids.length === 0) return deleted;
-      await this.deleteIds(ids.map((r) => r.id));
-      deleted += ids.length;
-    }
+    let continuation: string | undefined;
+    do {
+      const page = await this.page<{ id: string }>(query, [{ name: "@id", value: id }], continuation);
+      await this.deleteIds(page.items.map((r) => r.id));
+      deleted += page.items.length;
+      continuation = page.continuation;
+    } while (continuation);
+    return deleted;
   }
 
   private async linksWhere(
@@ -127,35 +123,28 @@ export class CosmosMembershipStore implements MembershipStore {
     const out: MembershipLink[] = [];
     const query = `SELECT c.groupId, c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.${field})`;
     for (const part of chunk([...new Set(ids)].filter(isStorableId), IDS_PER_QUERY)) {
-      const iterator = this.container.items.query<MembershipLink>(
-        { query, parameters: [...this.tenant(), { name: "@ids", value: part }] },
-        { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE },
-      );
-      try {
-        while (iterator.hasMoreResults() && out.length <= limit) {
-          const page = await iterator.fetchNext();
-          out.push(...page.resources);
-        }
-      } catch (error) {
-        throw mapThrottling(error);
-      }
+      let continuation: string | undefined;
+      do {
+        const page = await this.page<MembershipLink>(query, [{ name: "@ids", value: part }], continuation);
+        out.push(...page.items);
+        continuation = page.continuation;
+      } while (continuation && out.length <= limit);
       if (out.length > limit) break;
     }
     return out;
   }
 
-  private async queryPage<T>(query: string, parameters: SqlParameter[]): Promise<T[]> {
-    try {
-      const page = await this.container.items
+  /** One page of a single-partition query over this tenant's memberships. */
+  private async page<T>(query: string, parameters: SqlParameter[], continuation: string | undefined) {
+    const page = await cosmosValue(this.ctx, () =>
+      this.container.items
         .query<T>(
-          { query, parameters: [...this.tenant(), ...parameters] },
-          { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE },
+          { query, parameters: [{ name: "@tenant", value: this.tenantId as JSONValue }, ...parameters] },
+          { partitionKey: this.tenantId, maxItemCount: PAGE_SIZE, continuationToken: continuation },
         )
-        .fetchNext();
-      return page.resources;
-    } catch (error) {
-      throw mapThrottling(error);
-    }
+        .fetchNext(),
+    );
+    return { items: page.resources, continuation: page.continuationToken || undefined };
   }
 
   private deleteIds(ids: readonly string[]): Promise<void> {
@@ -173,7 +162,7 @@ export class CosmosMembershipStore implements MembershipStore {
    * atomic, and Azure's rolls back a whole batch when one create finds an existing member). An
    * operation is finished once its status is in `done` (e.g. 201 created, 409 already a member);
    * the rest of a rolled-back batch (424) go again as a smaller batch, and anything else is
-   * redone as idempotent point operations, which report throttling precisely.
+   * redone as idempotent point operations, which retry transient failures and report them precisely.
    */
   private async write<T>(
     items: readonly T[],
@@ -203,10 +192,12 @@ export class CosmosMembershipStore implements MembershipStore {
     for (let round = 0; round < BATCH_ROUNDS && pending.length > POINT_WRITE_MAX; round++) {
       let statuses: number[];
       try {
-        const response = await this.container.items.batch(pending.map(operation), this.tenantId);
+        const response = await cosmosAttempt(this.ctx, () =>
+          this.container.items.batch(pending.map(operation), this.tenantId),
+        );
         statuses = pending.map((_, i) => response.result?.[i]?.statusCode ?? 0);
       } catch {
-        // The batch request itself failed; its SDK error hides the status.
+        // The batch request itself failed (throttled, timed out...): its operations go one by one.
         return pending;
       }
       const next = pending.filter((_, i) => !done.includes(statuses[i] ?? 0));
@@ -217,24 +208,13 @@ export class CosmosMembershipStore implements MembershipStore {
     return pending;
   }
 
-  private tenant(): SqlParameter[] {
-    return [{ name: "@tenant", value: this.tenantId as JSONValue }];
-  }
-
   private async createOne(doc: MembershipDocument): Promise<void> {
-    try {
-      await this.container.items.create(doc);
-    } catch (error) {
-      // 409: the deterministic id exists, so the member is already there.
-      if (cosmosStatus(error) !== 409) throw mapThrottling(error);
-    }
+    // 409: the deterministic id exists, so the member is already there.
+    await cosmosCall(this.ctx, () => this.container.items.create(doc), [409]);
   }
 
   private async deleteOne(id: string): Promise<void> {
-    try {
-      await this.container.item(id, this.tenantId).delete();
-    } catch (error) {
-      if (cosmosStatus(error) !== 404) throw mapThrottling(error);
-    }
+    // 404: already gone, which is what a delete wants.
+    await cosmosCall(this.ctx, () => this.container.item(id, this.tenantId).delete(), [404]);
   }
 }

@@ -1,13 +1,14 @@
 import type { Container, JSONValue, SqlParameter } from "@azure/cosmos";
-import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
-import type { ResourceDocument, StoredResource } from "./documents.js";
+import { type CallContext, cosmosCall } from "./cosmos-call.js";
+import { isStorableId, type ResourceDocument, type StoredResource } from "./documents.js";
 
 /** A document as operations build it; the store adds the tenant it is bound to. */
 export type NewDocument = Omit<ResourceDocument, "tenantId" | "_etag">;
 
 export type WriteResult =
   | { ok: true; value: StoredResource }
-  | { ok: false; reason: "conflict" | "stale" | "missing" };
+  | { ok: false; reason: "conflict" | "stale" | "missing" }
+  | { ok: false; reason: "tooLarge"; bytes: number };
 
 export interface QuerySpec {
   /** A boolean SQL expression over alias `c`, built by the filter compiler (never from raw user text). */
@@ -19,21 +20,28 @@ export interface QuerySpec {
   continuation?: string;
 }
 
-export interface QueryPage {
-  items: StoredResource[];
-  continuation: string | undefined;
-}
+export type QueryPage =
+  | { ok: true; items: StoredResource[]; continuation: string | undefined }
+  /** Cosmos refused the continuation token (400): a tampered or foreign cursor. */
+  | { ok: false; reason: "badContinuation" };
+
+/**
+ * Cosmos DB's item limit is 2 MB of UTF-8 JSON (Azure Cosmos DB service quotas), system properties
+ * included; the margin covers `_rid`, `_self`, `_etag`, `_attachments` and `_ts`.
+ */
+export const MAX_ITEM_BYTES = 2 * 1024 * 1024 - 1024;
 
 /**
  * The repository port for the Users or the Groups of one tenant: every call is a single-partition
- * operation on that tenant's partition.
+ * operation on that tenant's partition, retried within the request's budget when Cosmos DB is
+ * briefly unavailable.
  */
 export interface ResourceStore {
   create(doc: NewDocument): Promise<WriteResult>;
   read(id: string): Promise<StoredResource | undefined>;
   /** Replaces only if the stored version still has `etag` (optimistic concurrency). */
   replace(doc: NewDocument, etag: string): Promise<WriteResult>;
-  delete(id: string, etag?: string): Promise<WriteResult | { ok: true }>;
+  delete(id: string, etag?: string): Promise<{ ok: true } | { ok: false; reason: "stale" | "missing" }>;
   query(spec: QuerySpec): Promise<QueryPage>;
   count(spec: Pick<QuerySpec, "where" | "parameters">): Promise<number>;
 }
@@ -50,93 +58,135 @@ const toStored = (
 const tenantClause = (where: string | undefined) =>
   where ? `c.tenantId = @tenant AND (${where})` : "c.tenantId = @tenant";
 
-/** Wraps SDK calls so that throttling surfaces as a SCIM 503 and expected statuses become data. */
-async function attempt<T>(run: () => Promise<T>, expected: Record<number, "conflict" | "stale" | "missing">) {
-  try {
-    return { ok: true as const, value: await run() };
-  } catch (error) {
-    const reason = expected[cosmosStatus(error) ?? 0];
-    if (reason) return { ok: false as const, reason };
-    throw mapThrottling(error);
-  }
-}
+/** The stored form of a document equals what we meant to write (a retried write that had succeeded). */
+const sameContent = (stored: ResourceDocument | undefined, body: ResourceDocument) =>
+  stored !== undefined && JSON.stringify(stored.resource) === JSON.stringify(body.resource);
 
 export class CosmosResourceStore implements ResourceStore {
   constructor(
     private readonly container: Container,
     private readonly tenantId: string,
+    private readonly ctx: CallContext,
   ) {}
 
   async create(doc: NewDocument): Promise<WriteResult> {
     const body: ResourceDocument = { ...doc, tenantId: this.tenantId };
-    const result = await attempt(() => this.container.items.create(body), { 409: "conflict" });
-    return result.ok ? { ok: true, value: toStored(result.value.resource as ResourceDocument) } : result;
+    const bytes = Buffer.byteLength(JSON.stringify(body));
+    if (bytes > MAX_ITEM_BYTES) return { ok: false, reason: "tooLarge", bytes };
+    const result = await cosmosCall(this.ctx, () => this.container.items.create(body), [409]);
+    if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    if (result.retried) {
+      // A lost response to our own successful create looks like a conflict with ourselves.
+      const mine = await this.readDocument(doc.id);
+      if (sameContent(mine, body) && mine) return { ok: true, value: toStored(mine) };
+    }
+    return { ok: false, reason: "conflict" };
   }
 
   async read(id: string): Promise<StoredResource | undefined> {
-    const result = await attempt(() => this.container.item(id, this.tenantId).read<ResourceDocument>(), {
-      404: "missing",
-    });
-    if (!result.ok || !result.value.resource) return undefined;
-    // Defence in depth: the partition key already scopes the read to the tenant.
-    return result.value.resource.tenantId === this.tenantId ? toStored(result.value.resource) : undefined;
+    const doc = await this.readDocument(id);
+    return doc ? toStored(doc) : undefined;
   }
 
   async replace(doc: NewDocument, etag: string): Promise<WriteResult> {
+    if (!isStorableId(doc.id)) return { ok: false, reason: "missing" };
     const body: ResourceDocument = { ...doc, tenantId: this.tenantId };
-    const result = await attempt(
+    const bytes = Buffer.byteLength(JSON.stringify(body));
+    if (bytes > MAX_ITEM_BYTES) return { ok: false, reason: "tooLarge", bytes };
+    const result = await cosmosCall(
+      this.ctx,
       () =>
         this.container
           .item(doc.id, this.tenantId)
           .replace(body, { accessCondition: { type: "IfMatch", condition: etag } }),
-      { 409: "conflict", 412: "stale", 404: "missing" },
+      [404, 409, 412],
     );
-    return result.ok ? { ok: true, value: toStored(result.value.resource as ResourceDocument) } : result;
+    if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    if (result.status === 412 && result.retried) {
+      // The version moved on: maybe to the very document this call wrote before its response was lost.
+      const current = await this.readDocument(doc.id);
+      if (sameContent(current, body) && current) return { ok: true, value: toStored(current) };
+    }
+    return {
+      ok: false,
+      reason: result.status === 409 ? "conflict" : result.status === 404 ? "missing" : "stale",
+    };
   }
 
   async delete(id: string, etag?: string) {
+    if (!isStorableId(id)) return { ok: false as const, reason: "missing" as const };
     const options = etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {};
-    const result = await attempt(() => this.container.item(id, this.tenantId).delete(options), {
-      404: "missing",
-      412: "stale",
-    });
-    return result.ok ? { ok: true as const } : result;
+    const result = await cosmosCall(
+      this.ctx,
+      () => this.container.item(id, this.tenantId).delete(options),
+      [404, 412],
+    );
+    if (result.ok) return { ok: true as const };
+    // After a lost response, 404 is this call's own success.
+    if (result.status === 404 && result.retried) return { ok: true as const };
+    return { ok: false as const, reason: result.status === 404 ? ("missing" as const) : ("stale" as const) };
   }
 
   async query(spec: QuerySpec): Promise<QueryPage> {
     const query = `SELECT c.id, c.resource, c._etag FROM c WHERE ${tenantClause(spec.where)}${
       spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ""
     }`;
-    try {
-      const page = await this.container.items
-        .query<ResourceDocument>(
-          { query, parameters: this.parameters(spec.parameters) },
-          {
-            partitionKey: this.tenantId,
-            maxItemCount: spec.maxItemCount,
-            continuationToken: spec.continuation,
-          },
-        )
-        .fetchNext();
-      return { items: page.resources.map(toStored), continuation: page.continuationToken || undefined };
-    } catch (error) {
-      throw mapThrottling(error);
-    }
+    const result = await cosmosCall(
+      this.ctx,
+      () =>
+        this.container.items
+          .query<ResourceDocument>(
+            { query, parameters: this.parameters(spec.parameters) },
+            {
+              partitionKey: this.tenantId,
+              maxItemCount: spec.maxItemCount,
+              continuationToken: spec.continuation,
+            },
+          )
+          .fetchNext(),
+      spec.continuation ? [400] : [],
+    );
+    if (!result.ok) return { ok: false, reason: "badContinuation" };
+    const page = result.value;
+    return {
+      ok: true,
+      items: page.resources.map(toStored),
+      continuation: page.continuationToken || undefined,
+    };
   }
 
   async count(spec: Pick<QuerySpec, "where" | "parameters">): Promise<number> {
     const query = `SELECT VALUE COUNT(1) FROM c WHERE ${tenantClause(spec.where)}`;
-    try {
-      const { resources } = await this.container.items
-        .query<number>(
-          { query, parameters: this.parameters(spec.parameters) },
-          { partitionKey: this.tenantId },
-        )
-        .fetchAll();
-      return resources.reduce((a, b) => a + b, 0);
-    } catch (error) {
-      throw mapThrottling(error);
-    }
+    let total = 0;
+    let continuation: string | undefined;
+    // An aggregate can come back in several pages of partial counts.
+    do {
+      const result = await cosmosCall(this.ctx, () =>
+        this.container.items
+          .query<number>(
+            { query, parameters: this.parameters(spec.parameters) },
+            { partitionKey: this.tenantId, continuationToken: continuation },
+          )
+          .fetchNext(),
+      );
+      if (!result.ok) break;
+      total += result.value.resources.reduce((a, b) => a + b, 0);
+      continuation = result.value.continuationToken || undefined;
+    } while (continuation);
+    return total;
+  }
+
+  private async readDocument(id: string): Promise<ResourceDocument | undefined> {
+    // An id Cosmos cannot store names nothing; the SDK would refuse it ("Illegal characters").
+    if (!isStorableId(id)) return undefined;
+    const result = await cosmosCall(
+      this.ctx,
+      () => this.container.item(id, this.tenantId).read<ResourceDocument>(),
+      [404],
+    );
+    if (!result.ok || !result.value.resource) return undefined;
+    // Defence in depth: the partition key already scopes the read to the tenant.
+    return result.value.resource.tenantId === this.tenantId ? result.value.resource : undefined;
   }
 
   private parameters(extra: QuerySpec["parameters"] = []): SqlParameter[] {

@@ -66,6 +66,7 @@ describe("CosmosResourceStore on the embedded server", () => {
         maxItemCount: 3,
         ...(continuation ? { continuation } : {}),
       });
+      if (!page.ok) throw new Error("continuation refused");
       seen.push(...page.items.map((i) => i.id));
       continuation = page.continuation;
     } while (continuation);

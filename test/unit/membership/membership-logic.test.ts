@@ -9,11 +9,11 @@ import { derivedAttributes } from "../../../shared/membership/read-memberships.j
 import {
   applyMemberChanges,
   confirmMembers,
-  deleteWithMemberships,
+  createWithMembers,
 } from "../../../shared/membership/write-memberships.js";
 import type { ResourceKind } from "../../../shared/operations/operation.js";
 import { parseProjection } from "../../../shared/schema/projection.js";
-import { MemoryGroups, world } from "./fakes.js";
+import { world } from "./fakes.js";
 
 const BASE = "https://app.example/scim/v2";
 
@@ -145,37 +145,6 @@ describe("confirmMembers (the re-check after writing)", () => {
   });
 });
 
-describe("deleteWithMemberships", () => {
-  it("sweeps, deletes, sweeps again", async () => {
-    const w = world();
-    w.memberships.seed("g1", "u1");
-    w.memberships.seed("g2", "g1", "Group");
-    const result = await deleteWithMemberships(w.memberships, "g1", () => w.groups.delete("g1"));
-    expect(result.ok).toBe(true);
-    expect(w.log).toEqual(["removeReferences g1", "delete g1", "removeReferences g1"]);
-    expect(w.memberships.links.size).toBe(0);
-  });
-
-  it("a missing resource is reported as such after the sweep, with no second sweep", async () => {
-    const w = world();
-    const result = await deleteWithMemberships(w.memberships, "zz", () => w.groups.delete("zz"));
-    expect(result.ok).toBe(false);
-    expect(w.log).toEqual(["removeReferences zz", "delete zz"]);
-  });
-
-  it("a failure midway leaves no dangling membership and a retry finishes", async () => {
-    const w = world();
-    w.memberships.seed("g2", "u1");
-    const failing = () => Promise.reject(new Error("503"));
-    await expect(deleteWithMemberships(w.memberships, "u1", failing)).rejects.toThrow("503");
-    // The user still exists and nothing points at a deleted resource.
-    expect(w.memberships.links.size).toBe(0);
-    const users = new MemoryGroups(new Map([["u1", { type: "Group" }]]));
-    const retry = await deleteWithMemberships(w.memberships, "u1", () => users.delete("u1"));
-    expect(retry.ok).toBe(true);
-  });
-});
-
 describe("derivedAttributes", () => {
   it("excludedAttributes=members never touches the memberships", async () => {
     const w = world();
@@ -303,20 +272,36 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
     });
   });
 
-  it("a group created without members writes nothing", async () => {
+  it("a group created without members writes no membership", async () => {
     const w = world();
-    expect(await applyMemberChanges(w, "g1", { replace: [], remove: [], add: [] }, true)).toEqual([]);
+    const create = async () => ({ ok: true as const });
+    expect(await createWithMembers(w, "g1", [], create)).toEqual({ created: { ok: true }, members: [] });
     expect(w.log).toEqual([]);
   });
 
-  it("if the memberships cannot be written, the new group is deleted again and the error surfaces", async () => {
+  it("memberships are written before the group, so nothing shows them until it exists", async () => {
     const w = world();
-    w.memberships.add = async () => {
-      throw new Error("throttled");
-    };
-    const plan = { replace: [{ id: "u1", type: "User" as const }], remove: [], add: [] };
-    await expect(applyMemberChanges(w, "g1", plan, true)).rejects.toThrow("throttled");
-    expect(w.resources.has("g1")).toBe(false);
-    expect(w.log).toContain("removeReferences g1");
+    w.resources.delete("g1");
+    const order: string[] = [];
+    const members = [{ id: "u1", type: "User" as const }];
+    const result = await createWithMembers(w, "g1", members, async () => {
+      order.push(`create with members ${w.memberships.members("g1").join(",")}`);
+      w.resources.set("g1", { type: "Group", displayName: "New" });
+      return { ok: true as const };
+    });
+    expect(order).toEqual(["create with members u1"]);
+    expect(result.members).toEqual(members);
+  });
+
+  it("a group that cannot be created takes its memberships with it, and the error surfaces", async () => {
+    const w = world();
+    const members = [{ id: "u1", type: "User" as const }];
+    const refused = await createWithMembers(w, "g7", members, async () => ({ ok: false as const }));
+    expect(refused.created.ok).toBe(false);
+    expect(w.memberships.members("g7")).toEqual([]);
+    const failing = () => Promise.reject(new Error("throttled"));
+    await expect(createWithMembers(w, "g8", members, failing)).rejects.toThrow("throttled");
+    expect(w.memberships.members("g8")).toEqual([]);
+    expect(w.log).toContain("removeReferences g8");
   });
 });
