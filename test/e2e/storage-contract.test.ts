@@ -1,4 +1,4 @@
-import { CosmosClient } from "@azure/cosmos";
+import type { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import {
   activeUsers,
@@ -7,20 +7,19 @@ import {
   type StoredScimDocument,
   userByUserName,
 } from "../../docs/examples/read-scim-data.js";
+import { parseConfig } from "../../shared/config.js";
+import { createCosmosClient } from "../../shared/store/cosmos-client.js";
 import type { MembershipDocument, ResourceDocument } from "../../shared/store/documents.js";
 import { type Client, startServer } from "../support/local-server.js";
 
 let c: Client;
 let client: CosmosClient;
-const TENANT = "default";
+let TENANT: string;
 
 beforeAll(async () => {
   c = await startServer();
-  client = new CosmosClient({
-    endpoint: process.env.COSMOS_ENDPOINT as string,
-    key: process.env.COSMOS_KEY as string,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  TENANT = process.env.SCIM_TENANT_ID ?? "default";
+  client = createCosmosClient(parseConfig(process.env).cosmos);
 }, 30_000);
 afterAll(async () => {
   client?.dispose();

@@ -1,27 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  EMULATOR_KEY,
-  type EmbeddedCosmos,
-  startEmbeddedCosmos,
-} from "../../shared/local/embedded-cosmos.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
 import { createServices, type Services } from "../../shared/services.js";
 import type { MemberRecord } from "../../shared/store/membership-store.js";
+import { startTestCosmos, type TestCosmos } from "../support/test-cosmos.js";
 
-let cosmos: EmbeddedCosmos;
+let cosmos: TestCosmos;
 let s: Services;
-const T = "tenant-a";
-const OTHER = "tenant-b";
+let T = "tenant-a";
+let OTHER = "tenant-b";
 
 beforeAll(async () => {
-  cosmos = await startEmbeddedCosmos();
-  s = await createServices({
-    COSMOS_ENDPOINT: cosmos.endpoint,
-    COSMOS_KEY: EMULATOR_KEY,
-    COSMOS_DATABASE: `it-${randomUUID()}`,
-    SCIM_TOKEN: "integration-token-0123456789",
-  });
+  cosmos = await startTestCosmos();
+  s = await createServices(cosmos.env);
+  T = cosmos.tenant("tenant-a");
+  OTHER = cosmos.tenant("tenant-b");
 }, 60_000);
 afterAll(async () => {
   await cosmos?.close();

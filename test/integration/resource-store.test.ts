@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  EMULATOR_KEY,
-  type EmbeddedCosmos,
-  startEmbeddedCosmos,
-} from "../../shared/local/embedded-cosmos.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
 import { buildResourceTypes } from "../../shared/schema/resource-type.js";
 import { createServices, type Services } from "../../shared/services.js";
+import { startTestCosmos, type TestCosmos } from "../support/test-cosmos.js";
 
 const User = buildResourceTypes().User;
-let cosmos: EmbeddedCosmos;
+let cosmos: TestCosmos;
 let services: Services;
 
 const doc = (id: string, userName: string) =>
@@ -20,15 +16,11 @@ const doc = (id: string, userName: string) =>
     lastModified: "2026-01-01T00:00:00.000Z",
     passwordHash: undefined,
   });
-const store = (tenantId: string) => services.scope(tenantId).users;
+const store = (tenantId: string) => services.scope(cosmos.tenant(tenantId)).users;
 
 beforeAll(async () => {
-  cosmos = await startEmbeddedCosmos();
-  services = await createServices({
-    COSMOS_ENDPOINT: cosmos.endpoint,
-    COSMOS_KEY: EMULATOR_KEY,
-    SCIM_TOKEN: "x".repeat(32),
-  });
+  cosmos = await startTestCosmos();
+  services = await createServices(cosmos.env);
 });
 afterAll(async () => {
   await cosmos?.close();

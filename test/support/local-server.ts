@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { functionFiles } from "../../shared/local/function-files.js";
 import { type LocalServer, startLocal } from "../../shared/local/start-local.js";
@@ -23,6 +24,11 @@ export interface Reply {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<Client> {
   Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
+  if (process.env.SCIM_TEST_COSMOS === "1") {
+    // `npm run test:cosmos`: one real account for every test file, so each file gets a tenant of its
+    // own (ending with the run's id, which the runner deletes afterwards).
+    process.env.SCIM_TENANT_ID = `e2e-${randomUUID().slice(0, 8)}-${process.env.SCIM_TEST_RUN}`;
+  }
   const root = path.resolve(__dirname, "../..");
   const server = await startLocal({ functionFiles: functionFiles(root, "functions/*.ts"), port: 0 });
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
