@@ -2,10 +2,9 @@ import { ScimError } from "../errors/scim-error.js";
 import type { ResourceKind, Scope } from "../operations/operation.js";
 import { isReturned, type Projection } from "../schema/projection.js";
 import type { ScimObject } from "../schema/scim-json.js";
+import type { StoredResource } from "../store/documents.js";
 import type { MembershipLink, MembershipStore } from "../store/membership-store.js";
 
-/** Far above any real user's direct group count; bounds the work of one read. */
-const MAX_GROUPS = 100_000;
 /**
  * Most members one list page may return in all (its groups' `members` together): a page of groups
  * with more asks for `excludedAttributes=members`, a smaller `count`, or GET /Groups/{id}.
@@ -35,7 +34,7 @@ export function renderUserGroup(baseUrl: string, groupId: string, displayName: s
  * Visits every member of a group page by page (Cosmos continuation tokens), so that a 100,000-member
  * group never needs one response over Cosmos's limits and each page can be dropped once visited.
  */
-async function forEachMember(
+export async function forEachMember(
   memberships: MembershipStore,
   groupId: string,
   visit: (member: MembershipLink) => void,
@@ -81,32 +80,12 @@ async function present(
   return links.filter((link) => existing.has(link.memberId));
 }
 
-/** The ids of a group's current members, for computing what a replace changes. */
-export async function currentMemberIds(memberships: MembershipStore, groupId: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  await forEachMember(memberships, groupId, (member) => {
-    ids.add(member.memberId);
-  });
-  return ids;
-}
-
 /**
- * A User's read-only `groups` (RFC 7643 §4.1.2), derived from the memberships naming the user: one
- * query for the memberships, one for the groups' display names. A membership whose group is gone
- * (a delete still sweeping) is skipped, so no dangling reference is ever shown.
+ * A User's read-only `groups` (RFC 7643 §4.1.2) from the copy on the user document, which the
+ * membership writes keep in step (see write-memberships.ts): no query, whatever the user's groups.
  */
-export async function readUserGroups(
-  scope: Pick<Scope, "memberships" | "memberLookup">,
-  userId: string,
-  baseUrl: string,
-): Promise<ScimObject[]> {
-  const links = await scope.memberships.byMembers([userId], MAX_GROUPS);
-  if (links.length === 0) return [];
-  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
-  return links.flatMap((link) => {
-    const name = names.get(link.groupId);
-    return name === undefined ? [] : [renderUserGroup(baseUrl, link.groupId, name)];
-  });
+export function userGroups(user: Pick<StoredResource, "groups">, baseUrl: string): ScimObject[] {
+  return (user.groups ?? []).map((g) => renderUserGroup(baseUrl, g.value, g.display));
 }
 
 /**
@@ -118,29 +97,29 @@ export async function readUserGroups(
 export async function derivedAttributes(
   scope: Pick<Scope, "resourceTypes" | "memberships" | "memberLookup">,
   kind: ResourceKind,
-  id: string,
+  stored: StoredResource,
   projection: Projection,
   baseUrl: string,
 ): Promise<ScimObject> {
   const type = scope.resourceTypes[kind];
   if (kind === "Group") {
     if (!isReturned(type, projection, "members")) return {};
-    return { members: await readMembers(scope, id, baseUrl) };
+    return { members: await readMembers(scope, stored.id, baseUrl) };
   }
   if (!isReturned(type, projection, "groups")) return {};
-  const groups = await readUserGroups(scope, id, baseUrl);
+  const groups = userGroups(stored, baseUrl);
   return groups.length > 0 ? { groups } : {};
 }
 
 /**
- * `derivedAttributes` for a whole page of a list (RFC 7644 §3.4.2): a bounded number of queries for
- * the page, never one per item. Groups get `members` (`[]` when none), users get `groups` when they
- * have any; nothing is read when the projection leaves the attribute out.
+ * `derivedAttributes` for a whole page of a list (RFC 7644 §3.4.2): groups get `members` (`[]` when
+ * none) from one membership query for the page, never one per item; users get `groups` from their
+ * documents at no cost; nothing is read when the projection leaves the attribute out.
  */
 export async function derivedForPage(
   scope: Pick<Scope, "resourceTypes" | "memberships" | "memberLookup">,
   kind: ResourceKind,
-  items: readonly { id: string }[],
+  items: readonly StoredResource[],
   projection: Projection,
   baseUrl: string,
 ): Promise<Map<string, ScimObject>> {
@@ -164,15 +143,9 @@ export async function derivedForPage(
     return out;
   }
   if (!isReturned(type, projection, "groups")) return out;
-  const links = await scope.memberships.byMembers(ids, MAX_GROUPS);
-  if (links.length === 0) return out;
-  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
-  for (const link of links) {
-    const name = names.get(link.groupId);
-    if (name === undefined) continue;
-    const entry = out.get(link.memberId) ?? { groups: [] };
-    (entry.groups as ScimObject[]).push(renderUserGroup(baseUrl, link.groupId, name));
-    out.set(link.memberId, entry);
+  for (const item of items) {
+    const groups = userGroups(item, baseUrl);
+    if (groups.length > 0) out.set(item.id, { groups });
   }
   return out;
 }

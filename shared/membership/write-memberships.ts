@@ -1,18 +1,90 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
 import type { Scope } from "../operations/operation.js";
-import type { MemberRecord } from "../store/membership-store.js";
+import type { GroupRef, StoredResource } from "../store/documents.js";
+import { mapLimited } from "../store/map-limited.js";
+import type { MemberRecord, MembershipLink } from "../store/membership-store.js";
 import { diffMembers, type MemberPlan } from "./plan-member-changes.js";
-import { currentMemberIds } from "./read-memberships.js";
-
-type MemberScope = Pick<Scope, "groups" | "memberships" | "memberLookup">;
+import { forEachMember } from "./read-memberships.js";
 
 /**
- * The second half of the race-free membership protocol. Adding checks the members exist, writes the
- * memberships, then checks again here; deleting a resource deletes it, then sweeps its memberships.
+ * The membership write protocol. The `memberships` documents are the truth; two things follow
+ * them: a user's `groups` (a copy on the user document, so that reading a user is one read) and a
+ * group's `meta.lastModified`/`meta.version` (bumped when its members change, RFC 7643 §3.1).
+ *
+ * Every step is idempotent and ordered so that a failure at any point leaves a state the same
+ * request, retried, completes, and that readers never show half done:
+ * - adding writes the membership, then re-checks that group and member still exist
+ *   (`confirmMembers`), then brings each user's copy in step (`syncUserGroups`);
+ * - deleting a resource deletes it first, then sweeps its memberships (readers skip memberships
+ *   whose target is gone), then brings the copies of the users concerned in step.
  * Whichever of a concurrent add and delete runs second sees the other's effect, so a membership
- * naming a deleted group or member never survives. Point reads for a few members, one
- * query for many: the cost stays proportional to the request, not to the group.
- * Returns the members that are still there; throws 404 if the group itself was deleted meanwhile.
+ * naming a deleted group or member never survives.
+ */
+type MemberScope = Pick<Scope, "ctx" | "users" | "groups" | "memberships" | "memberLookup">;
+
+/** Users whose copies are brought in step at once, for one request. */
+const SYNCS_IN_FLIGHT = 8;
+
+const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
+
+/**
+ * Brings each user's `groups` entry for `groupId` in step with the truth, and returns the users
+ * that no longer exist. Linearizable per user: each attempt reads the user document first, then the
+ * membership and the group, and writes the entry conditionally on the user's ETag, always (even
+ * when nothing changes, which moves the ETag): so of two concurrent syncs, the one that writes last
+ * read the truth after the other had written, whatever the order of the membership changes behind
+ * them. The entry exists exactly when the membership and the group both exist, and carries the
+ * group's current displayName.
+ */
+export async function syncUserGroups(
+  scope: MemberScope,
+  groupId: string,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  const gone = new Set<string>();
+  await mapLimited([...new Set(userIds)], SYNCS_IN_FLIGHT, async (userId) => {
+    for (let attempt = 0; ; attempt++) {
+      const user = await scope.users.read(userId);
+      if (!user) {
+        gone.add(userId);
+        return;
+      }
+      const [member, group] = await Promise.all([
+        scope.memberships.exists(groupId, userId),
+        scope.groups.read(groupId),
+      ]);
+      const groups: GroupRef[] = (user.groups ?? []).filter((g) => g.value !== groupId);
+      if (member && group) groups.push({ value: groupId, display: displayNameOf(group) });
+      const written = await scope.users.patch(userId, { groups }, user.etag);
+      if (written.ok) return;
+      if (written.reason === "missing") {
+        gone.add(userId);
+        return;
+      }
+      const wait = backoff(attempt);
+      if (Date.now() + wait >= scope.ctx.deadline) {
+        throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
+          "Retry-After": "1",
+        });
+      }
+      await sleep(wait);
+    }
+  });
+  return gone;
+}
+
+const displayNameOf = (group: StoredResource) => {
+  const name = group.resource.displayName;
+  return typeof name === "string" ? name : "";
+};
+
+/**
+ * The second half of adding members: the group must still exist (404 otherwise, and the new
+ * memberships go again), group members must still exist, and user members get their `groups`
+ * copy (a user deleted meanwhile loses the membership). Point reads for a few members, one query
+ * for many: the cost stays proportional to the request, not to the group. Returns the members
+ * that are still there.
  */
 export async function confirmMembers(
   scope: MemberScope,
@@ -21,45 +93,74 @@ export async function confirmMembers(
 ): Promise<MemberRecord[]> {
   if (added.length === 0) return [];
   const ids = added.map((m) => m.id);
+  const userIds = added.filter((m) => m.type === "User").map((m) => m.id);
   const group = await scope.groups.read(groupId);
   if (!group) {
     await scope.memberships.remove(groupId, ids);
+    await syncUserGroups(scope, groupId, userIds);
     throw new ScimError("notFound", `Group ${JSON.stringify(groupId)} not found.`);
   }
-  const existing = await scope.memberLookup.existing(ids);
-  const gone = ids.filter((id) => !existing.has(id));
-  if (gone.length === 0) return [...added];
-  await scope.memberships.remove(groupId, gone);
-  return added.filter((m) => existing.has(m.id));
+  const nested = added.filter((m) => m.type === "Group").map((m) => m.id);
+  const existing = nested.length > 0 ? await scope.memberLookup.existing(nested) : new Map();
+  const gone = new Set([
+    ...nested.filter((id) => !existing.has(id)),
+    ...(await syncUserGroups(scope, groupId, userIds)),
+  ]);
+  if (gone.size === 0) return [...added];
+  await scope.memberships.remove(groupId, [...gone]);
+  return added.filter((m) => !gone.has(m.id));
+}
+
+/** Removes members and brings the copies of the users among them in step. Returns how many ended. */
+async function removeMembers(scope: MemberScope, groupId: string, removed: readonly MembershipLink[]) {
+  if (removed.length === 0) return 0;
+  const ended = await scope.memberships.remove(
+    groupId,
+    removed.map((m) => m.memberId),
+  );
+  const users = removed.filter((m) => m.memberType === "User").map((m) => m.memberId);
+  await syncUserGroups(scope, groupId, users);
+  return ended;
+}
+
+/** The group's current memberships (its members with their types). */
+async function currentMembers(scope: MemberScope, groupId: string): Promise<MembershipLink[]> {
+  const links: MembershipLink[] = [];
+  await forEachMember(scope.memberships, groupId, (link) => {
+    links.push(link);
+  });
+  return links;
 }
 
 /**
  * Makes `wanted` (already checked to exist) the group's complete member list: reads the current
  * members, then removes the extra and adds the missing ones, so unchanged memberships are never
  * touched and the group is never seen empty in between. Idempotent: a retry after a failure midway
- * finishes the job. Returns the final members.
+ * finishes the job. Returns the final members and whether anything changed.
  */
-async function replaceMembers(
-  scope: MemberScope,
-  groupId: string,
-  wanted: readonly MemberRecord[],
-): Promise<MemberRecord[]> {
-  const current = await currentMemberIds(scope.memberships, groupId);
-  const diff = diffMembers(current, wanted);
-  await scope.memberships.remove(groupId, diff.remove);
-  await scope.memberships.add(groupId, diff.add);
+async function replaceMembers(scope: MemberScope, groupId: string, wanted: readonly MemberRecord[]) {
+  const current = await currentMembers(scope, groupId);
+  const diff = diffMembers(new Set(current.map((m) => m.memberId)), wanted);
+  const removeSet = new Set(diff.remove);
+  const ended = await removeMembers(
+    scope,
+    groupId,
+    current.filter((m) => removeSet.has(m.memberId)),
+  );
+  const added = await scope.memberships.add(groupId, diff.add);
   const kept = new Set((await confirmMembers(scope, groupId, diff.add)).map((m) => m.id));
-  const added = new Set(diff.add.map((m) => m.id));
-  return wanted.filter((m) => !added.has(m.id) || kept.has(m.id));
+  const addedIds = new Set(diff.add.map((m) => m.id));
+  return { members: wanted.filter((m) => !addedIds.has(m.id) || kept.has(m.id)), changed: ended + added > 0 };
 }
 
 /**
  * Creates a group together with its members (RFC 7644 §3.3) in the order no reader can see half
  * done: the memberships first, under the group's new id, where nothing shows them (a membership
  * of a group that does not exist is skipped by every reader); then the group document, which makes
- * group and members appear at once; then the re-check of `confirmMembers`. If the group cannot be
- * created (a taken displayName, the database unavailable), its memberships are removed again; any
- * left behind name an id nothing will ever use and stay invisible.
+ * group and members appear at once; then `confirmMembers`, which also gives the users their
+ * `groups` copy. If the group cannot be created (a taken displayName, the database unavailable),
+ * its memberships are removed again; any left behind name an id nothing will ever use and stay
+ * invisible.
  */
 export async function createWithMembers<R extends { ok: boolean }>(
   scope: MemberScope,
@@ -72,11 +173,11 @@ export async function createWithMembers<R extends { ok: boolean }>(
   try {
     created = await createGroup();
   } catch (error) {
-    await scope.memberships.removeReferences(groupId).catch(() => 0);
+    if (members.length > 0) await scope.memberships.removeReferences(groupId).catch(() => []);
     throw error;
   }
   if (!created.ok) {
-    if (members.length > 0) await scope.memberships.removeReferences(groupId).catch(() => 0);
+    if (members.length > 0) await scope.memberships.removeReferences(groupId).catch(() => []);
     return { created, members: [] };
   }
   return { created, members: await confirmMembers(scope, groupId, members) };
@@ -85,17 +186,67 @@ export async function createWithMembers<R extends { ok: boolean }>(
 /**
  * Writes a plan with point operations (RFC 7644 §3.5.2.1-3 semantics for `members`): removing a
  * non-member and re-adding a member are no-ops, so the cost of adding or removing one member does
- * not depend on the group's size, and a retried request converges. Returns the final member list
- * when the plan replaced it, for the response.
+ * not depend on the group's size, and a retried request converges. When the members changed, the
+ * group's `meta.lastModified` moves (and with it `meta.version`). Returns the group as it now is
+ * (undefined when nothing changed) and the final member list when the plan replaced it.
  */
 export async function applyMemberChanges(
   scope: MemberScope,
   groupId: string,
   plan: MemberPlan,
-): Promise<MemberRecord[] | undefined> {
-  if (plan.replace) return replaceMembers(scope, groupId, plan.replace);
-  await scope.memberships.remove(groupId, plan.remove);
-  await scope.memberships.add(groupId, plan.add);
-  await confirmMembers(scope, groupId, plan.add);
-  return undefined;
+): Promise<{ group: StoredResource | undefined; members: MemberRecord[] | undefined }> {
+  let changed: boolean;
+  let members: MemberRecord[] | undefined;
+  if (plan.replace) {
+    ({ members, changed } = await replaceMembers(scope, groupId, plan.replace));
+  } else {
+    const links = plan.remove.map((memberId) => ({ groupId, memberId, memberType: "User" as const }));
+    // A removed id's type is not known without a read; syncing a non-user finds no user and stops.
+    const ended = await removeMembers(scope, groupId, links);
+    const added = await scope.memberships.add(groupId, plan.add);
+    await confirmMembers(scope, groupId, plan.add);
+    changed = ended + added > 0;
+  }
+  return { group: changed ? await touchGroup(scope, groupId) : undefined, members };
+}
+
+/** Moves a group's `meta.lastModified` (and so its version) after its members changed. */
+export async function touchGroup(scope: MemberScope, groupId: string): Promise<StoredResource | undefined> {
+  const touched = await scope.groups.patch(groupId, { lastModified: new Date().toISOString() });
+  return touched.ok ? touched.value : undefined;
+}
+
+/**
+ * After a group's displayName changed: every user member's `groups` copy gets the new name, then
+ * the group records that its members carry it. If this is interrupted, the group still records
+ * the old name, so the next write to the group (Entra's retry of the same PATCH included) carries
+ * it on. A rename of a group of n users costs about 4n point operations.
+ */
+export async function propagateGroupName(scope: MemberScope, group: StoredResource): Promise<void> {
+  const name = displayNameOf(group);
+  if (group.namesPropagated === name) return;
+  const users: string[] = [];
+  await forEachMember(scope.memberships, group.id, (link) => {
+    if (link.memberType === "User") users.push(link.memberId);
+  });
+  for (let i = 0; i < users.length; i += 1000)
+    await syncUserGroups(scope, group.id, users.slice(i, i + 1000));
+  // Only if the name did not change again meanwhile (that rename carries its own name on).
+  const now = await scope.groups.read(group.id);
+  if (now && displayNameOf(now) === name)
+    await scope.groups.patch(group.id, { namesPropagated: name }, now.etag);
+}
+
+/**
+ * The memberships of a deleted User or Group go after it (RFC 7644 §3.6), to the end of the query;
+ * then the users that were members of a deleted group lose it from their `groups`, and the groups
+ * a deleted resource was a member of get a new `meta.lastModified`. Idempotent: a repeated DELETE
+ * runs it again and finishes whatever an interrupted one left.
+ */
+export async function sweepMemberships(scope: MemberScope, id: string): Promise<void> {
+  const removed = await scope.memberships.removeReferences(id);
+  const users = removed.filter((l) => l.groupId === id && l.memberType === "User").map((l) => l.memberId);
+  await syncUserGroups(scope, id, users);
+  const parents = new Set(removed.filter((l) => l.memberId === id).map((l) => l.groupId));
+  await mapLimited([...parents], SYNCS_IN_FLIGHT, (groupId) => touchGroup(scope, groupId));
 }

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { normalizeResource } from "../schema/normalize-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
+import type { StoredResource } from "../store/documents.js";
 import type { NewDocument } from "../store/resource-store.js";
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -23,6 +24,8 @@ export interface DocumentInput {
   created: string;
   lastModified: string;
   passwordHash: string | undefined;
+  /** What the membership writes keep beside the resource; a rewrite of the resource keeps it. */
+  kept?: Pick<StoredResource, "groups" | "namesPropagated">;
 }
 
 /** Builds the stored document: the resource, its comparison form, and meta timestamps in both. */
@@ -36,5 +39,7 @@ export function buildDocument(type: ResourceType, input: DocumentInput): NewDocu
     resource,
     normalized: normalizeResource(type, resource),
     ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
+    ...(input.kept?.groups?.length ? { groups: input.kept.groups } : {}),
+    ...(input.kept?.namesPropagated !== undefined ? { namesPropagated: input.kept.namesPropagated } : {}),
   };
 }

@@ -29,6 +29,8 @@ export function createResource(kind: ResourceKind): Operation {
       created: now,
       lastModified: now,
       passwordHash: password === undefined ? undefined : await hashPassword(password),
+      // A new group's members get its current name with their `groups` entry.
+      ...(plan ? { kept: { namesPropagated: String(parsed.displayName ?? "") } } : {}),
     });
     if (!plan) {
       const result = await store.create(doc);

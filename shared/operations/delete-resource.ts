@@ -1,4 +1,5 @@
 import { ScimError } from "../errors/scim-error.js";
+import { sweepMemberships } from "../membership/write-memberships.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound } from "./resource-responses.js";
 import { checkIfMatch } from "./update-with-retry.js";
@@ -19,7 +20,7 @@ export function deleteResource(kind: ResourceKind): Operation {
     for (;;) {
       const current = await store.read(id);
       if (!current) {
-        await scope.memberships.removeReferences(id);
+        await sweepMemberships(scope, id);
         throw notFound(type, id);
       }
       const clientPrecondition = checkIfMatch(ifMatch, current.etag);
@@ -38,7 +39,7 @@ export function deleteResource(kind: ResourceKind): Operation {
         });
       }
     }
-    await scope.memberships.removeReferences(id);
+    await sweepMemberships(scope, id);
     return { status: 204 };
   };
 }

@@ -1,12 +1,12 @@
 import { ScimError } from "../errors/scim-error.js";
 import { planMemberChanges } from "../membership/plan-member-changes.js";
 import { derivedAttributes } from "../membership/read-memberships.js";
-import { applyMemberChanges } from "../membership/write-memberships.js";
+import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
 import { applyCompiledPatch, type CompiledPatch, compilePatch } from "../patch/apply-patch.js";
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
-import { projectionOf, respondWithResource } from "./resource-responses.js";
+import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
 import { updateWithRetry } from "./update-with-retry.js";
 
 /** The Group attribute kept outside the resource document: one membership document per member. */
@@ -27,41 +27,55 @@ function passwordOf(compiled: CompiledPatch<string>): string | undefined {
 }
 
 /**
- * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). Operations are parsed and validated
- * once, then re-applied to the freshest version on every retry of the optimistic write, so two
- * concurrent PATCHes both land. Users answer 200 with the resource; groups 204 unless the client
- * asked for attributes (Entra reads neither). A group's member changes are checked (every added
- * member must exist) before any write, and written as membership documents after the group's own.
+ * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). A missing resource is 404 whatever the
+ * operations say. Operations are parsed and validated once, then re-applied to the freshest version
+ * on every retry of the optimistic write, so two concurrent PATCHes both land. Users answer 200 with
+ * the resource; groups 204 unless the client asked for attributes (Entra reads neither). A group's
+ * member changes are checked (every added member must exist) before any write, and written as
+ * membership documents after the group's own; a rename reaches the members' `groups`.
  */
 export function patchResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
     if (request.body === undefined)
       throw new ScimError("invalidSyntax", "A PatchOp request body is required.");
+    const id = request.params.id ?? "";
+    const existing = await store.read(id);
+    if (!existing) throw notFound(type, id);
     const compiled = compilePatch(parsePatchRequest(request.body), type, {
       externalAttributes: kind === "Group" ? [MEMBERS] : [],
     });
-    const id = request.params.id ?? "";
     const members = compiled.external[MEMBERS];
     const plan = members ? await planMemberChanges(scope.memberLookup, id, members) : undefined;
     // A PATCHed password is hashed like a POSTed one (once, not on every retry) and never kept in the resource.
     const password = passwordOf(compiled);
     const newHash = password ? await hashPassword(password) : undefined;
     const ifMatch = request.header("if-match");
-    const { stored } = await updateWithRetry(scope.ctx, store, type, id, ifMatch, (current) => {
-      const { meta: _meta, ...resource } = current.resource;
-      const result = applyCompiledPatch(resource, compiled, type);
-      const { password: _password, ...patched } = result.resource;
-      return result.changed
-        ? { resource: patched, passwordHash: newHash ?? current.passwordHash }
-        : undefined;
-    });
-    if (plan) await applyMemberChanges(scope, id, plan);
+    const update = await updateWithRetry(
+      scope.ctx,
+      store,
+      type,
+      id,
+      ifMatch,
+      (current) => {
+        const { meta: _meta, ...resource } = current.resource;
+        const result = applyCompiledPatch(resource, compiled, type);
+        const { password: _password, ...patched } = result.resource;
+        return result.changed
+          ? { resource: patched, passwordHash: newHash ?? current.passwordHash }
+          : undefined;
+      },
+      existing,
+    );
+    let stored = update.stored;
+    if (kind === "Group") {
+      if (plan) stored = (await applyMemberChanges(scope, id, plan)).group ?? stored;
+      await propagateGroupName(scope, stored);
+    }
     const asked =
       request.url.searchParams.has("attributes") || request.url.searchParams.has("excludedAttributes");
     if (kind === "Group" && !asked) return { status: 204 };
-    const projection = projectionOf(request, type);
-    const extra = await derivedAttributes(scope, kind, id, projection, request.baseUrl);
+    const extra = await derivedAttributes(scope, kind, stored, projectionOf(request, type), request.baseUrl);
     return respondWithResource(request, type, stored, 200, extra);
   };
 }

@@ -1,12 +1,12 @@
 import { ScimError } from "../errors/scim-error.js";
 import { planMemberList } from "../membership/plan-member-changes.js";
 import { derivedAttributes, renderMember } from "../membership/read-memberships.js";
-import { applyMemberChanges } from "../membership/write-memberships.js";
+import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
 import { parseResource } from "../schema/parse-resource.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
-import { projectionOf, respondWithResource } from "./resource-responses.js";
+import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
 import { updateWithRetry } from "./update-with-retry.js";
 
 /**
@@ -18,24 +18,39 @@ export function replaceResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
     if (request.body === undefined) throw new ScimError("invalidSyntax", "A request body is required.");
+    const id = request.params.id ?? "";
+    const existing = await store.read(id);
+    if (!existing) throw notFound(type, id);
     const { resource: parsed, password } = parseResource(type, request.body);
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
-    const id = request.params.id ?? "";
     const { members, ...resource } = parsed;
     const plan = kind === "Group" ? await planMemberList(scope.memberLookup, id, members) : undefined;
     const ifMatch = request.header("if-match");
-    const { stored } = await updateWithRetry(scope.ctx, store, type, id, ifMatch, (current) => ({
-      resource: plan ? resource : parsed,
-      passwordHash: passwordHash ?? current.passwordHash,
-    }));
+    const update = await updateWithRetry(
+      scope.ctx,
+      store,
+      type,
+      id,
+      ifMatch,
+      (current) => ({
+        resource: plan ? resource : parsed,
+        passwordHash: passwordHash ?? current.passwordHash,
+      }),
+      existing,
+    );
+    let stored = update.stored;
     let extra: ScimObject;
     if (plan) {
-      const final = (await applyMemberChanges(scope, id, plan)) ?? [];
+      const applied = await applyMemberChanges(scope, id, plan);
+      stored = applied.group ?? stored;
+      await propagateGroupName(scope, stored);
       extra = {
-        members: final.map((m) => renderMember(request.baseUrl, { memberId: m.id, memberType: m.type })),
+        members: (applied.members ?? []).map((m) =>
+          renderMember(request.baseUrl, { memberId: m.id, memberType: m.type }),
+        ),
       };
     } else {
-      extra = await derivedAttributes(scope, kind, id, projectionOf(request, type), request.baseUrl);
+      extra = await derivedAttributes(scope, kind, stored, projectionOf(request, type), request.baseUrl);
     }
     return respondWithResource(request, type, stored, 200, extra);
   };

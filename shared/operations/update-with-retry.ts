@@ -49,9 +49,13 @@ export async function updateWithRetry(
   id: string,
   ifMatch: string | undefined,
   apply: (current: StoredResource) => Update | undefined,
+  /** The version the caller already read, used for the first attempt (saves a read). */
+  first?: StoredResource,
 ): Promise<{ stored: StoredResource; changed: boolean }> {
+  let known = first;
   for (let attempt = 0; ; attempt++) {
-    const current = await store.read(id);
+    const current = known ?? (await store.read(id));
+    known = undefined;
     if (!current) throw notFound(type, id);
     const clientPrecondition = checkIfMatch(ifMatch, current.etag);
     const update = apply(current);
@@ -63,6 +67,7 @@ export async function updateWithRetry(
       created: meta?.created ?? new Date().toISOString(),
       lastModified: new Date().toISOString(),
       passwordHash: update.passwordHash,
+      kept: current,
     });
     const result = await store.replace(doc, current.etag);
     if (result.ok) return { stored: result.value, changed: true };

@@ -19,11 +19,26 @@ export interface ResourceDocument {
   normalized: ScimObject;
   /** scrypt hash of a writeOnly password; never returned, never filterable. */
   passwordHash?: string;
+  /**
+   * Users only: the groups the user is a direct member of, with their display names, kept in step
+   * with the `memberships` documents (the source of truth) so that reading a user costs one read.
+   */
+  groups?: GroupRef[];
+  /** Groups only: the displayName every member's `groups` entry carries (a rename propagates to it). */
+  namesPropagated?: string;
   _etag?: string;
 }
 
+/** One entry of a user's `groups`: RFC 7643 §4.1.2 `value` and `display`. */
+export type GroupRef = { value: string; display: string };
+
 /** What reads return: `normalized` is never needed to render a resource, so reads do not fetch it. */
-export type StoredResource = Pick<ResourceDocument, "id" | "resource" | "passwordHash"> & { etag: string };
+export type StoredResource = Pick<
+  ResourceDocument,
+  "id" | "resource" | "passwordHash" | "groups" | "namesPropagated"
+> & {
+  etag: string;
+};
 
 /** What a group member is: RFC 7643 §4.2 `members.type` canonical values. */
 export type MemberType = "User" | "Group";

@@ -23,10 +23,15 @@ export interface MembershipPage {
  * the group size, and a retried request converges instead of failing on its own earlier work.
  */
 export interface MembershipStore {
-  /** Makes each record a member of the group; existing memberships are kept as they are. */
-  add(groupId: string, members: readonly MemberRecord[]): Promise<void>;
-  /** Ends these memberships; ids that are not members are ignored. */
-  remove(groupId: string, memberIds: readonly string[]): Promise<void>;
+  /**
+   * Makes each record a member of the group; existing memberships are kept as they are. Returns
+   * how many memberships are new.
+   */
+  add(groupId: string, members: readonly MemberRecord[]): Promise<number>;
+  /** Ends these memberships; ids that are not members are ignored. Returns how many ended. */
+  remove(groupId: string, memberIds: readonly string[]): Promise<number>;
+  /** Whether the membership exists (a point read of its deterministic id). */
+  exists(groupId: string, memberId: string): Promise<boolean>;
   /** One page of a group's members, in no particular order (`continuation` from the previous page). */
   membersPage(groupId: string, continuation?: string): Promise<MembershipPage>;
   /** Memberships of the given members (the groups they belong to), at most `limit` + 1. */
@@ -35,9 +40,9 @@ export interface MembershipStore {
   byGroups(groupIds: readonly string[], limit: number): Promise<MembershipLink[]>;
   /**
    * Deletes every membership naming `id` as group or as member, following the query's continuation
-   * to the end (Cosmos may return an empty page that still has one); returns how many were deleted.
+   * to the end (Cosmos may return an empty page that still has one); returns the ones deleted.
    */
-  removeReferences(id: string): Promise<number>;
+  removeReferences(id: string): Promise<MembershipLink[]>;
 }
 
 /** Cosmos transactional batches hold at most 100 operations. */
@@ -62,7 +67,7 @@ export class CosmosMembershipStore implements MembershipStore {
     private readonly ctx: CallContext,
   ) {}
 
-  async add(groupId: string, members: readonly MemberRecord[]): Promise<void> {
+  async add(groupId: string, members: readonly MemberRecord[]): Promise<number> {
     const { tenantId } = this;
     const created = new Date().toISOString();
     const docs: MembershipDocument[] = members.map((m) => ({
@@ -73,7 +78,7 @@ export class CosmosMembershipStore implements MembershipStore {
       memberType: m.type,
       created,
     }));
-    await this.write(
+    return this.write(
       docs,
       (doc) => ({ operationType: "Create", partitionKey: tenantId, resourceBody: { ...doc } }),
       (doc) => this.createOne(doc),
@@ -81,10 +86,17 @@ export class CosmosMembershipStore implements MembershipStore {
     );
   }
 
-  async remove(groupId: string, memberIds: readonly string[]): Promise<void> {
+  async remove(groupId: string, memberIds: readonly string[]): Promise<number> {
     // An id Cosmos could not store was never a member: nothing to delete.
     const ids = memberIds.filter(isStorableId).map((memberId) => membershipId(groupId, memberId));
-    await this.deleteIds(ids);
+    return this.deleteIds(ids);
+  }
+
+  async exists(groupId: string, memberId: string): Promise<boolean> {
+    if (!isStorableId(memberId)) return false;
+    const id = membershipId(groupId, memberId);
+    const result = await cosmosCall(this.ctx, () => this.container.item(id, this.tenantId).read(), [404]);
+    return result.ok && result.value.resource !== undefined;
   }
 
   async membersPage(groupId: string, continuation?: string): Promise<MembershipPage> {
@@ -102,14 +114,20 @@ export class CosmosMembershipStore implements MembershipStore {
     return this.linksWhere("groupId", groupIds, limit);
   }
 
-  async removeReferences(id: string): Promise<number> {
-    const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND (c.groupId = @id OR c.memberId = @id)";
-    let deleted = 0;
+  async removeReferences(id: string): Promise<MembershipLink[]> {
+    const query =
+      "SELECT c.id, c.groupId, c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND (c.groupId = @id OR c.memberId = @id)";
+    const deleted: MembershipLink[] = [];
     let continuation: string | undefined;
     do {
-      const page = await this.page<{ id: string }>(query, [{ name: "@id", value: id }], continuation);
+      const page = await this.page<MembershipLink & { id: string }>(
+        query,
+        [{ name: "@id", value: id }],
+        continuation,
+      );
       await this.deleteIds(page.items.map((r) => r.id));
-      deleted += page.items.length;
+      for (const { groupId, memberId, memberType } of page.items)
+        deleted.push({ groupId, memberId, memberType });
       continuation = page.continuation;
     } while (continuation);
     return deleted;
@@ -147,7 +165,7 @@ export class CosmosMembershipStore implements MembershipStore {
     return { items: page.resources, continuation: page.continuationToken || undefined };
   }
 
-  private deleteIds(ids: readonly string[]): Promise<void> {
+  private deleteIds(ids: readonly string[]): Promise<number> {
     return this.write(
       ids,
       (id) => ({ operationType: "Delete", partitionKey: this.tenantId, id }),
@@ -167,28 +185,34 @@ export class CosmosMembershipStore implements MembershipStore {
   private async write<T>(
     items: readonly T[],
     operation: (item: T) => OperationInput,
-    point: (item: T) => Promise<void>,
+    point: (item: T) => Promise<boolean>,
     done: readonly number[],
-  ): Promise<void> {
+  ): Promise<number> {
+    let changed = 0;
     const leftovers =
       items.length <= POINT_WRITE_MAX
         ? [items]
-        : await mapLimited(chunk(items, BATCH_SIZE), BATCHES_IN_FLIGHT, (part) =>
-            this.batchRounds(part, operation, done),
-          );
-    await mapLimited(leftovers.flat(), POINTS_IN_FLIGHT, point);
+        : await mapLimited(chunk(items, BATCH_SIZE), BATCHES_IN_FLIGHT, async (part) => {
+            const round = await this.batchRounds(part, operation, done);
+            changed += round.changed;
+            return round.pending;
+          });
+    const points = await mapLimited(leftovers.flat(), POINTS_IN_FLIGHT, point);
+    return changed + points.filter(Boolean).length;
   }
 
   /**
-   * Batches `part`, and once more for the operations a rollback undid; returns what is left. Two
-   * rounds at most: a batch full of existing members would otherwise finish one operation a round.
+   * Batches `part`, and once more for the operations a rollback undid; returns what is left and how
+   * many operations changed something (status `done[0]`). Two rounds at most: a batch full of
+   * existing members would otherwise finish one operation a round.
    */
   private async batchRounds<T>(
     part: readonly T[],
     operation: (item: T) => OperationInput,
     done: readonly number[],
-  ): Promise<readonly T[]> {
+  ): Promise<{ pending: readonly T[]; changed: number }> {
     let pending = part;
+    let changed = 0;
     for (let round = 0; round < BATCH_ROUNDS && pending.length > POINT_WRITE_MAX; round++) {
       let statuses: number[];
       try {
@@ -198,23 +222,26 @@ export class CosmosMembershipStore implements MembershipStore {
         statuses = pending.map((_, i) => response.result?.[i]?.statusCode ?? 0);
       } catch {
         // The batch request itself failed (throttled, timed out...): its operations go one by one.
-        return pending;
+        return { pending, changed };
       }
+      changed += statuses.filter((status) => status === done[0]).length;
       const next = pending.filter((_, i) => !done.includes(statuses[i] ?? 0));
       const onlyRolledBack = statuses.every((status) => done.includes(status) || status === 424);
-      if (next.length === pending.length || !onlyRolledBack) return next;
+      if (next.length === pending.length || !onlyRolledBack) return { pending: next, changed };
       pending = next;
     }
-    return pending;
+    return { pending, changed };
   }
 
-  private async createOne(doc: MembershipDocument): Promise<void> {
-    // 409: the deterministic id exists, so the member is already there.
-    await cosmosCall(this.ctx, () => this.container.items.create(doc), [409]);
+  /** Whether this call created the membership (409: the deterministic id exists, already a member). */
+  private async createOne(doc: MembershipDocument): Promise<boolean> {
+    const result = await cosmosCall(this.ctx, () => this.container.items.create(doc), [409]);
+    return result.ok;
   }
 
-  private async deleteOne(id: string): Promise<void> {
-    // 404: already gone, which is what a delete wants.
-    await cosmosCall(this.ctx, () => this.container.item(id, this.tenantId).delete(), [404]);
+  /** Whether this call ended the membership (404: already gone, which is what a delete wants). */
+  private async deleteOne(id: string): Promise<boolean> {
+    const result = await cosmosCall(this.ctx, () => this.container.item(id, this.tenantId).delete(), [404]);
+    return result.ok;
   }
 }

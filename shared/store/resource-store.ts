@@ -1,6 +1,6 @@
-import type { Container, JSONValue, SqlParameter } from "@azure/cosmos";
+import type { Container, JSONValue, PatchOperation, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall } from "./cosmos-call.js";
-import { isStorableId, type ResourceDocument, type StoredResource } from "./documents.js";
+import { type GroupRef, isStorableId, type ResourceDocument, type StoredResource } from "./documents.js";
 
 /** A document as operations build it; the store adds the tenant it is bound to. */
 export type NewDocument = Omit<ResourceDocument, "tenantId" | "_etag">;
@@ -9,6 +9,13 @@ export type WriteResult =
   | { ok: true; value: StoredResource }
   | { ok: false; reason: "conflict" | "stale" | "missing" }
   | { ok: false; reason: "tooLarge"; bytes: number };
+
+/** The fields `patch` can set. */
+export interface PatchFields {
+  lastModified?: string;
+  groups?: GroupRef[];
+  namesPropagated?: string;
+}
 
 export interface QuerySpec {
   /** A boolean SQL expression over alias `c`, built by the filter compiler (never from raw user text). */
@@ -42,17 +49,25 @@ export interface ResourceStore {
   /** Replaces only if the stored version still has `etag` (optimistic concurrency). */
   replace(doc: NewDocument, etag: string): Promise<WriteResult>;
   delete(id: string, etag?: string): Promise<{ ok: true } | { ok: false; reason: "stale" | "missing" }>;
+  /**
+   * Partial updates that do not touch the resource as sent (Cosmos DB patch, at most 10 fields):
+   * `meta.lastModified` after a membership change, a user's `groups`, a group's `namesPropagated`.
+   * With `etag`, only if the stored version still has it.
+   */
+  patch(id: string, fields: PatchFields, etag?: string): Promise<WriteResult>;
   query(spec: QuerySpec): Promise<QueryPage>;
   count(spec: Pick<QuerySpec, "where" | "parameters">): Promise<number>;
 }
 
 const toStored = (
-  doc: Pick<ResourceDocument, "id" | "resource" | "passwordHash" | "_etag">,
+  doc: Pick<ResourceDocument, "id" | "resource" | "passwordHash" | "groups" | "namesPropagated" | "_etag">,
 ): StoredResource => ({
   id: doc.id,
   resource: doc.resource,
   etag: doc._etag ?? "",
   ...(doc.passwordHash ? { passwordHash: doc.passwordHash } : {}),
+  ...(doc.groups?.length ? { groups: doc.groups } : {}),
+  ...(doc.namesPropagated !== undefined ? { namesPropagated: doc.namesPropagated } : {}),
 });
 
 const tenantClause = (where: string | undefined) =>
@@ -127,8 +142,34 @@ export class CosmosResourceStore implements ResourceStore {
     return { ok: false as const, reason: result.status === 404 ? ("missing" as const) : ("stale" as const) };
   }
 
+  async patch(id: string, fields: PatchFields, etag?: string): Promise<WriteResult> {
+    if (!isStorableId(id)) return { ok: false, reason: "missing" };
+    const operations: PatchOperation[] = [];
+    if (fields.lastModified !== undefined) {
+      operations.push({ op: "set", path: "/resource/meta/lastModified", value: fields.lastModified });
+      operations.push({ op: "set", path: "/normalized/meta/lastModified", value: fields.lastModified });
+    }
+    if (fields.groups !== undefined) operations.push({ op: "set", path: "/groups", value: fields.groups });
+    if (fields.namesPropagated !== undefined) {
+      operations.push({ op: "set", path: "/namesPropagated", value: fields.namesPropagated });
+    }
+    const options = etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {};
+    const result = await cosmosCall(
+      this.ctx,
+      () => this.container.item(id, this.tenantId).patch<ResourceDocument>(operations, options),
+      [404, 412],
+    );
+    if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    // A patch sets values: repeating one that had succeeded unseen changes nothing, but moves the ETag.
+    if (result.status === 412 && result.retried) {
+      const current = await this.readDocument(id);
+      if (current) return { ok: true, value: toStored(current) };
+    }
+    return { ok: false, reason: result.status === 404 ? "missing" : "stale" };
+  }
+
   async query(spec: QuerySpec): Promise<QueryPage> {
-    const query = `SELECT c.id, c.resource, c._etag FROM c WHERE ${tenantClause(spec.where)}${
+    const query = `SELECT c.id, c.resource, c.groups, c._etag FROM c WHERE ${tenantClause(spec.where)}${
       spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ""
     }`;
     const result = await cosmosCall(

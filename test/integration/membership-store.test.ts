@@ -123,11 +123,11 @@ describe("CosmosMembershipStore on the embedded server", () => {
       { id: "keep", type: "User" },
     ]);
     await s.scope(OTHER).memberships.add(g, records(["other-tenant"]));
-    expect(await s.scope(T).memberships.removeReferences(g)).toBe(151);
+    expect(await s.scope(T).memberships.removeReferences(g)).toHaveLength(151);
     expect((await allMembers(T, g)).ids).toEqual([]);
     expect((await allMembers(T, parent)).ids).toEqual(["keep"]);
     expect((await allMembers(OTHER, g)).ids).toEqual(["other-tenant"]);
-    expect(await s.scope(T).memberships.removeReferences(g)).toBe(0);
+    expect(await s.scope(T).memberships.removeReferences(g)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
-import type { MemberType, StoredResource } from "../../../shared/store/documents.js";
+import { callContext } from "../../../shared/store/cosmos-call.js";
+import type { GroupRef, MemberType, StoredResource } from "../../../shared/store/documents.js";
 import type { MemberLookup } from "../../../shared/store/member-lookup.js";
 import type {
   MemberRecord,
@@ -8,6 +9,7 @@ import type {
   MembershipStore,
 } from "../../../shared/store/membership-store.js";
 import type {
+  PatchFields,
   QueryPage,
   QuerySpec,
   ResourceStore,
@@ -40,12 +42,24 @@ export class MemoryMemberships implements MembershipStore {
 
   async add(groupId: string, members: readonly MemberRecord[]) {
     this.log.push(`add ${groupId} ${members.map((m) => m.id).join(",")}`);
-    for (const m of members) this.seed(groupId, m.id, m.type);
+    let added = 0;
+    for (const m of members) {
+      if (!this.links.has(`${groupId}~${m.id}`)) added++;
+      this.seed(groupId, m.id, m.type);
+    }
+    return added;
   }
 
   async remove(groupId: string, memberIds: readonly string[]) {
     this.log.push(`remove ${groupId} ${memberIds.join(",")}`);
-    for (const id of memberIds) this.links.delete(`${groupId}~${id}`);
+    let removed = 0;
+    for (const id of memberIds) if (this.links.delete(`${groupId}~${id}`)) removed++;
+    return removed;
+  }
+
+  async exists(groupId: string, memberId: string) {
+    this.log.push(`exists ${groupId} ${memberId}`);
+    return this.links.has(`${groupId}~${memberId}`);
   }
 
   async membersPage(groupId: string, continuation?: string): Promise<MembershipPage> {
@@ -68,21 +82,21 @@ export class MemoryMemberships implements MembershipStore {
 
   async removeReferences(id: string) {
     this.log.push(`removeReferences ${id}`);
-    let n = 0;
+    const removed: MembershipLink[] = [];
     for (const [key, l] of this.links) {
       if (l.groupId === id || l.memberId === id) {
         this.links.delete(key);
-        n++;
+        removed.push(l);
       }
     }
-    return n;
+    return removed;
   }
 }
 
 /** Users and groups that exist, by id; group display names. */
 export class MemoryLookup implements MemberLookup {
   constructor(
-    readonly resources: Map<string, { type: MemberType; displayName?: string }>,
+    readonly resources: Map<string, FakeResource>,
     readonly log: CallLog = [],
   ) {}
 
@@ -107,19 +121,32 @@ export class MemoryLookup implements MemberLookup {
   }
 }
 
-/** A ResourceStore over the same map: enough for `read` and `delete`. */
-export class MemoryGroups implements ResourceStore {
+/** A resource of the fake world: a user or a group, with what the membership writes keep in step. */
+export interface FakeResource {
+  type: MemberType;
+  displayName?: string;
+  groups?: GroupRef[];
+  version?: number;
+}
+
+/** A ResourceStore over the same map for one kind: `read`, `delete` and `patch` with ETags. */
+export class MemoryResources implements ResourceStore {
   constructor(
-    readonly resources: Map<string, { type: MemberType; displayName?: string }>,
+    readonly resources: Map<string, FakeResource>,
+    readonly kind: MemberType,
     readonly log: CallLog = [],
   ) {}
 
   async read(id: string): Promise<StoredResource | undefined> {
     this.log.push(`read ${id}`);
     const r = this.resources.get(id);
-    return r?.type === "Group"
-      ? { id, resource: { displayName: r.displayName ?? "" }, etag: "e" }
-      : undefined;
+    if (r?.type !== this.kind) return undefined;
+    return {
+      id,
+      resource: this.kind === "Group" ? { displayName: r.displayName ?? "" } : { userName: id },
+      etag: `e${r.version ?? 0}`,
+      ...(r.groups?.length ? { groups: r.groups } : {}),
+    };
   }
 
   async delete(id: string) {
@@ -127,6 +154,16 @@ export class MemoryGroups implements ResourceStore {
     return this.resources.delete(id)
       ? { ok: true as const }
       : { ok: false as const, reason: "missing" as const };
+  }
+
+  async patch(id: string, fields: PatchFields, etag?: string): Promise<WriteResult> {
+    this.log.push(`patch ${id} ${Object.keys(fields).join(",")}`);
+    const r = this.resources.get(id);
+    if (r?.type !== this.kind) return { ok: false, reason: "missing" };
+    if (etag !== undefined && etag !== `e${r.version ?? 0}`) return { ok: false, reason: "stale" };
+    if (fields.groups) r.groups = fields.groups;
+    r.version = (r.version ?? 0) + 1;
+    return { ok: true, value: (await this.read(id)) as StoredResource };
   }
 
   async create(): Promise<WriteResult> {
@@ -146,7 +183,7 @@ export class MemoryGroups implements ResourceStore {
 /** A tenant with users u1..u4, groups g1 ("Sales"), g2 ("Ops"), and a shared call log. */
 export function world() {
   const log: CallLog = [];
-  const resources = new Map<string, { type: MemberType; displayName?: string }>([
+  const resources = new Map<string, FakeResource>([
     ["u1", { type: "User" }],
     ["u2", { type: "User" }],
     ["u3", { type: "User" }],
@@ -156,6 +193,8 @@ export function world() {
   ]);
   const memberships = new MemoryMemberships(log);
   const memberLookup = new MemoryLookup(resources, log);
-  const groups = new MemoryGroups(resources, log);
-  return { log, resources, memberships, memberLookup, groups, resourceTypes };
+  const groups = new MemoryResources(resources, "Group", log);
+  const users = new MemoryResources(resources, "User", log);
+  const ctx = callContext(5_000);
+  return { log, resources, memberships, memberLookup, groups, users, ctx, resourceTypes };
 }

@@ -10,6 +10,7 @@ import {
   applyMemberChanges,
   confirmMembers,
   createWithMembers,
+  syncUserGroups,
 } from "../../../shared/membership/write-memberships.js";
 import type { ResourceKind } from "../../../shared/operations/operation.js";
 import { parseProjection } from "../../../shared/schema/projection.js";
@@ -25,7 +26,9 @@ const derived = (w: ReturnType<typeof world>, kind: ResourceKind, id: string, qu
     params.get("attributes") ?? undefined,
     params.get("excludedAttributes") ?? undefined,
   );
-  return derivedAttributes(w, kind, id, projection, BASE);
+  const r = w.resources.get(id);
+  const stored = { id, resource: {}, etag: "e", ...(r?.groups?.length ? { groups: r.groups } : {}) };
+  return derivedAttributes(w, kind, stored, projection, BASE);
 };
 
 describe("resolveMembers", () => {
@@ -179,7 +182,11 @@ describe("derivedAttributes", () => {
     w.memberships.seed("g1", "u1");
     w.memberships.seed("g2", "u1");
     w.memberships.seed("g-gone", "u1");
+    for (const g of ["g1", "g2", "g-gone"]) await syncUserGroups(w, g, ["u1"]);
+    w.log.length = 0;
     const { groups } = await derived(w, "User", "u1");
+    // Read from the user's own document: no membership or group read.
+    expect(w.log).toEqual([]);
     expect(groups).toEqual([
       { value: "g1", $ref: `${BASE}/Groups/g1`, display: "Sales", type: "direct" },
       { value: "g2", $ref: `${BASE}/Groups/g2`, display: "Ops", type: "direct" },
