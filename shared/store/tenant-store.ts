@@ -1,0 +1,160 @@
+import type { Container, ItemDefinition } from "@azure/cosmos";
+import {
+  type AssertionRecord,
+  CREDENTIALS_PARTITION,
+  type CredentialLookup,
+  type TenantDocument,
+} from "../tenants/tenant-document.js";
+import { isTenantId } from "../tenants/tenant-id.js";
+import { cosmosStatus, mapThrottling } from "./cosmos-error.js";
+import { mapLimited } from "./map-limited.js";
+
+/** A write that Cosmos refused for an expected reason (data, not an exception). */
+export type StoreWrite<T> = { ok: true; value: T } | { ok: false; reason: "conflict" | "stale" | "missing" };
+
+/**
+ * The repository port of the `tenants` container: tenant documents (each in its own partition),
+ * credential lookups (partition `_credentials`) and assertion replay records (`_assertions`).
+ * Every call is a point operation except `listTenants`, which only the operator CLI uses.
+ */
+export interface TenantStore {
+  readTenant(tenantId: string): Promise<TenantDocument | undefined>;
+  createTenant(tenant: TenantDocument): Promise<StoreWrite<TenantDocument>>;
+  /** Replaces only if the stored tenant still has `etag` (optimistic concurrency). */
+  replaceTenant(tenant: TenantDocument, etag: string): Promise<StoreWrite<TenantDocument>>;
+  deleteTenant(tenantId: string, etag: string): Promise<StoreWrite<undefined>>;
+  listTenants(): Promise<TenantDocument[]>;
+  readLookup(id: string): Promise<CredentialLookup | undefined>;
+  /** Creates the lookup, claiming the credential; `conflict` when its id is already taken. */
+  createLookup(lookup: CredentialLookup): Promise<StoreWrite<CredentialLookup>>;
+  replaceLookup(lookup: CredentialLookup, etag: string): Promise<StoreWrite<CredentialLookup>>;
+  deleteLookup(id: string, etag?: string): Promise<StoreWrite<undefined>>;
+  /** Records an assertion `jti`; `replayed` when the same record already exists (a 409). */
+  recordAssertion(record: AssertionRecord): Promise<"recorded" | "replayed">;
+}
+
+type Expected = Partial<Record<number, "conflict" | "stale" | "missing">>;
+
+/** Runs one SDK call: expected statuses become data, throttling a SCIM 503, anything else throws. */
+async function write<T>(run: () => Promise<T>, expected: Expected): Promise<StoreWrite<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const reason = expected[cosmosStatus(error) ?? 0];
+    if (reason) return { ok: false, reason };
+    throw mapThrottling(error);
+  }
+}
+
+async function read<T extends ItemDefinition>(container: Container, id: string, partition: string) {
+  const result = await write(() => container.item(id, partition).read<T>(), { 404: "missing" });
+  return result.ok ? result.value.resource : undefined;
+}
+
+const ifMatch = (etag: string) => ({ accessCondition: { type: "IfMatch", condition: etag } });
+
+export class CosmosTenantStore implements TenantStore {
+  constructor(private readonly container: Container) {}
+
+  async readTenant(tenantId: string) {
+    // A reserved partition can never be read as a tenant, whatever the caller passes.
+    if (!isTenantId(tenantId)) return undefined;
+    const doc = await read<TenantDocument>(this.container, tenantId, tenantId);
+    return doc?.type === "tenant" && doc.tenantId === tenantId ? doc : undefined;
+  }
+
+  async createTenant(tenant: TenantDocument) {
+    const result = await write(() => this.container.items.create(tenant), { 409: "conflict" });
+    return result.ok ? { ok: true as const, value: result.value.resource as TenantDocument } : result;
+  }
+
+  async replaceTenant(tenant: TenantDocument, etag: string) {
+    const { _etag, ...body } = tenant;
+    const result = await write(
+      () => this.container.item(tenant.id, tenant.tenantId).replace<TenantDocument>(body, ifMatch(etag)),
+      { 404: "missing", 412: "stale" },
+    );
+    return result.ok ? { ok: true as const, value: result.value.resource as TenantDocument } : result;
+  }
+
+  async deleteTenant(tenantId: string, etag: string) {
+    const result = await write(() => this.container.item(tenantId, tenantId).delete(ifMatch(etag)), {
+      404: "missing",
+      412: "stale",
+    });
+    return result.ok ? { ok: true as const, value: undefined } : result;
+  }
+
+  async listTenants() {
+    try {
+      const { resources } = await this.container.items
+        .query<TenantDocument>({ query: 'SELECT * FROM c WHERE c.type = "tenant"' })
+        .fetchAll();
+      return resources.sort((a, b) => a.id.localeCompare(b.id));
+    } catch (error) {
+      throw mapThrottling(error);
+    }
+  }
+
+  readLookup(id: string) {
+    return read<CredentialLookup>(this.container, id, CREDENTIALS_PARTITION);
+  }
+
+  async createLookup(lookup: CredentialLookup) {
+    const result = await write(() => this.container.items.create(lookup), { 409: "conflict" });
+    return result.ok ? { ok: true as const, value: result.value.resource as CredentialLookup } : result;
+  }
+
+  async replaceLookup(lookup: CredentialLookup, etag: string) {
+    const { _etag, ...body } = lookup;
+    const result = await write(
+      () =>
+        this.container.item(lookup.id, CREDENTIALS_PARTITION).replace<CredentialLookup>(body, ifMatch(etag)),
+      { 404: "missing", 412: "stale" },
+    );
+    return result.ok ? { ok: true as const, value: result.value.resource as CredentialLookup } : result;
+  }
+
+  async deleteLookup(id: string, etag?: string) {
+    const result = await write(
+      () => this.container.item(id, CREDENTIALS_PARTITION).delete(etag ? ifMatch(etag) : {}),
+      { 404: "missing", 412: "stale" },
+    );
+    return result.ok ? { ok: true as const, value: undefined } : result;
+  }
+
+  async recordAssertion(record: AssertionRecord) {
+    const result = await write(() => this.container.items.create(record), { 409: "conflict" });
+    return result.ok ? "recorded" : "replayed";
+  }
+}
+
+/**
+ * Deletes up to `batchSize` items of one tenant's partition in `container` and returns how many it
+ * deleted (0 when the partition is empty). One bounded page per call, so an operator's delete can
+ * stop anywhere and be run again: it resumes from whatever is left.
+ */
+export async function deleteTenantItems(
+  container: Container,
+  tenantId: string,
+  batchSize: number,
+): Promise<number> {
+  if (!isTenantId(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
+  try {
+    const page = await container.items
+      .query<{ id: string }>(
+        {
+          query: "SELECT c.id FROM c WHERE c.tenantId = @tenant",
+          parameters: [{ name: "@tenant", value: tenantId }],
+        },
+        { partitionKey: tenantId, maxItemCount: batchSize },
+      )
+      .fetchNext();
+    await mapLimited(page.resources, 10, async ({ id }) => {
+      await write(() => container.item(id, tenantId).delete(), { 404: "missing" });
+    });
+    return page.resources.length;
+  } catch (error) {
+    throw mapThrottling(error);
+  }
+}
