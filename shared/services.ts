@@ -1,3 +1,6 @@
+import { type Authentication, Authenticator } from "./auth/authenticate.js";
+import { CredentialDirectory } from "./auth/credential-directory.js";
+import { EntraKeySource, v1MetadataUrl } from "./auth/entra-keys.js";
 import { type Config, ConfigError, parseConfig } from "./config.js";
 import type { Scope } from "./operations/operation.js";
 import { parseCustomExtensions } from "./schema/custom-extensions.js";
@@ -6,6 +9,8 @@ import { createCosmosClient, ensureContainers } from "./store/cosmos-client.js";
 import { CosmosMemberLookup } from "./store/member-lookup.js";
 import { CosmosMembershipStore } from "./store/membership-store.js";
 import { CosmosResourceStore } from "./store/resource-store.js";
+import { CosmosTenantStore } from "./store/tenant-store.js";
+import { TenantRegistry } from "./tenants/tenant-registry.js";
 
 /** What the process builds once (the composition root): configuration, schemas, the database. */
 export interface Services {
@@ -13,6 +18,10 @@ export interface Services {
   resourceTypes: ResourceTypes;
   /** The stores of one tenant, for one request. */
   scope(tenantId: string): Scope;
+  /** Tenant administration (the operator CLI's operations; tests use them too). */
+  tenants: TenantRegistry;
+  /** The tenant a bearer credential belongs to (RFC 6750), or why it is refused. */
+  authenticate(authorization: string | undefined, log: (message: string) => void): Promise<Authentication>;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -33,9 +42,23 @@ export async function createServices(env: Record<string, string | undefined>): P
   const users = database.container("users");
   const groups = database.container("groups");
   const memberships = database.container("memberships");
+  const tenantStore = new CosmosTenantStore(database.container("tenants"));
+  const tenants = new TenantRegistry(tenantStore);
+  const directory = new CredentialDirectory(tenantStore, {
+    ttlMs: config.auth.cacheSeconds * 1000,
+    maxEntries: config.auth.cacheEntries,
+  });
+  const authenticator = new Authenticator({
+    config,
+    directory,
+    entraKeys: new EntraKeySource(v1MetadataUrl(config.auth.entraAuthority)),
+    markTokenUsed: (tenantId, tokenId, day) => tenants.markTokenUsed(tenantId, tokenId, day),
+  });
   return {
     config,
     resourceTypes,
+    tenants,
+    authenticate: (authorization, log) => authenticator.authenticate(authorization, log),
     scope: (tenantId) => ({
       tenantId,
       config,

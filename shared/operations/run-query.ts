@@ -82,7 +82,8 @@ export async function runQuery(
     orderBy,
     maxItemCount: count,
   };
-  const digest = queryDigest([type.id, sql?.where, sql?.parameters, orderBy]);
+  // The tenant is part of the digest: another tenant's cursor is invalidCursor, like a foreign one.
+  const digest = queryDigest([scope.tenantId, type.id, sql?.where, sql?.parameters, orderBy]);
   const byCursor = params.cursor !== undefined;
   const startIndex = byCursor ? 1 : params.startIndex;
   let page: Page = { items: [], next: undefined };

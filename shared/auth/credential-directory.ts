@@ -1,0 +1,48 @@
+import type { TenantStore } from "../store/tenant-store.js";
+import type { CredentialLookup, TenantDocument } from "../tenants/tenant-document.js";
+import { TtlCache } from "./ttl-cache.js";
+
+export interface CredentialDirectoryOptions {
+  /** How long a lookup or tenant read is trusted: the bound on how late a revocation takes effect. */
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+/** A credential's lookup and the tenant document it points at. */
+export interface ResolvedCredential {
+  lookup: CredentialLookup;
+  tenant: TenantDocument | undefined;
+}
+
+/**
+ * Resolves credentials to tenants through the `tenants` container with two bounded TTL caches (the
+ * lookup documents and the tenant documents), so that a warm instance authenticates a known
+ * credential without a Cosmos read, and a revocation or suspension is seen within `ttlMs`.
+ * Answers that nothing exists are cached too (for the same time), so a client repeating a bad
+ * credential does not cost a read per request.
+ */
+export class CredentialDirectory {
+  private readonly lookups: TtlCache<string, CredentialLookup | undefined>;
+  private readonly tenants: TtlCache<string, TenantDocument | undefined>;
+
+  constructor(
+    private readonly store: Pick<TenantStore, "readLookup" | "readTenant">,
+    options: CredentialDirectoryOptions,
+  ) {
+    this.lookups = new TtlCache(options);
+    this.tenants = new TtlCache(options);
+  }
+
+  /** The tenant document (cached), or undefined when there is none. */
+  tenant(tenantId: string): Promise<TenantDocument | undefined> {
+    return this.tenants.get(tenantId, () => this.store.readTenant(tenantId));
+  }
+
+  /** The lookup with this id and its tenant (both cached), or undefined when nobody claims it. */
+  async resolve(lookupId: string): Promise<ResolvedCredential | undefined> {
+    const lookup = await this.lookups.get(lookupId, () => this.store.readLookup(lookupId));
+    if (!lookup) return undefined;
+    return { lookup, tenant: await this.tenant(lookup.owner) };
+  }
+}
