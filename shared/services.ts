@@ -1,6 +1,7 @@
 import { type Authentication, Authenticator } from "./auth/authenticate.js";
 import { CredentialDirectory } from "./auth/credential-directory.js";
-import { EntraKeySource, v1MetadataUrl } from "./auth/entra-keys.js";
+import { EntraKeySource, v1MetadataUrl, v2MetadataUrl } from "./auth/entra-keys.js";
+import { issueToken, type TokenOutcome, type TokenRequest } from "./auth/token-endpoint.js";
 import { type Config, ConfigError, parseConfig } from "./config.js";
 import type { Scope } from "./operations/operation.js";
 import { parseCustomExtensions } from "./schema/custom-extensions.js";
@@ -22,6 +23,8 @@ export interface Services {
   tenants: TenantRegistry;
   /** The tenant a bearer credential belongs to (RFC 6750), or why it is refused. */
   authenticate(authorization: string | undefined, log: (message: string) => void): Promise<Authentication>;
+  /** The token endpoint's logic (RFC 6749 §4.4). */
+  issueToken(request: TokenRequest): Promise<TokenOutcome>;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -54,11 +57,19 @@ export async function createServices(env: Record<string, string | undefined>): P
     entraKeys: new EntraKeySource(v1MetadataUrl(config.auth.entraAuthority)),
     markTokenUsed: (tenantId, tokenId, day) => tenants.markTokenUsed(tenantId, tokenId, day),
   });
+  const assertionKeys = new EntraKeySource(v2MetadataUrl(config.auth.entraAuthority));
   return {
     config,
     resourceTypes,
     tenants,
     authenticate: (authorization, log) => authenticator.authenticate(authorization, log),
+    issueToken: (request) =>
+      issueToken(request, {
+        config,
+        directory,
+        assertionKeys,
+        recordAssertion: (record) => tenantStore.recordAssertion(record),
+      }),
     scope: (tenantId) => ({
       tenantId,
       config,

@@ -39,9 +39,18 @@ export class CredentialDirectory {
     return this.tenants.get(tenantId, () => this.store.readTenant(tenantId));
   }
 
-  /** The lookup with this id and its tenant (both cached), or undefined when nobody claims it. */
+  /**
+   * The lookup with this id and its tenant (both cached), or undefined when nobody claims it.
+   * Reading a lookup also re-reads its tenant: a credential registered a moment ago must not be
+   * judged by a tenant document cached before it was added. That costs one more read per new
+   * credential and instance; an unknown credential never reads a tenant.
+   */
   async resolve(lookupId: string): Promise<ResolvedCredential | undefined> {
-    const lookup = await this.lookups.get(lookupId, () => this.store.readLookup(lookupId));
+    const lookup = await this.lookups.get(lookupId, async () => {
+      const found = await this.store.readLookup(lookupId);
+      if (found) this.tenants.set(found.owner, await this.store.readTenant(found.owner));
+      return found;
+    });
     if (!lookup) return undefined;
     return { lookup, tenant: await this.tenant(lookup.owner) };
   }

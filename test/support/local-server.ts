@@ -21,10 +21,17 @@ export interface Reply {
  * Starts the real thing in-process, as `npm start` does: embedded Cosmos, the local Functions host
  * loading functions/*.ts through their `app.http` registrations, on a free port.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<Client> {
+export async function startServer(
+  env: Record<string, string> = {},
+  log?: (level: string, message: string) => void,
+): Promise<Client> {
   Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
   const root = path.resolve(__dirname, "../..");
-  const server = await startLocal({ functionFiles: functionFiles(root, "functions/*.ts"), port: 0 });
+  const server = await startLocal({
+    functionFiles: functionFiles(root, "functions/*.ts"),
+    port: 0,
+    ...(log ? { log } : {}),
+  });
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${server.tenantUrl}${p}`, {
       method,

@@ -68,6 +68,13 @@ describe("Secret Tokens", () => {
     expect(store.reads).toBe(reads);
   });
 
+  test("a token created after its tenant was cached works at once: a new lookup re-reads the tenant", async () => {
+    const a = await registry.createToken("contoso");
+    expect((await bearer(a.token)).ok).toBe(true);
+    const b = await registry.createToken("contoso");
+    expect((await bearer(b.token)).ok).toBe(true);
+  });
+
   test("two active tokens rotate: revoking one leaves the other; the revoked one fails after the TTL", async () => {
     const a = await registry.createToken("contoso");
     const b = await registry.createToken("contoso");
