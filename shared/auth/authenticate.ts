@@ -151,7 +151,11 @@ export class Authenticator {
     const found = await this.deps.directory.resolve(lookupId.client(clientId));
     if (!found) return { ok: false as const, reason: "client_revoked" as const };
     if (found.lookup.owner !== tenantId) return { ok: false as const, reason: "tenant_mismatch" as const };
-    const client = validClient(found.tenant, clientId);
+    let client = validClient(found.tenant, clientId);
+    if (client.ok && !hasClientCredential(client.value, credential, this.now())) {
+      // Issued by another instance with a secret added after this one cached the tenant.
+      client = validClient(await this.deps.directory.freshTenant(tenantId), clientId);
+    }
     if (!client.ok) return client;
     if (!hasClientCredential(client.value, credential, this.now())) {
       return { ok: false as const, reason: "revoked" as const };

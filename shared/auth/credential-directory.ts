@@ -9,6 +9,9 @@ export interface CredentialDirectoryOptions {
   now?: () => number;
 }
 
+/** How often `freshTenant` may bypass the cache for one tenant. */
+const REFRESH_INTERVAL_MS = 5_000;
+
 /** A credential's lookup and the tenant document it points at. */
 export interface ResolvedCredential {
   lookup: CredentialLookup;
@@ -25,6 +28,7 @@ export interface ResolvedCredential {
 export class CredentialDirectory {
   private readonly lookups: TtlCache<string, CredentialLookup | undefined>;
   private readonly tenants: TtlCache<string, TenantDocument | undefined>;
+  private readonly refreshed: TtlCache<string, true>;
 
   constructor(
     private readonly store: Pick<TenantStore, "readLookup" | "readTenant">,
@@ -32,11 +36,26 @@ export class CredentialDirectory {
   ) {
     this.lookups = new TtlCache(options);
     this.tenants = new TtlCache(options);
+    this.refreshed = new TtlCache({ ...options, ttlMs: REFRESH_INTERVAL_MS });
   }
 
   /** The tenant document (cached), or undefined when there is none. */
   tenant(tenantId: string): Promise<TenantDocument | undefined> {
     return this.tenants.get(tenantId, () => this.store.readTenant(tenantId));
+  }
+
+  /**
+   * The tenant document read again, bypassing the cache, at most once per tenant every few
+   * seconds: for a credential added to an existing client (a new client secret), which a tenant
+   * document cached a moment earlier does not list yet. Bounded, so that presenting a wrong secret
+   * for a known client id cannot make every request cost a read.
+   */
+  async freshTenant(tenantId: string): Promise<TenantDocument | undefined> {
+    if (this.refreshed.peek(tenantId)) return this.tenant(tenantId);
+    this.refreshed.set(tenantId, true);
+    const tenant = await this.store.readTenant(tenantId);
+    this.tenants.set(tenantId, tenant);
+    return tenant;
   }
 
   /**

@@ -205,7 +205,13 @@ async function authenticateSecret(
   if (!found) return clientFailure("unknown_client", clientId);
   const client = validClient(found.tenant, clientId);
   if (!client.ok) return clientFailure(client.reason, clientId);
-  const secretId = secretMatches(client.value, secret, now);
+  let secretId = secretMatches(client.value, secret, now);
+  if (!secretId) {
+    // A secret added a moment ago is not in a tenant document cached before it.
+    const fresh = validClient(await deps.directory.freshTenant(found.lookup.owner), clientId);
+    if (!fresh.ok) return clientFailure(fresh.reason, clientId);
+    secretId = secretMatches(fresh.value, secret, now);
+  }
   if (!secretId) return clientFailure("bad_secret", clientId);
   return { ok: true, tenantId: found.lookup.owner, clientId, credential: `secret:${secretId}` };
 }

@@ -351,6 +351,24 @@ describe("access tokens of the token endpoint", () => {
     expect(await bearer(token)).toMatchObject({ reason: "revoked" });
   });
 
+  test("a token issued elsewhere with a secret this instance has not seen yet works at once", async () => {
+    const { client, secretId } = await registry.createClient("contoso");
+    const claims = { tenantId: "contoso", clientId: client.clientId, scope: "scim" };
+    const first = await mintAccessToken(
+      config.signingKeys,
+      { ...claims, credential: `secret:${secretId}` },
+      3600,
+    );
+    expect((await bearer(first)).ok).toBe(true); // the tenant is now cached here
+    const next = await registry.addClientSecret("contoso", client.clientId);
+    const second = await mintAccessToken(
+      config.signingKeys,
+      { ...claims, credential: `secret:${next.credential.id}` },
+      3600,
+    );
+    expect((await bearer(second)).ok).toBe(true);
+  });
+
   test("expired, foreign-key and tampered access tokens are refused", async () => {
     const { client, secretId } = await registry.createClient("contoso");
     const claims = {

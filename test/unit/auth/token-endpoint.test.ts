@@ -21,6 +21,7 @@ let clientId: string;
 let secret: string;
 let secretId: string;
 let clock: number;
+let directory: CredentialDirectory;
 
 const FORM = "application/x-www-form-urlencoded";
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -31,7 +32,7 @@ const issue = (request: Partial<TokenRequest>) =>
     { contentType: FORM, authorization: undefined, body: "", ...request },
     {
       config,
-      directory: new CredentialDirectory(store, { ttlMs: 30_000, maxEntries: 100, now: () => clock }),
+      directory,
       assertionKeys: new EntraKeySource(v2MetadataUrl(entra.authority)),
       recordAssertion: (record) => store.recordAssertion(record),
       now: () => new Date(clock),
@@ -49,6 +50,7 @@ beforeEach(async () => {
   clock = Date.now();
   store = new MemoryTenantStore();
   registry = new TenantRegistry(store, () => new Date(clock));
+  directory = new CredentialDirectory(store, { ttlMs: 30_000, maxEntries: 100, now: () => clock });
   config = parseConfig({ COSMOS_ENDPOINT: "http://127.0.0.1:1", SCIM_ENTRA_AUTHORITY: entra.authority });
   await registry.create("contoso");
   const created = await registry.createClient("contoso");
@@ -109,6 +111,17 @@ describe("client credentials grant (RFC 6749 §4.4)", () => {
     });
     clock += 30_000;
     expect(await ok(expiring.secret)).toMatchObject({ ok: false, reason: "bad_secret" });
+  });
+
+  test("a secret added after the client was cached works at once; wrong secrets re-read at most every 5 s", async () => {
+    const basicGrant = (s: string) =>
+      issue({ authorization: basic(clientId, s), body: form({ grant_type: "client_credentials" }) });
+    expect((await basicGrant(secret)).ok).toBe(true);
+    const next = await registry.addClientSecret("contoso", clientId);
+    expect((await basicGrant(next.secret)).ok).toBe(true);
+    const reads = store.reads;
+    for (let i = 0; i < 5; i++) expect((await basicGrant("wrong")).ok).toBe(false);
+    expect(store.reads - reads).toBeLessThanOrEqual(1);
   });
 
   test("a suspended tenant's client is refused", async () => {
