@@ -10,7 +10,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** Entra's audience for the tokens it sends to every non-gallery SCIM app (ENTRA.md, Microsoft Learn). */
+/** Entra's audience for the tokens it sends to every non-gallery SCIM app (docs/entra.md, Microsoft Learn). */
 export const ENTRA_SCIM_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 
 const list = (separator: RegExp) =>
