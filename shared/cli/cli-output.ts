@@ -56,6 +56,7 @@ export function table(
     .join("\n");
 }
 
+/** `list`: one row per tenant. */
 export const tenantsTable = (tenants: readonly TenantDocument[]) =>
   table(
     tenants.map((t) => ({ ...tenantSummary(t), created: day(t.created) })),
@@ -70,6 +71,7 @@ export const tenantsTable = (tenants: readonly TenantDocument[]) =>
     ],
   );
 
+/** `token list`: one row per Secret Token, never the token or its digest. */
 export const tokensTable = (view: TenantView) =>
   table(
     view.tokens.map((t) => ({
@@ -87,6 +89,7 @@ export const tokensTable = (view: TenantView) =>
     ],
   );
 
+/** `client list`: one row per OAuth client with its secret and federation ids. */
 export const clientsTable = (view: TenantView) =>
   table(
     view.clients.map((c) => ({

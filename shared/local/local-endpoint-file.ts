@@ -21,6 +21,7 @@ const schema = z.object({
 
 export type LocalEndpoint = z.infer<typeof schema>;
 
+/** The file's path: `SCIM_LOCAL_FILE`, else `.scim-local.json` at the project root. */
 export const localEndpointPath = (root: string, env: Record<string, string | undefined>) =>
   env.SCIM_LOCAL_FILE ?? path.join(root, LOCAL_ENDPOINT_FILE);
 

@@ -53,6 +53,7 @@ async function read<T extends ItemDefinition>(container: Container, id: string, 
 
 const ifMatch = (etag: string) => ({ accessCondition: { type: "IfMatch", condition: etag } });
 
+/** The tenant store on Cosmos DB: point operations with the partition key, expected statuses as data. */
 export class CosmosTenantStore implements TenantStore {
   constructor(private readonly container: Container) {}
 

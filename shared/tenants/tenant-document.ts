@@ -106,6 +106,7 @@ export interface AssertionRecord {
   expires: string;
 }
 
+/** The hex SHA-256 (FIPS 180-4) of a UTF-8 string: how secrets are stored and looked up. */
 export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** Deterministic lookup ids: the same credential always maps to the same document. */
