@@ -1,6 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { deriveKeys, parseSigningKeys, randomSigningKeys, type SigningKey } from "./auth/signing-keys.js";
+import { TENANT_ID_PATTERN, TENANT_ID_RULE } from "./tenants/tenant-id.js";
 
 const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\/?$/i;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
@@ -8,23 +10,57 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** Entra's audience for the tokens it sends to every non-gallery SCIM app (docs/entra.md, Microsoft Learn). */
+export const ENTRA_SCIM_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+
+const list = (separator: RegExp) =>
+  z.string().transform((s) =>
+    s
+      .split(separator)
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
+
+/** The database settings: all that the operator CLI needs. */
+const storeFields = {
+  COSMOS_ENDPOINT: z.url(),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[^/\\#?]{1,255}$/, "is not a valid database id")
+    .default("scim"),
+  COSMOS_KEY: z.string().optional(),
+  COSMOS_CREATE_CONTAINERS: z.enum(["true", "false"]).optional(),
+  COSMOS_REQUEST_TIMEOUT_MS: int(10_000, 100, 60_000),
+  AZURE_CLIENT_ID: z.string().optional(),
+};
+
+type StoreEnv = z.infer<z.ZodObject<typeof storeFields>>;
+
+function checkStore(env: StoreEnv, ctx: z.RefinementCtx) {
+  if (env.COSMOS_KEY && !LOOPBACK.test(env.COSMOS_ENDPOINT)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["COSMOS_KEY"],
+      message: "is only allowed for a local emulator; Azure accounts are reached with managed identity",
+    });
+  }
+}
+
 const schema = z
   .object({
     SCIM_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    SCIM_TOKEN_SHA256: z
-      .string()
-      .transform((s) =>
-        s
-          .split(",")
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
+    SCIM_TOKEN_SHA256: list(/,/)
       .pipe(z.array(z.string().regex(SHA256_HEX, "must be comma-separated hex SHA-256 digests")))
       .optional(),
-    SCIM_TENANT_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 . _ -")
-      .default("default"),
+    SCIM_TENANT_ID: z.string().regex(TENANT_ID_PATTERN, `must be ${TENANT_ID_RULE}`).default("default"),
+    SCIM_SIGNING_KEYS: z.string().optional(),
+    SCIM_ACCESS_TOKEN_SECONDS: int(3600, 300, 21_600),
+    SCIM_AUTH_CACHE_SECONDS: int(30, 0, 60),
+    SCIM_AUTH_CACHE_ENTRIES: int(10_000, 100, 1_000_000),
+    SCIM_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
+    SCIM_ENTRA_AUDIENCES: list(/[\s,]+/).optional(),
+    SCIM_FEDERATION_AUDIENCE: z.string().min(1).default("api://AzureADTokenExchange"),
+    SCIM_OAUTH_SCOPES: list(/[\s,]+/).default(["scim"]),
     SCIM_BASE_URL: z.url().optional(),
     // Half of Cosmos DB's 2 MB item limit: a document holds the resource twice (as sent, lower-cased).
     SCIM_MAX_BODY_BYTES: int(524_288, 1024, 1_000_000),
@@ -33,41 +69,75 @@ const schema = z
     SCIM_DEFAULT_PAGE_SIZE: int(100, 1, 1000),
     SCIM_SCHEMA_EXTENSIONS: z.string().optional(),
     SCIM_SCHEMA_EXTENSIONS_FILE: z.string().optional(),
-    COSMOS_ENDPOINT: z.url(),
-    COSMOS_DATABASE: z
-      .string()
-      .regex(/^[^/\\#?]{1,255}$/, "is not a valid database id")
-      .default("scim"),
-    COSMOS_KEY: z.string().optional(),
-    COSMOS_CREATE_CONTAINERS: z.enum(["true", "false"]).optional(),
-    COSMOS_REQUEST_TIMEOUT_MS: int(10_000, 100, 60_000),
-    AZURE_CLIENT_ID: z.string().optional(),
+    ...storeFields,
   })
   .superRefine((env, ctx) => {
-    if (!env.SCIM_TOKEN && !env.SCIM_TOKEN_SHA256?.length) {
-      ctx.addIssue({ code: "custom", path: ["SCIM_TOKEN_SHA256"], message: "or SCIM_TOKEN must be set" });
-    }
-    if (env.COSMOS_KEY && !LOOPBACK.test(env.COSMOS_ENDPOINT)) {
+    checkStore(env, ctx);
+    if (env.SCIM_SIGNING_KEYS !== undefined) {
+      const keys = parseSigningKeys(env.SCIM_SIGNING_KEYS);
+      if (!keys.ok) ctx.addIssue({ code: "custom", path: ["SCIM_SIGNING_KEYS"], message: keys.message });
+    } else if (!LOOPBACK.test(env.COSMOS_ENDPOINT)) {
+      // Every instance must sign and verify with the same keys; a random key per process only works
+      // for the single local process of the embedded default.
       ctx.addIssue({
         code: "custom",
-        path: ["COSMOS_KEY"],
-        message: "is only allowed for a local emulator; Azure accounts are reached with managed identity",
+        path: ["SCIM_SIGNING_KEYS"],
+        message: "is required unless COSMOS_ENDPOINT is a local emulator (in Azure, a Key Vault reference)",
+      });
+    }
+    const authority = URL.canParse(env.SCIM_ENTRA_AUTHORITY) ? new URL(env.SCIM_ENTRA_AUTHORITY) : undefined;
+    if (authority && authority.protocol !== "https:" && !LOOPBACK.test(authority.origin)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SCIM_ENTRA_AUTHORITY"],
+        message: "must be https (plain http only on a loopback address, for tests)",
       });
     }
   });
 
+const storeSchema = z.object(storeFields).superRefine(checkStore);
+
 export interface Config {
-  /** SHA-256 digests of every accepted Secret Token (several at once, so tokens can be rotated). */
+  /**
+   * SHA-256 digests of the deployment-wide Secret Tokens of `SCIM_TOKEN` / `SCIM_TOKEN_SHA256`
+   * (several at once, so tokens can be rotated); they authenticate the tenant `tenantId`.
+   */
   tokenDigests: Buffer[];
+  /** The tenant of the deployment-wide Secret Tokens (single-tenant mode). */
   tenantId: string;
+  /**
+   * Keys for what the server signs itself (access tokens, and anything else through
+   * `deriveKey(purpose)`): the first signs, all verify. Random per process when not configured,
+   * which config allows only for a local emulator.
+   */
+  signingKeys: SigningKey[];
+  signingKeysEphemeral: boolean;
+  auth: {
+    /** Lifetime of the token endpoint's access tokens. */
+    accessTokenSeconds: number;
+    /** How long an instance trusts what it read about a credential or tenant (at most 60). */
+    cacheSeconds: number;
+    cacheEntries: number;
+    /** Entra's authority; OpenID metadata is read from `<authority>/common/[v2.0/].well-known/...`. */
+    entraAuthority: string;
+    /** Accepted `aud` of Entra-issued bearer JWTs: Entra's SCIM audience plus configured app ids. */
+    entraAudiences: string[];
+    /** Default `aud` of workload identity federation client assertions (RFC 7523). */
+    federationAudience: string;
+    /** Scopes the token endpoint grants (RFC 6749 §3.3). */
+    oauthScopes: string[];
+  };
   baseUrl: string | undefined;
   maxBodyBytes: number;
   /** How long one request may keep retrying Cosmos DB before it answers 429/503: well inside Entra's 60 s. */
   requestBudgetMs: number;
   maxResults: number;
   defaultPageSize: number;
-  /** HMAC key of pagination cursors (RFC 9865): random per process until signing keys are configured. */
-  cursorKey: Buffer;
+  /**
+   * HMAC keys of pagination cursors (RFC 9865), derived from the signing keys: the first signs,
+   * all verify, so a key rotation does not break the cursors of a sync in progress.
+   */
+  cursorKeys: Buffer[];
   schemaExtensions: string | undefined;
   cosmos: {
     endpoint: string;
@@ -97,35 +167,62 @@ function readExtensionsFile(path: string | undefined): string | undefined {
   }
 }
 
-/** Parses the environment once; a bad setting fails with a message that names it. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+function parsed<T>(parser: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const result = parser.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "environment"}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const e = result.data;
+  return result.data;
+}
+
+/** Parses the environment once; a bad setting fails with a message that names it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const e = parsed(schema, env);
   const digests = (e.SCIM_TOKEN_SHA256 ?? []).map((hex) => Buffer.from(hex, "hex"));
   if (e.SCIM_TOKEN) digests.push(createHash("sha256").update(e.SCIM_TOKEN, "utf8").digest());
+  const configuredKeys =
+    e.SCIM_SIGNING_KEYS === undefined ? undefined : parseSigningKeys(e.SCIM_SIGNING_KEYS);
+  const signingKeys = configuredKeys?.ok ? configuredKeys.keys : randomSigningKeys();
   return {
     tokenDigests: digests,
     tenantId: e.SCIM_TENANT_ID,
+    signingKeys,
+    signingKeysEphemeral: !configuredKeys?.ok,
+    auth: {
+      accessTokenSeconds: e.SCIM_ACCESS_TOKEN_SECONDS,
+      cacheSeconds: e.SCIM_AUTH_CACHE_SECONDS,
+      cacheEntries: e.SCIM_AUTH_CACHE_ENTRIES,
+      entraAuthority: e.SCIM_ENTRA_AUTHORITY.replace(/\/+$/, ""),
+      entraAudiences: [...new Set([ENTRA_SCIM_AUDIENCE, ...(e.SCIM_ENTRA_AUDIENCES ?? [])])],
+      federationAudience: e.SCIM_FEDERATION_AUDIENCE,
+      oauthScopes: e.SCIM_OAUTH_SCOPES,
+    },
     baseUrl: e.SCIM_BASE_URL?.replace(/\/+$/, ""),
     maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
     requestBudgetMs: e.SCIM_REQUEST_BUDGET_MS,
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
-    cursorKey: randomBytes(32),
+    cursorKeys: deriveKeys(signingKeys, "pagination-cursor").map((k) => k.key),
     schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS ?? readExtensionsFile(e.SCIM_SCHEMA_EXTENSIONS_FILE),
-    cosmos: {
-      endpoint: e.COSMOS_ENDPOINT,
-      database: e.COSMOS_DATABASE,
-      key: e.COSMOS_KEY,
-      createContainers: e.COSMOS_CREATE_CONTAINERS
-        ? e.COSMOS_CREATE_CONTAINERS === "true"
-        : LOOPBACK.test(e.COSMOS_ENDPOINT),
-      requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
-      managedIdentityClientId: e.AZURE_CLIENT_ID,
-    },
+    cosmos: cosmosConfig(e),
   };
+}
+
+function cosmosConfig(e: StoreEnv): Config["cosmos"] {
+  return {
+    endpoint: e.COSMOS_ENDPOINT,
+    database: e.COSMOS_DATABASE,
+    key: e.COSMOS_KEY,
+    createContainers: e.COSMOS_CREATE_CONTAINERS
+      ? e.COSMOS_CREATE_CONTAINERS === "true"
+      : LOOPBACK.test(e.COSMOS_ENDPOINT),
+    requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+    managedIdentityClientId: e.AZURE_CLIENT_ID,
+  };
+}
+
+/** Parses only the database settings (the operator CLI needs no token or key settings). */
+export function parseStoreConfig(env: Record<string, string | undefined>): Config["cosmos"] {
+  return cosmosConfig(parsed(storeSchema, env));
 }

@@ -1,3 +1,7 @@
+import { type Authentication, Authenticator } from "./auth/authenticate.js";
+import { CredentialDirectory } from "./auth/credential-directory.js";
+import { EntraKeySource, v1MetadataUrl, v2MetadataUrl } from "./auth/entra-keys.js";
+import { issueToken, type TokenOutcome, type TokenRequest } from "./auth/token-endpoint.js";
 import { type Config, ConfigError, parseConfig } from "./config.js";
 import type { Scope } from "./operations/operation.js";
 import { parseCustomExtensions } from "./schema/custom-extensions.js";
@@ -7,6 +11,8 @@ import { createCosmosClient, ensureContainers } from "./store/cosmos-client.js";
 import { CosmosMemberLookup } from "./store/member-lookup.js";
 import { CosmosMembershipStore } from "./store/membership-store.js";
 import { CosmosResourceStore } from "./store/resource-store.js";
+import { CosmosTenantStore } from "./store/tenant-store.js";
+import { TenantRegistry } from "./tenants/tenant-registry.js";
 
 /** What the process builds once (the composition root): configuration, schemas, the database. */
 export interface Services {
@@ -14,6 +20,12 @@ export interface Services {
   resourceTypes: ResourceTypes;
   /** The stores of one tenant, for one request whose Cosmos DB calls share `ctx` (a fresh budget by default). */
   scope(tenantId: string, ctx?: CallContext): Scope;
+  /** Tenant administration (the operator CLI's operations; tests use them too). */
+  tenants: TenantRegistry;
+  /** The tenant a bearer credential belongs to (RFC 6750), or why it is refused. */
+  authenticate(authorization: string | undefined, log: (message: string) => void): Promise<Authentication>;
+  /** The token endpoint's logic (RFC 6749 §4.4). */
+  issueToken(request: TokenRequest): Promise<TokenOutcome>;
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
@@ -34,9 +46,31 @@ export async function createServices(env: Record<string, string | undefined>): P
   const users = database.container("users");
   const groups = database.container("groups");
   const memberships = database.container("memberships");
+  const tenantStore = new CosmosTenantStore(database.container("tenants"));
+  const tenants = new TenantRegistry(tenantStore);
+  const directory = new CredentialDirectory(tenantStore, {
+    ttlMs: config.auth.cacheSeconds * 1000,
+    maxEntries: config.auth.cacheEntries,
+  });
+  const authenticator = new Authenticator({
+    config,
+    directory,
+    entraKeys: new EntraKeySource(v1MetadataUrl(config.auth.entraAuthority)),
+    markTokenUsed: (tenantId, tokenId, day) => tenants.markTokenUsed(tenantId, tokenId, day),
+  });
+  const assertionKeys = new EntraKeySource(v2MetadataUrl(config.auth.entraAuthority));
   return {
     config,
     resourceTypes,
+    tenants,
+    authenticate: (authorization, log) => authenticator.authenticate(authorization, log),
+    issueToken: (request) =>
+      issueToken(request, {
+        config,
+        directory,
+        assertionKeys,
+        recordAssertion: (record) => tenantStore.recordAssertion(record),
+      }),
     scope: (tenantId, ctx = callContext(config.requestBudgetMs)) => ({
       tenantId,
       config,

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { verifyBearerToken } from "../auth/verify-bearer-token.js";
+import { unauthorized } from "../auth/authenticate.js";
 import { ScimError } from "../errors/scim-error.js";
 import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
 import { getServices } from "../services.js";
@@ -29,7 +29,14 @@ export function scimHandler(operation: Operation): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const services = await getServices();
-      verifyBearerToken(request.headers.get("authorization") ?? undefined, services.config.tokenDigests);
+      // Before the body is read: an unauthenticated request costs no body parsing.
+      const auth = await services.authenticate(request.headers.get("authorization") ?? undefined, (m) =>
+        context.warn(m),
+      );
+      if (!auth.ok) {
+        context.warn(`Authentication failed: reason=${auth.reason} fingerprint=${auth.fingerprint}`);
+        throw unauthorized(auth);
+      }
       const method = request.method.toUpperCase();
       const body = WITH_BODY.has(method)
         ? await readJsonBody(
@@ -48,7 +55,7 @@ export function scimHandler(operation: Operation): HttpHandler {
         body,
         baseUrl: baseUrlOf(url, services.config.baseUrl),
       };
-      return render(await operation(scimRequest, services.scope(services.config.tenantId)));
+      return render(await operation(scimRequest, services.scope(auth.tenantId)));
     } catch (error) {
       if (error instanceof ScimError) {
         if (error.status >= 500) context.warn(`SCIM ${error.status}: ${error.detail}`);

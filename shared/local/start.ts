@@ -1,7 +1,9 @@
 import path from "node:path";
 import { ConfigError } from "../config.js";
+import { tokenEndpointUrl } from "../discovery/authentication-schemes.js";
 import { getServices } from "../services.js";
 import { functionFiles } from "./function-files.js";
+import { localEndpointPath, removeLocalEndpoint, writeLocalEndpoint } from "./local-endpoint-file.js";
 import { startLocal } from "./start-local.js";
 
 /** `npm start`: the endpoint on this machine, printing what to paste into Entra. */
@@ -17,18 +19,38 @@ async function main() {
     },
   });
   // Fail at start-up, not on the first request, when a setting is wrong.
-  await getServices();
+  const { config } = await getServices();
+  const tokenUrl = tokenEndpointUrl(server.tenantUrl);
+  // The operator CLI (`npm run tenants`) finds the embedded database through this file.
+  const endpointFile = localEndpointPath(root, process.env);
+  if (server.embedded) {
+    writeLocalEndpoint(endpointFile, {
+      pid: process.pid,
+      cosmosEndpoint: config.cosmos.endpoint,
+      cosmosKey: config.cosmos.key ?? "",
+      database: config.cosmos.database,
+      tenantUrl: server.tenantUrl,
+      tokenUrl,
+      started: new Date().toISOString(),
+    });
+    process.once("exit", () => removeLocalEndpoint(endpointFile, process.pid));
+  }
   out("");
   out(`SCIM endpoint running${server.embedded ? " on the embedded Cosmos DB emulator (in memory)" : ""}.`);
-  out(`  Tenant URL:   ${server.tenantUrl}`);
-  if (server.token) out(`  Secret Token: ${server.token}`);
+  out(`  Tenant URL:     ${server.tenantUrl}`);
+  if (server.token) out(`  Secret Token:   ${server.token}   (tenant "${config.tenantId}")`);
+  out(`  Token endpoint: ${tokenUrl}   (OAuth 2.0 client credentials)`);
   out("");
   out(
     `Try: curl -H "Authorization: Bearer <token>" "${server.tenantUrl}/Users?filter=userName%20eq%20%22x%22"`,
   );
+  out("Add a customer tenant, in another terminal:");
+  out('  npm run tenants -- create contoso --name "Contoso"');
+  out("  npm run tenants -- token create contoso        (prints its Secret Token once)");
   out("Press Ctrl-C to stop.");
   const stop = async () => {
     out("Stopping...");
+    removeLocalEndpoint(endpointFile, process.pid);
     await server.close();
     process.exit(0);
   };

@@ -16,13 +16,23 @@ export function queryDigest(parts: readonly unknown[]): string {
 const mac = (key: Buffer, tenantId: string, digest: string, continuation: string) =>
   createHmac("sha256", key).update(`${tenantId}\n${digest}\n${continuation}`).digest().subarray(0, 16);
 
-export function encodeCursor(key: Buffer, tenantId: string, digest: string, continuation: string): string {
-  const tag = mac(key, tenantId, digest, continuation).toString("base64url");
+export function encodeCursor(
+  keys: readonly Buffer[],
+  tenantId: string,
+  digest: string,
+  continuation: string,
+): string {
+  const tag = mac(keys[0] as Buffer, tenantId, digest, continuation).toString("base64url");
   return Buffer.from(JSON.stringify([continuation, tag]), "utf8").toString("base64url");
 }
 
 /** The continuation token a cursor carries, if this server issued it for this tenant and query. */
-export function decodeCursor(key: Buffer, tenantId: string, digest: string, cursor: string): string {
+export function decodeCursor(
+  keys: readonly Buffer[],
+  tenantId: string,
+  digest: string,
+  cursor: string,
+): string {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -31,9 +41,11 @@ export function decodeCursor(key: Buffer, tenantId: string, digest: string, curs
   }
   const [continuation, tag] = Array.isArray(decoded) ? decoded : [];
   if (typeof continuation === "string" && typeof tag === "string") {
-    const expected = mac(key, tenantId, digest, continuation);
     const given = Buffer.from(tag, "base64url");
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return continuation;
+    for (const key of keys) {
+      const expected = mac(key, tenantId, digest, continuation);
+      if (given.length === expected.length && timingSafeEqual(given, expected)) return continuation;
+    }
   }
   throw new ScimError(
     "invalidCursor",

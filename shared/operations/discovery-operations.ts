@@ -1,7 +1,8 @@
+import { authenticationSchemes } from "../discovery/authentication-schemes.js";
 import { listResponse } from "../discovery/list-response.js";
 import { resourceTypeDocument } from "../discovery/resource-type-document.js";
 import { discoverySchemas, findSchema, schemaDocument } from "../discovery/schema-document.js";
-import { OAUTH_BEARER_TOKEN, serviceProviderConfig } from "../discovery/service-provider-config.js";
+import { serviceProviderConfig } from "../discovery/service-provider-config.js";
 import { ScimError } from "../errors/scim-error.js";
 import { sameName } from "../schema/compare-values.js";
 import type { ScimObject } from "../schema/scim-json.js";
@@ -61,7 +62,7 @@ export const getServiceProviderConfig = discovery((request, { config }) =>
             defaultPageSize: config.defaultPageSize,
             maxPageSize: config.maxResults,
           },
-          authenticationSchemes: [OAUTH_BEARER_TOKEN],
+          authenticationSchemes: authenticationSchemes(request.baseUrl),
         },
         request.baseUrl,
       ),

@@ -153,7 +153,7 @@ export async function runQuery(
   let totalResults: number | undefined;
   if (byCursor) {
     const continuation = params.cursor
-      ? decodeCursor(config.cursorKey, scope.tenantId, digest, params.cursor)
+      ? decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor)
       : undefined;
     if (count > 0)
       page = await readOrdered(
@@ -187,7 +187,7 @@ export async function runQuery(
   const resources = await renderPage(request, scope, type, page.items, params);
   const body = listResponse(totalResults, startIndex, resources);
   if (byCursor && page.next) {
-    body.nextCursor = encodeCursor(config.cursorKey, scope.tenantId, digest, page.next);
+    body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, page.next);
   }
   return scimResponse(200, body);
 }

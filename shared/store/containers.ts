@@ -5,7 +5,7 @@ import definitions from "./containers.json";
  * partition keys, unique keys and indexes cannot differ between the embedded default and Azure.
  */
 export interface ContainerDefinition {
-  id: "users" | "groups" | "memberships";
+  id: "users" | "groups" | "memberships" | "tenants";
   partitionKey: { paths: string[]; kind: "Hash"; version: 2 };
   uniqueKeyPolicy?: { uniqueKeys: { paths: string[] }[] };
   indexingPolicy: {

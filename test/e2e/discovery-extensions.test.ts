@@ -48,7 +48,7 @@ describe("discovery", () => {
       changePassword: { supported: false },
       sort: { supported: true },
       etag: { supported: true },
-      authenticationSchemes: [{ type: "oauthbearertoken" }],
+      authenticationSchemes: [{ type: "oauthbearertoken" }, { type: "oauth2" }],
     });
     assertNoNulls(r.body);
   });

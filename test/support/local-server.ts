@@ -22,7 +22,10 @@ export interface Reply {
  * Starts the real thing in-process, as `npm start` does: embedded Cosmos, the local Functions host
  * loading functions/*.ts through their `app.http` registrations, on a free port.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<Client> {
+export async function startServer(
+  env: Record<string, string> = {},
+  log?: (level: string, message: string) => void,
+): Promise<Client> {
   Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
   if (process.env.SCIM_TEST_COSMOS === "1") {
     // `npm run test:cosmos`: one real account for every test file, so each file gets a tenant of its
@@ -30,7 +33,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Cli
     process.env.SCIM_TENANT_ID = `e2e-${randomUUID().slice(0, 8)}-${process.env.SCIM_TEST_RUN}`;
   }
   const root = path.resolve(__dirname, "../..");
-  const server = await startLocal({ functionFiles: functionFiles(root, "functions/*.ts"), port: 0 });
+  const server = await startLocal({
+    functionFiles: functionFiles(root, "functions/*.ts"),
+    port: 0,
+    ...(log ? { log } : {}),
+  });
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${server.tenantUrl}${p}`, {
       method,

@@ -1,0 +1,221 @@
+import { parseArgs } from "node:util";
+
+/** One operator command, parsed and checked for shape (values are checked by the registry). */
+export type Command =
+  | { name: "help" }
+  | { name: "create"; tenant: string; displayName?: string }
+  | { name: "list" }
+  | { name: "show" | "suspend" | "resume"; tenant: string }
+  | { name: "delete"; tenant: string; confirm?: string; batchSize: number; graceSeconds: number }
+  | { name: "token create"; tenant: string; label?: string; expires?: string }
+  | { name: "token list" | "client list"; tenant: string }
+  | { name: "token revoke"; tenant: string; tokenId: string }
+  | { name: "entra allow" | "entra disallow"; tenant: string; tid: string }
+  | { name: "client create"; tenant: string; label?: string; expires?: string }
+  | { name: "client delete"; tenant: string; clientId: string }
+  | { name: "client secret add"; tenant: string; clientId: string; label?: string; expires?: string }
+  | { name: "client secret revoke"; tenant: string; clientId: string; secretId: string }
+  | {
+      name: "client federate";
+      tenant: string;
+      clientId: string;
+      issuer: string;
+      subject: string;
+      audience?: string;
+    }
+  | { name: "client unfederate"; tenant: string; clientId: string; federationId: string };
+
+export interface ParsedArgs {
+  command: Command;
+  json: boolean;
+}
+
+/** A command line that does not parse: the CLI prints the message and the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const USAGE = `Usage: npm run tenants -- <command> [--json]
+
+Tenants
+  create <tenant> [--name <display name>]     a new, active tenant (id: 1-64 of A-Z a-z 0-9 . _ -)
+  list                                        every tenant
+  show <tenant>                               a tenant and all its credentials
+  suspend <tenant> | resume <tenant>          refuse / accept all its credentials (within 60 s)
+  delete <tenant> --confirm <tenant>          the tenant and ALL its users, groups and memberships,
+         [--batch-size 100] [--grace-seconds 60]  in resumable batches (run again to resume)
+Secret Tokens (Entra: Tenant URL + Secret Token)
+  token create <tenant> [--label <text>] [--expires <date>|<n>d]   printed once
+  token list <tenant>
+  token revoke <tenant> <token-id>
+Entra-issued JWTs (Entra: Tenant URL, Secret Token left blank)
+  entra allow <tenant> <entra-tenant-id>
+  entra disallow <tenant> <entra-tenant-id>
+OAuth 2.0 clients (gallery apps: Client ID, Client Secret, Token endpoint)
+  client create <tenant> [--label <text>] [--expires ...]          id and secret printed once
+  client list <tenant>
+  client delete <tenant> <client-id>
+  client secret add <tenant> <client-id> [--label <text>] [--expires ...]
+  client secret revoke <tenant> <client-id> <secret-id>
+  client federate <tenant> <client-id> --issuer <url> --subject <sub> [--audience <aud>]
+  client unfederate <tenant> <client-id> <federation-id>
+
+Against COSMOS_ENDPOINT when set (Azure: your az login identity, DefaultAzureCredential), otherwise
+against the embedded database of a running \`npm start\`.
+Exit codes: 0 done, 1 unexpected error, 2 usage, 3 not found, 4 conflict, 5 no database reachable.`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  name: { type: "string" },
+  label: { type: "string" },
+  expires: { type: "string" },
+  issuer: { type: "string" },
+  subject: { type: "string" },
+  audience: { type: "string" },
+  confirm: { type: "string" },
+  "batch-size": { type: "string" },
+  "grace-seconds": { type: "string" },
+} as const;
+
+/** `--expires` as an ISO date/time or a number of days (`90d`) or hours (`12h`) from `now`. */
+export function parseExpiry(text: string | undefined, now: Date): string | undefined {
+  if (text === undefined) return undefined;
+  const relative = /^(\d{1,5})([dh])$/.exec(text.trim());
+  if (relative) {
+    const hours = Number(relative[1]) * (relative[2] === "d" ? 24 : 1);
+    return new Date(now.getTime() + hours * 3_600_000).toISOString();
+  }
+  if (Number.isNaN(Date.parse(text))) {
+    throw new UsageError(`--expires '${text}' is neither a date (2027-01-31) nor a duration (90d, 12h).`);
+  }
+  return new Date(Date.parse(text)).toISOString();
+}
+
+function integer(text: string | undefined, fallback: number, min: number, max: number, option: string) {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${option} must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/** Parses `argv` (after `npm run tenants --`) into a command; throws UsageError. */
+export function parseCliArgs(argv: readonly string[], now: Date = new Date()): ParsedArgs {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const json = values.json === true;
+  if (values.help || positionals.length === 0 || positionals[0] === "help") {
+    return { command: { name: "help" }, json };
+  }
+  const [word, ...rest] = positionals;
+  const take = (count: number, names: string) => {
+    if (rest.length !== count) throw new UsageError(`Expected: ${names}.`);
+    return rest as string[];
+  };
+  const optional = <K extends string>(key: K, value: string | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+  const expires = optional("expires", parseExpiry(values.expires, now));
+  const label = optional("label", values.label);
+  switch (word) {
+    case "create": {
+      const [tenant] = take(1, "create <tenant>");
+      return { command: { name: "create", tenant: tenant!, ...optional("displayName", values.name) }, json };
+    }
+    case "list":
+      take(0, "list");
+      return { command: { name: "list" }, json };
+    case "show":
+    case "suspend":
+    case "resume": {
+      const [tenant] = take(1, `${word} <tenant>`);
+      return { command: { name: word, tenant: tenant! }, json };
+    }
+    case "delete": {
+      const [tenant] = take(1, "delete <tenant> --confirm <tenant>");
+      return {
+        command: {
+          name: "delete",
+          tenant: tenant!,
+          ...optional("confirm", values.confirm),
+          batchSize: integer(values["batch-size"], 100, 1, 1000, "batch-size"),
+          graceSeconds: integer(values["grace-seconds"], 60, 0, 600, "grace-seconds"),
+        },
+        json,
+      };
+    }
+    case "token":
+      return { command: tokenCommand(rest, label, expires), json };
+    case "entra": {
+      const [verb, tenant, tid] = rest;
+      if ((verb !== "allow" && verb !== "disallow") || !tenant || !tid || rest.length !== 3) {
+        throw new UsageError("Expected: entra allow|disallow <tenant> <entra-tenant-id>.");
+      }
+      return { command: { name: `entra ${verb}`, tenant, tid }, json };
+    }
+    case "client":
+      return { command: clientCommand(rest, label, expires, values), json };
+    default:
+      throw new UsageError(`Unknown command '${word}'.`);
+  }
+}
+
+function tokenCommand(rest: string[], label: { label?: string }, expires: { expires?: string }): Command {
+  const [verb, tenant, id] = rest;
+  if (verb === "create" && tenant && rest.length === 2)
+    return { name: "token create", tenant, ...label, ...expires };
+  if (verb === "list" && tenant && rest.length === 2) return { name: "token list", tenant };
+  if (verb === "revoke" && tenant && id && rest.length === 3)
+    return { name: "token revoke", tenant, tokenId: id };
+  throw new UsageError("Expected: token create|list <tenant>, or token revoke <tenant> <token-id>.");
+}
+
+function clientCommand(
+  rest: string[],
+  label: { label?: string },
+  expires: { expires?: string },
+  values: { issuer?: string; subject?: string; audience?: string },
+): Command {
+  const [verb, ...args] = rest;
+  const [tenant, clientId, third] = args;
+  if (verb === "create" && tenant && args.length === 1)
+    return { name: "client create", tenant, ...label, ...expires };
+  if (verb === "list" && tenant && args.length === 1) return { name: "client list", tenant };
+  if (verb === "delete" && tenant && clientId && args.length === 2)
+    return { name: "client delete", tenant, clientId };
+  if (verb === "secret") {
+    // client secret add <tenant> <client-id> | client secret revoke <tenant> <client-id> <secret-id>
+    const [action, t, c, secretId] = args;
+    if (action === "add" && t && c && args.length === 3) {
+      return { name: "client secret add", tenant: t, clientId: c, ...label, ...expires };
+    }
+    if (action === "revoke" && t && c && secretId && args.length === 4) {
+      return { name: "client secret revoke", tenant: t, clientId: c, secretId };
+    }
+    throw new UsageError(
+      "Expected: client secret add <tenant> <client-id>, or client secret revoke <tenant> <client-id> <secret-id>.",
+    );
+  }
+  if (verb === "federate" && tenant && clientId && args.length === 2) {
+    if (!values.issuer || !values.subject)
+      throw new UsageError("client federate needs --issuer and --subject.");
+    return {
+      name: "client federate",
+      tenant,
+      clientId,
+      issuer: values.issuer,
+      subject: values.subject,
+      ...(values.audience ? { audience: values.audience } : {}),
+    };
+  }
+  if (verb === "unfederate" && tenant && clientId && third && args.length === 3) {
+    return { name: "client unfederate", tenant, clientId, federationId: third };
+  }
+  throw new UsageError(`Unknown or incomplete client command: client ${rest.join(" ")}.`);
+}

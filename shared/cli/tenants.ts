@@ -1,0 +1,20 @@
+import path from "node:path";
+import { runTenantsCli } from "./run-tenants-cli.js";
+
+/** `npm run tenants -- <command>` (built to dist/shared/cli/tenants.js). */
+runTenantsCli(process.argv.slice(2), {
+  env: process.env,
+  root: path.resolve(__dirname, "../../.."),
+  io: {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  },
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,72 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { NO_STORE, type OAuthResponse, tokenResponse } from "../auth/token-endpoint.js";
+import { ScimError } from "../errors/scim-error.js";
+import { getServices } from "../services.js";
+
+/** A token request is a few form fields and at most one assertion (about 2 KB); 64 KiB is ample. */
+const MAX_BODY_BYTES = 65_536;
+
+const json = (response: OAuthResponse): HttpResponseInit => ({
+  status: response.status,
+  headers: response.headers,
+  body: JSON.stringify(response.body),
+});
+
+const oauthError = (
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+) =>
+  json({
+    status,
+    headers: { "Content-Type": "application/json;charset=UTF-8", ...NO_STORE, ...headers },
+    body: { error, error_description: description },
+  });
+
+/**
+ * The OAuth 2.0 token endpoint (RFC 6749 §3.2) outside the Tenant URL: it answers in OAuth's
+ * protocol (JSON errors of §5.2), not SCIM's. It adapts the Azure Functions objects to
+ * `issueToken` and back, logs why a client was refused (never a secret), and maps a key source or
+ * database that cannot be reached to 503 with Retry-After.
+ */
+export function tokenHandler(): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      const services = await getServices();
+      if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+        return oauthError(400, "invalid_request", "The request body is too large.");
+      }
+      const bytes = await request.arrayBuffer();
+      if (bytes.byteLength > MAX_BODY_BYTES) {
+        return oauthError(400, "invalid_request", "The request body is too large.");
+      }
+      const outcome = await services.issueToken({
+        contentType: request.headers.get("content-type") ?? undefined,
+        authorization: request.headers.get("authorization") ?? undefined,
+        body: new TextDecoder("utf-8").decode(bytes),
+      });
+      if (outcome.ok) {
+        context.info(
+          `Token issued: tenant=${outcome.tenantId} client=${outcome.clientId} method=${outcome.method}`,
+        );
+      } else {
+        context.warn(
+          `Token request refused: error=${outcome.error} reason=${outcome.reason} client=${outcome.clientId ?? "-"}`,
+        );
+      }
+      return json(tokenResponse(outcome));
+    } catch (error) {
+      if (error instanceof ScimError && error.status === 503) {
+        context.warn(`Token endpoint unavailable: ${error.detail}`);
+        return oauthError(503, "temporarily_unavailable", error.detail, { ...error.headers });
+      }
+      context.error(`Unexpected error in invocation ${context.invocationId}`, error);
+      return oauthError(
+        500,
+        "server_error",
+        `An unexpected error occurred. Reference: ${context.invocationId}.`,
+      );
+    }
+  };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  EMULATOR_KEY,
+  type EmbeddedCosmos,
+  startEmbeddedCosmos,
+} from "../../shared/local/embedded-cosmos.js";
+import { createCosmosClient, ensureContainers } from "../../shared/store/cosmos-client.js";
+import { CosmosTenantStore, deleteTenantItems } from "../../shared/store/tenant-store.js";
+import { lookupId, newTenant } from "../../shared/tenants/tenant-document.js";
+import { TenantError } from "../../shared/tenants/tenant-error.js";
+import { TenantRegistry } from "../../shared/tenants/tenant-registry.js";
+
+let cosmos: EmbeddedCosmos;
+let store: CosmosTenantStore;
+let database: Awaited<ReturnType<typeof ensureContainers>>;
+const TID = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+beforeAll(async () => {
+  cosmos = await startEmbeddedCosmos();
+  const client = createCosmosClient({
+    endpoint: cosmos.endpoint,
+    key: EMULATOR_KEY,
+    database: "scim",
+    createContainers: true,
+    requestTimeoutMs: 10_000,
+    managedIdentityClientId: undefined,
+  });
+  database = await ensureContainers(client, "scim");
+  store = new CosmosTenantStore(database.container("tenants"));
+});
+afterAll(async () => {
+  await cosmos?.close();
+});
+
+describe("CosmosTenantStore on the embedded server", () => {
+  test("a tenant id is taken once; a stale ETag is reported, not thrown", async () => {
+    const created = await store.createTenant(newTenant("t1", "T1", new Date().toISOString()));
+    expect(created.ok).toBe(true);
+    expect(await store.createTenant(newTenant("t1", "again", new Date().toISOString()))).toEqual({
+      ok: false,
+      reason: "conflict",
+    });
+    const current = await store.readTenant("t1");
+    const etag = current?._etag ?? "";
+    expect((await store.replaceTenant({ ...current!, displayName: "renamed" }, etag)).ok).toBe(true);
+    expect(await store.replaceTenant({ ...current!, displayName: "lost" }, etag)).toEqual({
+      ok: false,
+      reason: "stale",
+    });
+    expect((await store.readTenant("t1"))?.displayName).toBe("renamed");
+  });
+
+  test("reserved partitions are never read as tenants", async () => {
+    expect(await store.readTenant("_credentials")).toBeUndefined();
+    expect(await store.readTenant("nobody")).toBeUndefined();
+  });
+
+  test("concurrent registrations of one tid by eight tenants: exactly one wins, atomically", async () => {
+    const tenants = Array.from({ length: 8 }, (_, i) => `race-${i}`);
+    for (const t of tenants) await store.createTenant(newTenant(t, t, new Date().toISOString()));
+    // Separate registries: as if on separate instances.
+    const results = await Promise.all(
+      tenants.map((t) =>
+        new TenantRegistry(new CosmosTenantStore(database.container("tenants"))).allowDirectory(t, TID).then(
+          () => "ok",
+          (e: unknown) => (e instanceof TenantError ? e.code : String(e)),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r === "ok")).toHaveLength(1);
+    expect(results.filter((r) => r === "conflict")).toHaveLength(7);
+    const winner = tenants[results.indexOf("ok")];
+    expect((await store.readLookup(lookupId.tid(TID)))?.owner).toBe(winner);
+    const listing = await Promise.all(tenants.map((t) => store.readTenant(t)));
+    expect(listing.filter((t) => t?.entraTenants.length === 1).map((t) => t?.id)).toEqual([winner]);
+  });
+
+  test("an assertion jti is recorded once", async () => {
+    const record = {
+      id: "jti:abc",
+      tenantId: "_assertions" as const,
+      type: "assertion" as const,
+      ttl: 60,
+      expires: new Date().toISOString(),
+    };
+    expect(await store.recordAssertion(record)).toBe("recorded");
+    expect(await store.recordAssertion(record)).toBe("replayed");
+  });
+
+  test("deleteTenantItems removes one bounded batch of one tenant per call", async () => {
+    const users = database.container("users");
+    for (let i = 0; i < 5; i++)
+      await users.items.create({ id: `u${i}`, tenantId: "gone", normalized: { userName: `u${i}` } });
+    await users.items.create({ id: "u0", tenantId: "kept", normalized: { userName: "u0" } });
+    expect(await deleteTenantItems(users, "gone", 2)).toBe(2);
+    expect(await deleteTenantItems(users, "gone", 2)).toBe(2);
+    expect(await deleteTenantItems(users, "gone", 2)).toBe(1);
+    expect(await deleteTenantItems(users, "gone", 2)).toBe(0);
+    expect((await users.item("u0", "kept").read()).resource?.id).toBe("u0");
+    await expect(deleteTenantItems(users, "_credentials", 2)).rejects.toThrow("Not a tenant id");
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, test } from "vitest";
+import { parseCliArgs, parseExpiry, UsageError } from "../../../shared/cli/cli-args.js";
+import { table } from "../../../shared/cli/cli-output.js";
+
+const now = new Date("2026-01-01T00:00:00Z");
+const parse = (...argv: string[]) => parseCliArgs(argv, now);
+
+describe("npm run tenants -- <command>", () => {
+  test.each([
+    [
+      ["create", "contoso", "--name", "Contoso Ltd"],
+      { name: "create", tenant: "contoso", displayName: "Contoso Ltd" },
+    ],
+    [["list", "--json"], { name: "list" }],
+    [
+      ["delete", "x", "--confirm", "x"],
+      { name: "delete", tenant: "x", confirm: "x", batchSize: 100, graceSeconds: 60 },
+    ],
+    [
+      ["token", "create", "t", "--expires", "90d"],
+      { name: "token create", tenant: "t", expires: "2026-04-01T00:00:00.000Z" },
+    ],
+    [["token", "revoke", "t", "abcd1234"], { name: "token revoke", tenant: "t", tokenId: "abcd1234" }],
+    [["entra", "allow", "t", "g"], { name: "entra allow", tenant: "t", tid: "g" }],
+    [
+      ["client", "secret", "add", "t", "c", "--label", "next"],
+      { name: "client secret add", tenant: "t", clientId: "c", label: "next" },
+    ],
+    [
+      ["client", "secret", "revoke", "t", "c", "s"],
+      { name: "client secret revoke", tenant: "t", clientId: "c", secretId: "s" },
+    ],
+    [
+      ["client", "federate", "t", "c", "--issuer", "https://i", "--subject", "s"],
+      { name: "client federate", tenant: "t", clientId: "c", issuer: "https://i", subject: "s" },
+    ],
+    [[], { name: "help" }],
+  ])("%j", (argv, command) => {
+    expect(parse(...argv).command).toEqual(command);
+  });
+
+  test("--json is read wherever it stands", () => {
+    expect(parse("--json", "list").json).toBe(true);
+    expect(parse("list").json).toBe(false);
+  });
+
+  test.each([
+    [["create"]],
+    [["create", "a", "b"]],
+    [["list", "--bogus"]],
+    [["token", "delete", "t"]],
+    [["entra", "allow", "t"]],
+    [["client", "federate", "t", "c", "--issuer", "https://i"]],
+    [["delete", "t", "--batch-size", "0"]],
+    [["token", "create", "t", "--expires", "someday"]],
+    [["nope"]],
+  ])("refuses %j", (argv) => {
+    expect(() => parse(...argv)).toThrow(UsageError);
+  });
+
+  test("expiry: a date, or days or hours from now", () => {
+    expect(parseExpiry("2027-01-31", now)).toBe("2027-01-31T00:00:00.000Z");
+    expect(parseExpiry("12h", now)).toBe("2026-01-01T12:00:00.000Z");
+    expect(parseExpiry(undefined, now)).toBeUndefined();
+  });
+
+  test("tables pad columns to the widest cell", () => {
+    expect(
+      table(
+        [
+          { a: "x", b: 1 },
+          { a: "long", b: 22 },
+        ],
+        [
+          ["a", "A"],
+          ["b", "BEE"],
+        ],
+      ),
+    ).toBe(["A     BEE", "x     1", "long  22"].join("\n"));
+    expect(table([], [["a", "A"]])).toBe("(none)");
+  });
+});
