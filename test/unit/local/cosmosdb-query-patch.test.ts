@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+
+// The query engine under @vercel/cosmosdb-server, as patched by patches/@zeit+cosmosdb-query+0.7.2.patch
+// (applied by `npm install` / `npm ci` through postinstall). Structure and results are checked, never time.
+const require = createRequire(__filename);
+type Exec = { result: unknown[]; continuation: unknown };
+type Query = { code: string; exec(docs: unknown[], options?: { maxItemCount?: number }): Exec };
+const query = (require("@zeit/cosmosdb-query") as { default: (sql: string) => Query }).default;
+const helpers = require("@zeit/cosmosdb-query/lib/helpers") as {
+  stripUndefined(value: unknown): unknown;
+  append?: (target: unknown[], items: unknown[]) => unknown[];
+};
+
+/** An accumulator rebuilt by spreading (`[...$, x]`, `[...o, x]`): one copy per element, O(n²) per query. */
+const SPREAD_ACCUMULATOR = /\[\s*\.\.\.(\$|o)\s*,/;
+
+describe("@zeit/cosmosdb-query patch (linear candidate collection)", () => {
+  test("the installed version is the one the patch was written for", () => {
+    const root = path.dirname(require.resolve("@zeit/cosmosdb-query/package.json"));
+    const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string })
+      .version;
+    expect(version).toBe("0.7.2");
+  });
+
+  test.each([
+    ["plain FROM", "SELECT c.id FROM c WHERE c.t = 1"],
+    [
+      "the store's lookup",
+      'SELECT c.id, c.r, c._etag FROM c WHERE c.tenantId = @t AND (c.n["userName"] = @p0) ORDER BY c.n.meta.created ASC, c.id ASC',
+    ],
+    ["JOIN", "SELECT c.id, t FROM c JOIN t IN c.tags WHERE t >= 1"],
+    ["two JOINs", "SELECT c.id, k, p FROM c JOIN k IN c.kids JOIN p IN k.p"],
+    ["JOIN on a subquery", "SELECT VALUE t FROM c JOIN (SELECT VALUE t FROM t IN c.tags WHERE t > 1) t"],
+    ["EXISTS", "SELECT c.id FROM c WHERE EXISTS(SELECT VALUE t FROM t IN c.tags WHERE t = 3)"],
+    ["aggregate", "SELECT VALUE COUNT(1) FROM c WHERE c.t = 2"],
+  ])("%s: the compiled query appends candidates in place", (_name, sql) => {
+    const { code } = query(sql);
+    expect(code).not.toMatch(SPREAD_ACCUMULATOR);
+    expect(code).toMatch(/\.reduce\(/);
+  });
+
+  test("results are cleaned of undefined without rebuilding arrays by spreading", () => {
+    expect(helpers.stripUndefined.toString()).not.toMatch(SPREAD_ACCUMULATOR);
+    expect(
+      helpers.stripUndefined([1, undefined, [2, undefined, { a: undefined, b: [undefined, 3] }]]),
+    ).toEqual([1, [2, { b: [3] }]]);
+    const target = [1];
+    expect(helpers.append?.(target, [2, 3])).toBe(target);
+    expect(target).toEqual([1, 2, 3]);
+  });
+
+  const docs = [
+    { id: "a", _rid: "1", t: 1, tags: [1, 2, 3], kids: [{ p: [1, 2] }, { p: [] }] },
+    { id: "b", _rid: "2", t: 2, tags: [2, undefined], kids: [] },
+    { id: "c", _rid: "3", t: 1 },
+    undefined,
+  ];
+
+  test.each([
+    ["SELECT * FROM c WHERE c.t = 1", [docs[0], docs[2]]],
+    ["SELECT c.id, c.tags FROM c", [{ id: "a", tags: [1, 2, 3] }, { id: "b", tags: [2] }, { id: "c" }]],
+    [
+      "SELECT c.id, t FROM c JOIN t IN c.tags WHERE t >= 2",
+      [
+        { id: "a", t: 2 },
+        { id: "a", t: 3 },
+        { id: "b", t: 2 },
+      ],
+    ],
+    [
+      "SELECT c.id, p FROM c JOIN k IN c.kids JOIN p IN k.p",
+      [
+        { id: "a", p: 1 },
+        { id: "a", p: 2 },
+      ],
+    ],
+    ["SELECT VALUE t FROM c JOIN (SELECT VALUE t FROM t IN c.tags WHERE t > 1) t", [2, 3, 2]],
+    ["SELECT VALUE COUNT(1) FROM c WHERE c.t = 1", [2]],
+  ])("%s gives the same results as before the patch", (sql, expected) => {
+    expect(query(sql).exec(docs).result).toEqual(expected);
+  });
+
+  test("paging over the collected candidates still works", () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({ id: `d${i}`, _rid: String(i).padStart(3, "0") }));
+    const first = query("SELECT c.id FROM c").exec(many, { maxItemCount: 10 });
+    expect(first.result).toHaveLength(10);
+    expect(first.continuation).not.toBeNull();
+  });
+});
