@@ -10,8 +10,8 @@ import {
 } from "../../shared/local/embedded-cosmos.js";
 
 // The embedded server's container query (what a plan request used to run a second time).
-const require = createRequire(__filename);
-const Items = (require("@vercel/cosmosdb-server/lib/account/items") as { default: { prototype: object } })
+const load = createRequire(__filename);
+const Items = (load("@vercel/cosmosdb-server/lib/account/items") as { default: { prototype: object } })
   .default;
 
 let cosmos: EmbeddedCosmos;
@@ -97,7 +97,7 @@ describe("embedded Cosmos DB front", () => {
   });
 
   test("the installed SDK is the build whose query-plan use was verified (re-read it after an upgrade)", () => {
-    const sdk = require("@azure/cosmos/package.json") as { version: string };
+    const sdk = load("@azure/cosmos/package.json") as { version: string };
     expect(sdk.version).toBe("4.9.3");
   });
 
