@@ -20,6 +20,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Every server process started here; whatever is still running is killed when this process exits. */
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 /** Starts `node <script>` and waits for `pattern` on its stdout; the first group is returned. */
 function spawnUntil(
   name: string,
@@ -27,18 +33,25 @@ function spawnUntil(
   env: Record<string, string>,
   pattern: RegExp,
 ): Promise<{ child: ChildProcess; match: string }> {
+  // The servers' settings come from `env` alone: earlier benches in the same run leave COSMOS_* and
+  // SCIM_* values in this process's environment.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("COSMOS_") && !key.startsWith("SCIM_")),
+  );
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   let out = "";
   let err = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name}: no start within 60 s\n${out}\n${err}`)),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name}: no start within 60 s\n${out}\n${err}`));
+    }, 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const m = pattern.exec(out);
@@ -82,6 +95,18 @@ export async function startOurs(name: string, cosmosEndpoint?: string): Promise<
     /Tenant URL:\s+(\S+)/,
   );
   return { name, baseUrl: match, pid: child.pid as number, stop: stopper(child) };
+}
+
+/** Starts servers one after the other; if one fails, those already started are stopped. */
+export async function startAll(starts: (() => Promise<ServerProcess>)[]): Promise<ServerProcess[]> {
+  const started: ServerProcess[] = [];
+  try {
+    for (const start of starts) started.push(await start());
+    return started;
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
 }
 
 /** The embedded Cosmos DB server alone, in its own process (see cosmos-process.ts). */

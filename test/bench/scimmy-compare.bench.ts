@@ -13,6 +13,7 @@ import {
   round,
   type ServerProcess,
   seedUsers,
+  startAll,
   startCosmosProcess,
   startOurs,
   startReference,
@@ -145,12 +146,18 @@ const cpu = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
  * ours with the embedded Cosmos DB server in its own process, gives the host's own CPU per request.
  */
 const bench: Bench = async ({ log }) => {
-  const cosmos = await startCosmosProcess();
-  const servers = await Promise.all([
-    startOurs("ours"),
-    startReference(),
-    startOurs("ours-split", cosmos.baseUrl),
-  ]);
+  const [cosmos] = (await startAll([startCosmosProcess])) as [ServerProcess];
+  let servers: ServerProcess[];
+  try {
+    servers = await startAll([
+      () => startOurs("ours"),
+      startReference,
+      () => startOurs("ours-split", cosmos.baseUrl),
+    ]);
+  } catch (error) {
+    await cosmos.stop();
+    throw error;
+  }
   const [oursServer, refServer, splitServer] = servers as [ServerProcess, ServerProcess, ServerProcess];
   const ours = side(oursServer, [oursServer.pid]);
   const ref = side(refServer, [refServer.pid]);
