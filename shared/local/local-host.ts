@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from "@azure/functions";
+import { HttpRequest, InvocationContext } from "@azure/functions";
 import type { Registration } from "./functions-core-shim.js";
-import { matchRoute } from "./match-route.js";
+import { compileRoutes } from "./match-route.js";
+import { plainResponse, viaHttpResponse } from "./plain-response.js";
 
 export interface LocalHost {
   url: string;
@@ -36,20 +37,21 @@ function toHeaders(req: http.IncomingMessage): Record<string, string> {
 /**
  * A thin stand-in for the Functions host over node:http: routes under the prefix to the captured
  * `app.http` registrations and runs their handlers with real `HttpRequest`/`InvocationContext`
- * objects. Unmatched requests get the host's bare 404.
+ * objects. Unmatched requests get the host's bare 404. The route table is built once, when the host
+ * starts (functions register at start-up, as in the Functions host). A handler's plain result is
+ * written as `HttpResponse` would render it, without a web-stream round trip.
  */
 export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const trimmed = options.routePrefix.replace(/^\/+|\/+$/g, "");
   const prefix = trimmed === "" ? "" : `/${trimmed}`.toLowerCase();
+  const routes = compileRoutes(options.registrations);
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
       const path = url.pathname;
       const underPrefix = path.toLowerCase() === prefix || path.toLowerCase().startsWith(`${prefix}/`);
       const method = (req.method ?? "GET").toUpperCase();
-      const match = underPrefix
-        ? matchRoute(options.registrations, method, path.slice(prefix.length))
-        : undefined;
+      const match = underPrefix ? routes.match(method, path.slice(prefix.length)) : undefined;
       const body = await readBody(req);
       if (!match) {
         res.writeHead(404).end();
@@ -67,14 +69,9 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
         functionName: match.registration.name,
         logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
       });
-      const result = (await match.registration.handler(request, context)) as HttpResponseInit | HttpResponse;
-      const response = result instanceof HttpResponse ? result : new HttpResponse(result);
-      const payload = Buffer.from(await response.arrayBuffer());
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
-      res.writeHead(response.status, headers).end(payload);
+      const result = await match.registration.handler(request, context);
+      const response = plainResponse(result) ?? (await viaHttpResponse(result));
+      res.writeHead(response.status, response.headers).end(response.body);
     } catch (error) {
       options.log?.("error", `Local host failure: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();

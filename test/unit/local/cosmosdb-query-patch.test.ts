@@ -5,11 +5,11 @@ import { describe, expect, test } from "vitest";
 
 // The query engine under @vercel/cosmosdb-server, as patched by patches/@zeit+cosmosdb-query+0.7.2.patch
 // (applied by `npm install` / `npm ci` through postinstall). Structure and results are checked, never time.
-const require = createRequire(__filename);
+const load = createRequire(__filename);
 type Exec = { result: unknown[]; continuation: unknown };
 type Query = { code: string; exec(docs: unknown[], options?: { maxItemCount?: number }): Exec };
-const query = (require("@zeit/cosmosdb-query") as { default: (sql: string) => Query }).default;
-const helpers = require("@zeit/cosmosdb-query/lib/helpers") as {
+const query = (load("@zeit/cosmosdb-query") as { default: (sql: string) => Query }).default;
+const helpers = load("@zeit/cosmosdb-query/lib/helpers") as {
   stripUndefined(value: unknown): unknown;
   append?: (target: unknown[], items: unknown[]) => unknown[];
 };
@@ -19,7 +19,7 @@ const SPREAD_ACCUMULATOR = /\[\s*\.\.\.(\$|o)\s*,/;
 
 describe("@zeit/cosmosdb-query patch (linear candidate collection)", () => {
   test("the installed version is the one the patch was written for", () => {
-    const root = path.dirname(require.resolve("@zeit/cosmosdb-query/package.json"));
+    const root = path.dirname(load.resolve("@zeit/cosmosdb-query/package.json"));
     const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string })
       .version;
     expect(version).toBe("0.7.2");

@@ -1,0 +1,91 @@
+import { describe, expect, test } from "vitest";
+import type { Registration } from "../../../shared/local/functions-core-shim.js";
+import { compileRoutes } from "../../../shared/local/match-route.js";
+
+const reg = (name: string, methods: string[], route: string): Registration => ({
+  name,
+  methods,
+  route,
+  handler: () => undefined,
+});
+
+// The shapes functions/ registers, in file (registration) order.
+const registrations = [
+  reg("groups-get", ["GET"], "Groups/{id}"),
+  reg("groups-search", ["POST"], "Groups/.search"),
+  reg("me", ["GET", "POST", "PUT", "PATCH", "DELETE"], "Me"),
+  reg("users-get", ["GET"], "Users/{id}"),
+  reg("users-list", ["GET"], "Users"),
+  reg("users-patch", ["PATCH"], "Users/{id}"),
+  reg("users-search", ["POST"], "Users/.search"),
+  reg("users-create", ["POST"], "Users"),
+];
+const table = compileRoutes(registrations);
+const hit = (method: string, path: string) => {
+  const m = table.match(method, path);
+  return m ? { name: m.registration.name, params: m.params } : undefined;
+};
+
+describe("compileRoutes", () => {
+  test.each([
+    ["GET", "/Users", "users-list", {}],
+    ["GET", "/users", "users-list", {}],
+    ["get", "/USERS/", "users-list", {}],
+    ["GET", "/Users/abc", "users-get", { id: "abc" }],
+    ["PATCH", "/Users/abc", "users-patch", { id: "abc" }],
+    ["POST", "/Users/.search", "users-search", {}],
+    ["POST", "/users/.SEARCH", "users-search", {}],
+    ["GET", "/Users/a%20b%2Fc", "users-get", { id: "a b/c" }],
+    ["DELETE", "/me", "me", {}],
+    ["GET", "/Groups/x", "groups-get", { id: "x" }],
+  ])("%s %s -> %s", (method, path, name, params) => {
+    expect(hit(method, path)).toEqual({ name, params });
+  });
+
+  test.each([
+    ["DELETE", "/Users/abc"],
+    ["GET", "/Users/a/b"],
+    ["GET", "/Nope"],
+    ["GET", "/"],
+    ["GET", "/Users/%E0%A4%A"],
+    ["OPTIONS", "/Users"],
+  ])("%s %s matches nothing", (method, path) => {
+    expect(table.match(method, path)).toBeUndefined();
+  });
+
+  test("literal segments outrank parameters whatever the registration order", () => {
+    const both = [reg("get", ["GET"], "Items/{id}"), reg("recent", ["GET"], "Items/recent")];
+    for (const order of [both, [...both].reverse()]) {
+      const t = compileRoutes(order);
+      expect(t.match("GET", "/items/RECENT")?.registration.name).toBe("recent");
+      expect(t.match("GET", "/items/42")?.registration.name).toBe("get");
+    }
+  });
+
+  test("equal rank keeps registration order", () => {
+    const t = compileRoutes([reg("first", ["GET"], "{a}/x"), reg("second", ["GET"], "x/{b}")]);
+    expect(t.match("GET", "/x/x")?.registration.name).toBe("first");
+  });
+
+  test("a {*path} catch-all ranks after every other route and takes the rest of the path", () => {
+    const t = compileRoutes([
+      reg("fallback", ["GET", "POST", "PUT", "PATCH", "DELETE"], "{*path}"),
+      ...registrations,
+    ]);
+    expect(t.match("GET", "/Users/abc")?.registration.name).toBe("users-get");
+    expect(t.match("POST", "/Users")?.registration.name).toBe("users-create");
+    expect(t.match("DELETE", "/Users/abc")).toEqual({
+      registration: expect.objectContaining({ name: "fallback" }),
+      params: { path: "Users/abc" },
+    });
+    expect(t.match("GET", "/")?.params).toEqual({ path: "" });
+    expect(t.match("GET", "/Users/a/b/c")?.params).toEqual({ path: "Users/a/b/c" });
+  });
+
+  test("a catch-all after literal segments needs those segments", () => {
+    const t = compileRoutes([reg("files", ["GET"], "Files/{**rest}")]);
+    expect(t.match("GET", "/files/a/b")?.params).toEqual({ rest: "a/b" });
+    expect(t.match("GET", "/files")?.params).toEqual({ rest: "" });
+    expect(t.match("GET", "/other/a")).toBeUndefined();
+  });
+});
