@@ -1,24 +1,68 @@
 import { ScimError } from "../errors/scim-error.js";
+import { foldCase } from "../schema/compare-values.js";
 
 const JSON_TYPES = new Set(["application/scim+json", "application/json"]);
 
 /**
+ * Names that would reach an object's prototype when assigned: no SCIM attribute has them, and a
+ * body carrying one anywhere is refused before any code copies it (RFC 7643 §2.1 names only).
+ */
+const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+const tooLarge = (limit: number) =>
+  new ScimError("payloadTooLarge", `The request body exceeds ${limit} bytes.`);
+
+/** Reads at most `limit` bytes of a body stream: a longer body is cut off there, never buffered whole. */
+async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The first forbidden member name in a parsed JSON value, as a path, if any. */
+function forbiddenName(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = forbiddenName(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_NAMES.has(foldCase(key))) return at;
+      const found = forbiddenName(item, at);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads and parses a JSON body (RFC 7644 §3.1, §3.8): `application/scim+json` or `application/json`,
- * at most `limit` bytes (413 otherwise), malformed JSON is 400 invalidSyntax.
+ * at most `limit` bytes (413 otherwise, before reading when `Content-Length` says so, and as soon as
+ * a chunked body passes it), valid UTF-8 (RFC 8259 §8.1) and JSON (400 invalidSyntax otherwise), and
+ * free of member names that could reach an object's prototype (400 invalidValue).
  */
 export async function readJsonBody(
   contentType: string | undefined,
   contentLength: string | undefined,
-  read: () => Promise<ArrayBuffer>,
+  stream: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<unknown> {
-  if (contentLength !== undefined && Number(contentLength) > limit) {
-    throw new ScimError("payloadTooLarge", `The request body exceeds ${limit} bytes.`);
-  }
-  const bytes = await read();
-  if (bytes.byteLength > limit) {
-    throw new ScimError("payloadTooLarge", `The request body exceeds ${limit} bytes.`);
-  }
+  if (contentLength !== undefined && Number(contentLength) > limit) throw tooLarge(limit);
+  const bytes = await readLimited(stream, limit);
   if (bytes.byteLength === 0) return undefined;
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
   if (mediaType && !JSON_TYPES.has(mediaType)) {
@@ -27,11 +71,25 @@ export async function readJsonBody(
       `Content-Type '${mediaType}' is not supported: send application/scim+json or application/json.`,
     );
   }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ScimError("invalidSyntax", "The request body is not valid UTF-8 (RFC 8259 §8.1).");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "unparseable";
     throw new ScimError("invalidSyntax", `The request body is not valid JSON: ${reason}.`);
   }
+  const forbidden = forbiddenName(parsed, "");
+  if (forbidden) {
+    throw new ScimError(
+      "invalidValue",
+      `Unknown attribute '${forbidden}': it is not defined by the resource's schemas.`,
+    );
+  }
+  return parsed;
 }

@@ -42,7 +42,7 @@ export function scimHandler(operation: Operation): HttpHandler {
         ? await readJsonBody(
             request.headers.get("content-type") ?? undefined,
             request.headers.get("content-length") ?? undefined,
-            () => request.arrayBuffer(),
+            request.body,
             services.config.maxBodyBytes,
           )
         : undefined;

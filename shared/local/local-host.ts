@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpRequest, InvocationContext } from "@azure/functions";
+import { Readable } from "node:stream";
+import { HttpRequest, type HttpRequestInit, InvocationContext } from "@azure/functions";
 import type { Registration } from "./functions-core-shim.js";
 import { compileRoutes } from "./match-route.js";
 import { plainResponse, viaHttpResponse } from "./plain-response.js";
@@ -18,12 +19,6 @@ export interface LocalHostOptions {
   host?: string;
   /** Where function logs go (the Functions host sends them to Application Insights). */
   log?: (level: string, message: string) => void;
-}
-
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 function toHeaders(req: http.IncomingMessage): Record<string, string> {
@@ -52,18 +47,20 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
       const underPrefix = path.toLowerCase() === prefix || path.toLowerCase().startsWith(`${prefix}/`);
       const method = (req.method ?? "GET").toUpperCase();
       const match = underPrefix ? routes.match(method, path.slice(prefix.length)) : undefined;
-      const body = await readBody(req);
       if (!match) {
         res.writeHead(404).end();
         return;
       }
-      const request = new HttpRequest({
+      // The body stays a stream, as with the Functions host's HTTP streams: a handler that refuses
+      // the request (401, an over-long Content-Length) never makes the host read it. `nativeRequest`
+      // is how @azure/functions' own streaming path (createStreamRequest) builds an HttpRequest.
+      const hasBody = method !== "GET" && method !== "HEAD";
+      const nativeRequest = new Request(url, {
         method,
-        url: url.toString(),
         headers: toHeaders(req),
-        params: match.params,
-        ...(method === "GET" || method === "HEAD" ? {} : { body: { bytes: new Uint8Array(body) } }),
-      });
+        ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+      } as RequestInit);
+      const request = new HttpRequest({ nativeRequest, params: match.params } as HttpRequestInit);
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: match.registration.name,
@@ -71,7 +68,9 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
       });
       const result = await match.registration.handler(request, context);
       const response = plainResponse(result) ?? (await viaHttpResponse(result));
-      res.writeHead(response.status, response.headers).end(response.body);
+      // A body the handler refused unread is not drained: the connection closes after the answer.
+      const headers = req.complete ? response.headers : { ...response.headers, connection: "close" };
+      res.writeHead(response.status, headers).end(response.body);
     } catch (error) {
       options.log?.("error", `Local host failure: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Client, startServer } from "../support/local-server.js";
+import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
 /** Limits, races and bounded work (what real Cosmos DB would otherwise turn into 500s or losses). */
 
@@ -207,5 +207,83 @@ describe("bounded work per request", () => {
     expect(r.status).toBe(200);
     expect(r.body.Resources).toEqual([]);
     expect(r.body.totalResults).toBeGreaterThan(0);
+  });
+});
+
+describe("request bodies: nothing is read that need not be", () => {
+  /**
+   * Sends the headers and the first `first` bytes of a body, then waits for an answer before
+   * sending more: a server that read the whole body before answering would never answer.
+   */
+  async function partial(headers: Record<string, string>, first: number, path = "/Users") {
+    const url = new URL(`${c.baseUrl}${path}`);
+    const { request } = await import("node:http");
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers },
+        (res) => {
+          let body = "";
+          res.on("data", (chunk) => {
+            body += chunk;
+          });
+          res.on("end", () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      req.on("error", () => undefined);
+      req.write(Buffer.alloc(first, 0x20));
+      setTimeout(() => reject(new Error("no answer before the body was complete")), 10_000).unref();
+    });
+  }
+
+  test("an unauthenticated request is answered 401 before its body is read", async () => {
+    const r = await partial(
+      { "Content-Type": "application/scim+json", "Transfer-Encoding": "chunked" },
+      64 * 1024,
+    );
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body).schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+  });
+
+  test("a declared Content-Length over the limit is 413 unread", async () => {
+    const r = await partial(
+      {
+        Authorization: `Bearer ${TOKEN}`,
+        "Content-Type": "application/scim+json",
+        "Content-Length": String(64 * 1024 * 1024),
+      },
+      1024,
+    );
+    expect(r.status).toBe(413);
+  });
+
+  test("a chunked body is cut off at the limit: 413 while the client is still sending", async () => {
+    const r = await partial(
+      {
+        Authorization: `Bearer ${TOKEN}`,
+        "Content-Type": "application/scim+json",
+        "Transfer-Encoding": "chunked",
+      },
+      600_000,
+    );
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body).detail).toMatch(/524288 bytes/);
+  });
+
+  test("a body that is not valid UTF-8 is 400 invalidSyntax, not stored with replacement characters", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"userName":"bad'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('@x.y"}'),
+    ]);
+    const response = await fetch(`${c.baseUrl}/Users`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" },
+      body: bytes,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { scimType: string }).scimType).toBe("invalidSyntax");
   });
 });
