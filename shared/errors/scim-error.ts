@@ -25,6 +25,8 @@ export const plainStatuses = {
   unauthorized: 401,
   forbidden: 403,
   notFound: 404,
+  methodNotAllowed: 405,
+  conflict: 409,
   preconditionFailed: 412,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,

@@ -209,19 +209,34 @@ function resolve(path: AttributePath, resourceType: ResourceType, position: numb
   return resolved;
 }
 
-function bindTop(filter: Filter, resourceType: ResourceType): BoundFilter {
+/**
+ * RFC 7644 §3.4.2.1: at the server root, "for filtered attributes that are not part of a particular
+ * resource type, the service provider SHALL treat the attribute as if there is no attribute value":
+ * `ne` holds, `eq null` holds, every other test fails.
+ */
+function absent(filter: Exclude<Filter, { kind: "and" | "or" | "not" }>): BoundFilter {
+  if (filter.kind !== "comparison") return { kind: "constant", value: false };
+  const value = filter.value === null ? filter.op === "eq" : filter.op === "ne";
+  return { kind: "constant", value };
+}
+
+function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<string>): BoundFilter {
   switch (filter.kind) {
     case "and":
     case "or":
       return {
         kind: filter.kind,
-        left: bindTop(filter.left, resourceType),
-        right: bindTop(filter.right, resourceType),
+        left: bindTop(filter.left, resourceType, unknown),
+        right: bindTop(filter.right, resourceType, unknown),
       };
     case "not":
-      return { kind: "not", filter: bindTop(filter.filter, resourceType) };
+      return { kind: "not", filter: bindTop(filter.filter, resourceType, unknown) };
     default: {
       const name = pathText(filter.path);
+      if (unknown && !resolvePath(resourceType, name)) {
+        unknown.add(name);
+        return absent(filter);
+      }
       const resolved = resolve(filter.path, resourceType, filter.position);
       const bound =
         filter.kind === "valuePath"
@@ -251,4 +266,17 @@ function bindTop(filter: Filter, resourceType: ResourceType): BoundFilter {
  */
 export function bindFilter(filter: Filter, resourceType: ResourceType): BoundFilter {
   return bindTop(filter, resourceType);
+}
+
+/**
+ * `bindFilter` for a query across resource types (RFC 7644 §3.4.2.1): an attribute this type does
+ * not have is no value here (see `absent`) and its name is added to `unknown`, so the caller can
+ * refuse a name that no type has.
+ */
+export function bindFilterAcross(
+  filter: Filter,
+  resourceType: ResourceType,
+  unknown: Set<string>,
+): BoundFilter {
+  return bindTop(filter, resourceType, unknown);
 }

@@ -58,8 +58,15 @@ export interface ExternalFilter {
   filter: BoundFilter;
 }
 
+/** A test whose answer the binding already knows (an attribute the resource type does not have). */
+export interface BoundConstant {
+  kind: "constant";
+  value: boolean;
+}
+
 /** A filter checked against a resource type: only schema paths, typed values, total semantics. */
 export type BoundFilter =
+  | BoundConstant
   | BoundComparison
   | BoundPresence
   | BoundLogical

@@ -1,4 +1,3 @@
-import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimValue } from "../schema/scim-json.js";
 import type { ComparisonOperator } from "./ast.js";
 import { bindFilter } from "./bind-filter.js";
@@ -105,6 +104,8 @@ export function compileFilter(filter: BoundFilter, options: CompileOptions = {})
 
   const compile = (node: BoundFilter, negated: boolean): Sql => {
     switch (node.kind) {
+      case "constant":
+        return node.value !== negated ? "true" : "false";
       case "compare": {
         const x = access(node.location);
         const p = addParameter(node.value);
@@ -162,18 +163,4 @@ export function findExternalFilters(filter: BoundFilter): ExternalFilter[] {
     default:
       return [];
   }
-}
-
-/**
- * One call for the store: parses a SCIM filter (RFC 7644 §3.4.2.2), binds it to `resourceType` and
- * compiles it to a parameterized Cosmos DB WHERE expression over alias `c`. Throws ScimError
- * `invalidFilter` for any bad filter, including tests on User `groups` / Group `members` unless
- * `options.resolveExternal` handles them.
- */
-export function filterToSql(
-  text: string,
-  resourceType: ResourceType,
-  options: CompileOptions = {},
-): SqlFilter {
-  return compileFilter(bindFilter(parseFilter(text), resourceType), options);
 }

@@ -40,6 +40,8 @@ export function evaluateFilter(
 
   const evaluate = (node: BoundFilter, element: unknown): boolean => {
     switch (node.kind) {
+      case "constant":
+        return node.value;
       case "compare":
         return compareScalars(node.op, valueAt(node.location, element), node.value);
       case "present": {

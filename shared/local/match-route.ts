@@ -38,26 +38,17 @@ function compile(registration: Registration): CompiledRoute {
   return { registration, segments, ...(catchAll ? { catchAll } : {}) };
 }
 
-const literals = (route: CompiledRoute) => route.segments.filter((s) => "literal" in s).length;
-
 /**
- * Ranking, computed once: routes ending in a catch-all last, then more literal segments first
- * (`Users/.search` over `Users/{id}`), then registration order. The Functions host tries its routes
- * in registration order (an ASP.NET Core RouteCollection, first match wins): the two agree whenever
- * no two routes of one method match the same path, as for functions/ today. A catch-all must also be
- * registered last to rank last in Azure.
+ * The Functions host's order, computed once: routes are tried in the alphabetical order of their
+ * function names and the first whose template and method match wins, whatever its specificity
+ * (azure-functions-nodejs-library#300; azure-webjobs-sdk-extensions#842 proposes otherwise and is
+ * not merged). So a catch-all needs a name that sorts last, and tests check that no function's own
+ * paths reach another one.
  */
-function rank(routes: CompiledRoute[]): CompiledRoute[] {
-  return routes
-    .map((route, order) => ({ route, order }))
-    .sort(
-      (a, b) =>
-        Number(a.route.catchAll !== undefined) - Number(b.route.catchAll !== undefined) ||
-        literals(b.route) - literals(a.route) ||
-        a.order - b.order,
-    )
-    .map(({ route }) => route);
-}
+const byName = (a: CompiledRoute, b: CompiledRoute) => {
+  const [x, y] = [a.registration.name.toLowerCase(), b.registration.name.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 function matchCompiled(
   route: CompiledRoute,
@@ -86,7 +77,7 @@ export function compileRoutes(registrations: readonly Registration[]): RouteTabl
   const byMethod = new Map<string, CompiledRoute[]>();
   const compiled = registrations.map(compile);
   for (const method of new Set(registrations.flatMap((r) => r.methods))) {
-    byMethod.set(method, rank(compiled.filter((c) => c.registration.methods.includes(method))));
+    byMethod.set(method, compiled.filter((c) => c.registration.methods.includes(method)).sort(byName));
   }
   return {
     match(method, path) {

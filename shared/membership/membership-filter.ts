@@ -86,7 +86,15 @@ export async function membershipFilter(
   filter: string | undefined,
 ): Promise<SqlFilter | undefined> {
   if (filter === undefined) return undefined;
-  const bound = bindFilter(parseFilter(filter), type);
+  return membershipSql(scope, type, bindFilter(parseFilter(filter), type));
+}
+
+/** `membershipFilter` for a filter already bound to `type` (parsed once by the caller). */
+export async function membershipSql(
+  scope: Pick<Scope, "memberships">,
+  type: ResourceType,
+  bound: BoundFilter,
+): Promise<SqlFilter | undefined> {
   const externals = findExternalFilters(bound);
   if (externals.length === 0) return undefined;
   const ids = new Set<string>();

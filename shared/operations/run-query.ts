@@ -1,7 +1,9 @@
 import { LIST_RESPONSE } from "../discovery/list-response.js";
 import { ScimError } from "../errors/scim-error.js";
-import { filterToSql, type SqlFilter } from "../filter/compile-filter.js";
-import { membershipFilter } from "../membership/membership-filter.js";
+import { bindFilter } from "../filter/bind-filter.js";
+import { compileFilter, type SqlFilter } from "../filter/compile-filter.js";
+import { parseFilter } from "../filter/parse-filter.js";
+import { membershipSql } from "../membership/membership-filter.js";
 import { derivedForPage } from "../membership/read-memberships.js";
 import { normalizeResource } from "../schema/normalize-resource.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
@@ -137,8 +139,9 @@ export async function runQuery(
   // Parsed first so that a bad projection is a 400 before any query runs.
   parseProjection(type, params.attributes, params.excludedAttributes);
   const count = Math.min(params.count ?? config.defaultPageSize, config.maxResults);
-  const sql: SqlFilter | undefined = params.filter
-    ? ((await membershipFilter(scope, type, params.filter)) ?? filterToSql(params.filter, type))
+  const bound = params.filter ? bindFilter(parseFilter(params.filter), type) : undefined;
+  const sql: SqlFilter | undefined = bound
+    ? ((await membershipSql(scope, type, bound)) ?? compileFilter(bound))
     : undefined;
   const sort = sortExpression(type, params.sortBy, params.sortOrder);
   const spec: QuerySpec = {

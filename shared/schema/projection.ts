@@ -12,10 +12,34 @@ export interface Projection {
 
 const SEP = "|";
 
+/** Splits on commas outside brackets and quotes (a value filter may hold either). */
+function splitList(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (quoted) {
+      if (ch === "\\") i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === "[") depth++;
+    else if (ch === "]") depth = Math.max(0, depth - 1);
+    else if (ch === "," && depth === 0) {
+      out.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(list.slice(start));
+  return out;
+}
+
 function resolveList(resourceType: ResourceType, list: string | undefined, param: string): Set<string> {
   const out = new Set<string>();
-  for (const raw of (list ?? "").split(",")) {
-    const name = raw.trim();
+  for (const raw of splitList(list ?? "")) {
+    // Microsoft's SCIM reference tests send `emails[type eq "work"]`: the attribute is what is asked.
+    const name = raw.trim().replace(/\[[^\]]*\]/, "");
     if (!name) continue;
     const split = splitSchemaUrn(resourceType, name);
     if (split && split.rest === "" && split.schema !== resourceType.core) {

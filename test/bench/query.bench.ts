@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Container, FeedOptions, SqlQuerySpec } from "@azure/cosmos";
-import { filterToSql } from "../../shared/filter/compile-filter.js";
 import { EMULATOR_KEY, startEmbeddedCosmos } from "../../shared/local/embedded-cosmos.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
 import { sortExpression } from "../../shared/operations/sort-expression.js";
@@ -10,6 +9,7 @@ import type { ScimObject } from "../../shared/schema/scim-json.js";
 import { createServices } from "../../shared/services.js";
 import { callContext } from "../../shared/store/cosmos-call.js";
 import { CosmosResourceStore, type ResourceStore } from "../../shared/store/resource-store.js";
+import { filterToSql } from "../unit/filter/filter-builders.js";
 import { type Bench, fmt, medianMs } from "./bench-context.js";
 
 /** Container sizes, grown in place; override with BENCH_QUERY_SIZES=1000,10000 for a quick run. */

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
-import { compileFilter, filterToSql, findExternalFilters } from "../../../shared/filter/compile-filter.js";
+import { compileFilter, findExternalFilters } from "../../../shared/filter/compile-filter.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
+import { filterToSql } from "./filter-builders.js";
 
 const { User, Group } = buildResourceTypes();
 const MGR = 'c.normalized["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"]';

@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
-import { compileFilter, filterToSql } from "../../../shared/filter/compile-filter.js";
+import { compileFilter } from "../../../shared/filter/compile-filter.js";
 import { evaluateFilter } from "../../../shared/filter/evaluate-filter.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { normalizeResource } from "../../../shared/schema/normalize-resource.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import type { ScimObject, ScimValue } from "../../../shared/schema/scim-json.js";
 import { ids, text, userFilter, userResource } from "./filter-arbitraries.js";
+import { filterToSql } from "./filter-builders.js";
 import { runCosmosQuery, type Semantics } from "./run-cosmos-query.js";
 
 const { User } = buildResourceTypes();

@@ -6,6 +6,10 @@ import type {
   Filter,
   Presence,
 } from "../../../shared/filter/ast.js";
+import { bindFilter } from "../../../shared/filter/bind-filter.js";
+import { type CompileOptions, compileFilter, type SqlFilter } from "../../../shared/filter/compile-filter.js";
+import { parseFilter } from "../../../shared/filter/parse-filter.js";
+import type { ResourceType } from "../../../shared/schema/resource-type.js";
 
 /** Test helpers that write expected ASTs compactly. Positions are left out; see `withoutPositions`. */
 
@@ -43,4 +47,13 @@ export function withoutPositions(filter: Filter): unknown {
   return JSON.parse(
     JSON.stringify(filter, (key, value: unknown) => (key === "position" ? undefined : value)),
   );
+}
+
+/** Parse, bind and compile in one call: what runQuery does for a filter without member tests. */
+export function filterToSql(
+  text: string,
+  resourceType: ResourceType,
+  options: CompileOptions = {},
+): SqlFilter {
+  return compileFilter(bindFilter(parseFilter(text), resourceType), options);
 }

@@ -2,11 +2,10 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ScimError } from "../../../shared/errors/scim-error.js";
 import type { AttributePath, Filter } from "../../../shared/filter/ast.js";
-import { filterToSql } from "../../../shared/filter/compile-filter.js";
 import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import { tree, userFilter } from "./filter-arbitraries.js";
-import { withoutPositions } from "./filter-builders.js";
+import { filterToSql, withoutPositions } from "./filter-builders.js";
 
 const printPath = (path: AttributePath) =>
   `${path.uri !== undefined ? `${path.uri}:` : ""}${path.attribute}${path.sub !== undefined ? `.${path.sub}` : ""}`;

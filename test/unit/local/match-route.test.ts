@@ -53,33 +53,42 @@ describe("compileRoutes", () => {
     expect(table.match(method, path)).toBeUndefined();
   });
 
-  test("literal segments outrank parameters whatever the registration order", () => {
+  test("like the Functions host, routes are tried in the alphabetical order of function names, not by specificity", () => {
     const both = [reg("get", ["GET"], "Items/{id}"), reg("recent", ["GET"], "Items/recent")];
     for (const order of [both, [...both].reverse()]) {
       const t = compileRoutes(order);
-      expect(t.match("GET", "/items/RECENT")?.registration.name).toBe("recent");
+      // "get" sorts before "recent": its parameter takes the literal's path too.
+      expect(t.match("GET", "/items/RECENT")?.registration.name).toBe("get");
       expect(t.match("GET", "/items/42")?.registration.name).toBe("get");
     }
+    const named = compileRoutes([
+      reg("b-items", ["GET"], "Items/{id}"),
+      reg("a-recent", ["GET"], "Items/recent"),
+    ]);
+    expect(named.match("GET", "/items/recent")?.registration.name).toBe("a-recent");
   });
 
-  test("equal rank keeps registration order", () => {
-    const t = compileRoutes([reg("first", ["GET"], "{a}/x"), reg("second", ["GET"], "x/{b}")]);
+  test("registration order does not matter, names do", () => {
+    const t = compileRoutes([reg("second", ["GET"], "{a}/x"), reg("first", ["GET"], "x/{b}")]);
     expect(t.match("GET", "/x/x")?.registration.name).toBe("first");
   });
 
-  test("a {*path} catch-all ranks after every other route and takes the rest of the path", () => {
+  test("a {*path} catch-all named to sort last takes what no other route matches, the rest of the path", () => {
     const t = compileRoutes([
-      reg("fallback", ["GET", "POST", "PUT", "PATCH", "DELETE"], "{*path}"),
+      reg("zz-fallback", ["GET", "POST", "PUT", "PATCH", "DELETE"], "{*path}"),
       ...registrations,
     ]);
     expect(t.match("GET", "/Users/abc")?.registration.name).toBe("users-get");
     expect(t.match("POST", "/Users")?.registration.name).toBe("users-create");
     expect(t.match("DELETE", "/Users/abc")).toEqual({
-      registration: expect.objectContaining({ name: "fallback" }),
+      registration: expect.objectContaining({ name: "zz-fallback" }),
       params: { path: "Users/abc" },
     });
     expect(t.match("GET", "/")?.params).toEqual({ path: "" });
     expect(t.match("GET", "/Users/a/b/c")?.params).toEqual({ path: "Users/a/b/c" });
+    // Named to sort first, the same catch-all would answer every request.
+    const first = compileRoutes([reg("a-fallback", ["GET"], "{*path}"), ...registrations]);
+    expect(first.match("GET", "/Users/abc")?.registration.name).toBe("a-fallback");
   });
 
   test("a catch-all after literal segments needs those segments", () => {

@@ -1,0 +1,37 @@
+import { sameName } from "../schema/compare-values.js";
+
+/**
+ * Every path under the Tenant URL that a function serves, with its methods: what a 405 lists in
+ * `Allow` (RFC 9110 §15.5.6). A test checks it against the `app.http` registrations in
+ * `functions/`, so the two cannot drift.
+ */
+export const SCIM_ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "": ["GET"],
+  ".search": ["POST"],
+  Bulk: ["POST"],
+  Groups: ["GET", "POST"],
+  "Groups/.search": ["POST"],
+  "Groups/{id}": ["GET", "PUT", "PATCH", "DELETE"],
+  Me: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+  ResourceTypes: ["GET"],
+  "ResourceTypes/{id}": ["GET"],
+  Schemas: ["GET"],
+  "Schemas/{id}": ["GET"],
+  ServiceProviderConfig: ["GET"],
+  Users: ["GET", "POST"],
+  "Users/.search": ["POST"],
+  "Users/{id}": ["GET", "PUT", "PATCH", "DELETE"],
+};
+
+/** The methods the route matching `path` (relative to the Tenant URL) serves, if some route does. */
+export function allowedMethods(path: string): readonly string[] | undefined {
+  const segments = path.split("/").filter(Boolean);
+  for (const [template, methods] of Object.entries(SCIM_ROUTES)) {
+    const parts = template.split("/").filter(Boolean);
+    if (parts.length !== segments.length) continue;
+    // Literal segments match case-insensitively, as the Functions host's routes do.
+    if (parts.every((part, i) => part.startsWith("{") || sameName(part, segments[i] as string)))
+      return methods;
+  }
+  return undefined;
+}

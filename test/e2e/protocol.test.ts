@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Client, startServer, TOKEN } from "../support/local-server.js";
+
+/** The whole protocol over HTTP: routing, root queries, derived attributes in lists, input hygiene. */
+
+const ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+let c: Client;
+let seq = 0;
+
+beforeAll(async () => {
+  c = await startServer();
+}, 30_000);
+afterAll(async () => {
+  await c?.server.close();
+});
+
+const user = async (extra: Record<string, unknown> = {}) => {
+  const r = await c.call("POST", "/Users", { userName: `proto.${++seq}@contoso.com`, ...extra });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+};
+const group = async (displayName: string, members: string[] = [], extra: Record<string, unknown> = {}) => {
+  const r = await c.call("POST", "/Groups", {
+    displayName,
+    members: members.map((value) => ({ value })),
+    ...extra,
+  });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+};
+const enc = encodeURIComponent;
+
+describe("routing: every request under the Tenant URL gets a SCIM response", () => {
+  test.each([
+    ["GET", "/nothing-here"],
+    ["GET", "/Users/a/b"],
+    ["POST", "/Users/x/y/z"],
+    ["DELETE", "/Widgets/1"],
+    ["GET", "/scim/v2"],
+    // The Functions host matches GET Users/{id} first: a user whose id is ".search" is not found.
+    ["GET", "/Users/.search"],
+  ])("%s %s is 404 with a SCIM Error", async (method, path) => {
+    const r = await c.call(method, path);
+    expect(r.status).toBe(404);
+    expect(r.headers.get("content-type")).toMatch(/^application\/scim\+json/);
+    expect(r.body).toMatchObject({ schemas: [ERROR], status: "404" });
+  });
+
+  test.each([
+    ["PUT", "/Users", "GET, POST"],
+    ["DELETE", "/Users", "GET, POST"],
+    ["POST", "/Users/some-id", "GET, PUT, PATCH, DELETE"],
+    ["POST", "/ServiceProviderConfig", "GET"],
+    ["DELETE", "/Schemas", "GET"],
+    ["PATCH", "/", "GET"],
+    ["GET", "/Bulk", "POST"],
+  ])("%s %s is 405 with Allow: %s", async (method, path, allow) => {
+    const r = await c.call(method, path, method === "GET" || method === "DELETE" ? undefined : {});
+    expect(r.status).toBe(405);
+    expect(r.headers.get("allow")).toBe(allow);
+    expect(r.body).toMatchObject({ schemas: [ERROR], status: "405" });
+  });
+
+  test("unauthenticated requests to unknown paths are 401, not a map of the routes", async () => {
+    const response = await fetch(`${c.baseUrl}/nothing-here`);
+    expect(response.status).toBe(401);
+  });
+
+  test("outside the Tenant URL the host answers as it will (no SCIM promise there)", async () => {
+    const response = await fetch(`${c.baseUrl.replace("/scim/v2", "")}/elsewhere`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("root queries (RFC 7644 §3.4.2.1, §3.4.3): Users and Groups together", () => {
+  test("GET /?filter on an attribute common to both returns both types, ordered", async () => {
+    const tag = `root-${++seq}`;
+    const u = await user({ externalId: `${tag}-u` });
+    const g = await group(`Root ${tag}`, [], { externalId: `${tag}-g` });
+    const r = await c.call("GET", `/?filter=${enc(`externalId sw "${tag}-"`)}`);
+    expect(r.status).toBe(200);
+    expect(r.body.totalResults).toBe(2);
+    const ids = r.body.Resources.map((x: { id: string }) => x.id);
+    expect(ids).toEqual([u, g]);
+    expect(r.body.Resources[0].schemas).toContain("urn:ietf:params:scim:schemas:core:2.0:User");
+    expect(r.body.Resources[1].schemas).toContain("urn:ietf:params:scim:schemas:core:2.0:Group");
+    expect(r.body.Resources[1].members).toEqual([]);
+  });
+
+  test("an attribute only one type has is no value for the other; one that no type has is invalidFilter", async () => {
+    const tag = `only-${++seq}`;
+    const u = await user({ externalId: tag, title: tag });
+    await group(`Only ${tag}`, [], { externalId: tag });
+    const users = await c.call("GET", `/?filter=${enc(`title eq "${tag}"`)}`);
+    expect(users.body.Resources.map((x: { id: string }) => x.id)).toEqual([u]);
+    const both = await c.call("GET", `/?filter=${enc(`externalId eq "${tag}" and title ne "x"`)}`);
+    expect(both.body.totalResults).toBe(2);
+    const bad = await c.call("GET", `/?filter=${enc('nosuch eq "x"')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe("invalidFilter");
+  });
+
+  test("POST /.search pages by index and by cursor across both containers without repeats", async () => {
+    const tag = `paged-${++seq}`;
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) made.push(await user({ externalId: `${tag}-${i}` }));
+    for (let i = 0; i < 3; i++)
+      made.push(await group(`Paged ${tag} ${i}`, [], { externalId: `${tag}-g${i}` }));
+    const filter = `externalId sw "${tag}-"`;
+    const byIndex: string[] = [];
+    for (let start = 1; start <= 7; start += 3) {
+      const r = await c.call("POST", "/.search", { schemas: [SEARCH], filter, startIndex: start, count: 3 });
+      expect(r.body.totalResults).toBe(7);
+      byIndex.push(...r.body.Resources.map((x: { id: string }) => x.id));
+    }
+    expect(byIndex).toEqual(made);
+    const byCursor: string[] = [];
+    let cursor = "";
+    for (let pages = 0; pages < 10; pages++) {
+      const r = await c.call("GET", `/?filter=${enc(filter)}&count=2&cursor=${cursor}`);
+      expect(r.status).toBe(200);
+      byCursor.push(...r.body.Resources.map((x: { id: string }) => x.id));
+      cursor = r.body.nextCursor ?? "";
+      if (!cursor) break;
+    }
+    expect(byCursor).toEqual(made);
+    const sorted = await c.call("GET", `/?filter=${enc(filter)}&sortBy=externalId&sortOrder=descending`);
+    expect(sorted.body.Resources.map((x: { externalId: string }) => x.externalId)).toEqual(
+      [
+        ...Array.from({ length: 4 }, (_, i) => `${tag}-${i}`),
+        ...Array.from({ length: 3 }, (_, i) => `${tag}-g${i}`),
+      ]
+        .sort()
+        .reverse(),
+    );
+  });
+});
+
+describe("derived attributes in lists", () => {
+  test("GET /Groups returns members by default, and attributes=members asks for them", async () => {
+    const [a, b] = [await user(), await user()];
+    const g = await group(`Listed ${++seq}`, [a, b]);
+    const filter = enc(`id eq "${g}"`);
+    const list = await c.call("GET", `/Groups?filter=${filter}`);
+    expect(list.body.Resources[0].members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [a, b].sort(),
+    );
+    const only = await c.call("GET", `/Groups?filter=${filter}&attributes=members`);
+    expect(Object.keys(only.body.Resources[0]).sort()).toEqual(["id", "members", "schemas"]);
+    const lean = await c.call("GET", `/Groups?filter=${filter}&excludedAttributes=members`);
+    expect(lean.body.Resources[0].members).toBeUndefined();
+    const users = await c.call("GET", `/Users?filter=${enc(`id eq "${a}"`)}&attributes=groups`);
+    expect(users.body.Resources[0].groups.map((x: { value: string }) => x.value)).toEqual([g]);
+  });
+});
+
+describe("stable paging", () => {
+  test("sortBy with ties still pages every item exactly once (the order ends with id)", async () => {
+    const title = `Tie ${++seq}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await user({ title }));
+    const seen: string[] = [];
+    for (let start = 1; start <= 7; start += 2) {
+      const r = await c.call(
+        "GET",
+        `/Users?filter=${enc(`title eq "${title}"`)}&sortBy=title&startIndex=${start}&count=2`,
+      );
+      seen.push(...r.body.Resources.map((x: { id: string }) => x.id));
+    }
+    expect(seen).toEqual([...ids].sort());
+  });
+});
+
+describe("input hygiene", () => {
+  test.each([
+    ["top level", JSON.parse('{"userName":"h1@x.y","__proto__":{"title":"x"}}')],
+    ["complex value", JSON.parse('{"userName":"h2@x.y","name":{"__proto__":{"givenName":"x"}}}')],
+    [
+      "extension",
+      JSON.parse(
+        '{"userName":"h3@x.y","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"constructor":{"x":1}}}',
+      ),
+    ],
+    [
+      "multi-valued element",
+      JSON.parse('{"userName":"h4@x.y","emails":[{"prototype":"x","value":"a@b.c"}]}'),
+    ],
+  ])(
+    "a %s member named __proto__/constructor/prototype is 400 and nothing is stored",
+    async (_where, body) => {
+      const r = await c.call("POST", "/Users", JSON.stringify(body));
+      expect(r.status).toBe(400);
+      expect(r.body.scimType).toBe("invalidValue");
+      const found = await c.call(
+        "GET",
+        `/Users?filter=${enc(`userName eq "${(body as { userName: string }).userName}"`)}`,
+      );
+      expect(found.body.totalResults).toBe(0);
+    },
+  );
+
+  test("group members and PATCH values cannot smuggle a member through __proto__", async () => {
+    const u = await user();
+    const g = await c.call(
+      "POST",
+      "/Groups",
+      JSON.stringify({
+        displayName: `Smuggle ${++seq}`,
+        members: [JSON.parse(`{"__proto__":{"value":"${u}"}}`)],
+      }),
+    );
+    expect(g.status).toBe(400);
+    const real = await group(`Smuggle ${++seq}`);
+    const p = await c.call(
+      "PATCH",
+      `/Groups/${real}`,
+      JSON.stringify({
+        schemas: [PATCH],
+        Operations: [{ op: "add", path: "members", value: [JSON.parse(`{"__proto__":{"value":"${u}"}}`)] }],
+      }),
+    );
+    expect(p.status).toBe(400);
+    expect((await c.call("GET", `/Groups/${real}`)).body.members).toEqual([]);
+    const path = await c.call("PATCH", `/Users/${u}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "__proto__", value: "x" }],
+    });
+    expect(path.status).toBe(400);
+  });
+});
+
+describe("Microsoft's reference client forms", () => {
+  test('attributes=emails[type eq "work"] is read as emails', async () => {
+    const u = await user({ emails: [{ type: "work", value: "w@x.y" }], title: "T" });
+    const r = await c.call("GET", `/Users/${u}?attributes=${enc('emails[type eq "work"]')}`);
+    expect(r.status).toBe(200);
+    expect(r.body.emails).toEqual([{ type: "work", value: "w@x.y" }]);
+    expect(r.body.title).toBeUndefined();
+    const sub = await c.call("GET", `/Users/${u}?attributes=${enc('emails[type eq "work"].value')}`);
+    expect(sub.body.emails).toEqual([{ value: "w@x.y" }]);
+  });
+});
+
+describe("PATCH of a missing resource", () => {
+  test("is 404 whatever its operations contain", async () => {
+    const missing = "00000000-0000-0000-0000-000000000000";
+    const r = await c.call("PATCH", `/Groups/${missing}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "members", value: [{ value: "no-such-member" }] }],
+    });
+    expect(r.status).toBe(404);
+    const bad = await c.call("PATCH", `/Users/${missing}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "nosuch", value: 1 }],
+    });
+    expect(bad.status).toBe(404);
+  });
+});
