@@ -65,6 +65,8 @@ const schema = z
     // Half of Cosmos DB's 2 MB item limit: a document holds the resource twice (as sent, lower-cased).
     SCIM_MAX_BODY_BYTES: int(524_288, 1024, 1_000_000),
     SCIM_REQUEST_BUDGET_MS: int(30_000, 200, 55_000),
+    SCIM_BULK_MAX_OPERATIONS: int(100, 1, 1000),
+    SCIM_BULK_MAX_PAYLOAD_BYTES: int(1_048_576, 1024, 16_777_216),
     SCIM_MAX_RESULTS: int(200, 1, 1000),
     SCIM_DEFAULT_PAGE_SIZE: int(100, 1, 1000),
     SCIM_SCHEMA_EXTENSIONS: z.string().optional(),
@@ -131,6 +133,8 @@ export interface Config {
   maxBodyBytes: number;
   /** How long one request may keep retrying Cosmos DB before it answers 429/503: well inside Entra's 60 s. */
   requestBudgetMs: number;
+  /** RFC 7644 §3.7.4 limits of /Bulk, advertised in /ServiceProviderConfig. */
+  bulk: { maxOperations: number; maxPayloadBytes: number };
   maxResults: number;
   defaultPageSize: number;
   /**
@@ -201,6 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     baseUrl: e.SCIM_BASE_URL?.replace(/\/+$/, ""),
     maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
     requestBudgetMs: e.SCIM_REQUEST_BUDGET_MS,
+    bulk: { maxOperations: e.SCIM_BULK_MAX_OPERATIONS, maxPayloadBytes: e.SCIM_BULK_MAX_PAYLOAD_BYTES },
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
     cursorKeys: deriveKeys(signingKeys, "pagination-cursor").map((k) => k.key),

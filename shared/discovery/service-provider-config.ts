@@ -37,12 +37,12 @@ export interface PaginationCapabilities {
 
 /**
  * What this server can do, derived by the caller from configuration. The literal types pin what the
- * code implements whatever the configuration says: PATCH and ETags always, bulk and password change
- * never (there are no such endpoints), so the document cannot advertise a feature that would 501.
+ * code implements whatever the configuration says: PATCH, bulk and ETags always, password change
+ * never (there is no such endpoint), so the document cannot advertise a feature that would 501.
  */
 export interface ServerCapabilities {
   patch: true;
-  bulk: { supported: false; maxOperations: 0; maxPayloadSize: 0 };
+  bulk: { supported: true; maxOperations: number; maxPayloadSize: number };
   filter: { supported: true; maxResults: number };
   changePassword: false;
   sort: boolean;

@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { unauthorized } from "../auth/authenticate.js";
+import type { Config } from "../config.js";
 import { ScimError } from "../errors/scim-error.js";
 import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
 import { getServices } from "../services.js";
@@ -25,7 +26,11 @@ const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `$
  * Azure Functions objects to the operation's plain `ScimRequest` and back; only this function
  * catches. The tenant comes from the credential, never from the request.
  */
-export function scimHandler(operation: Operation): HttpHandler {
+export function scimHandler(
+  operation: Operation,
+  /** The body limit, when not `maxBodyBytes` (/Bulk has its own, RFC 7644 §3.7.4). */
+  bodyLimit: (config: Config) => number = (config) => config.maxBodyBytes,
+): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const services = await getServices();
@@ -43,7 +48,7 @@ export function scimHandler(operation: Operation): HttpHandler {
             request.headers.get("content-type") ?? undefined,
             request.headers.get("content-length") ?? undefined,
             request.body,
-            services.config.maxBodyBytes,
+            bodyLimit(services.config),
           )
         : undefined;
       const url = new URL(request.url);

@@ -50,7 +50,11 @@ export const getServiceProviderConfig = discovery((request, { config }) =>
       serviceProviderConfig(
         {
           patch: true,
-          bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+          bulk: {
+            supported: true,
+            maxOperations: config.bulk.maxOperations,
+            maxPayloadSize: config.bulk.maxPayloadBytes,
+          },
           filter: { supported: true, maxResults: config.maxResults },
           changePassword: false,
           sort: true,

@@ -43,7 +43,7 @@ describe("discovery", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       patch: { supported: true },
-      bulk: { supported: false },
+      bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1048576 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
       sort: { supported: true },
@@ -81,15 +81,13 @@ describe("discovery", () => {
     expect(filtered.status).toBe(403);
   });
 
-  test("/Bulk and /Me answer 501 with a SCIM error", async () => {
-    for (const [method, path] of [
-      ["POST", "/Bulk"],
-      ["GET", "/Me"],
-    ] as const) {
-      const r = await c.call(method, path, method === "POST" ? { schemas: [] } : undefined);
-      expect(r.status).toBe(501);
-      expect(r.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
-    }
+  test("/Me answers 501 with a SCIM error; /Bulk refuses a body that is not a BulkRequest", async () => {
+    const me = await c.call("GET", "/Me");
+    expect(me.status).toBe(501);
+    expect(me.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    const bulk = await c.call("POST", "/Bulk", { schemas: [] });
+    expect(bulk.status).toBe(400);
+    expect(bulk.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
   });
 });
 

@@ -11,7 +11,7 @@ const BASE = "https://scim.example/scim/v2";
 
 const capabilities: ServerCapabilities = {
   patch: true,
-  bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+  bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1048576 },
   filter: { supported: true, maxResults: 200 },
   changePassword: false,
   sort: false,
@@ -23,7 +23,7 @@ test("renders RFC 7643 §5 from the capabilities, without optional keys that wer
   expect(serviceProviderConfig(capabilities, BASE)).toStrictEqual({
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1048576 },
     filter: { supported: true, maxResults: 200 },
     changePassword: { supported: false },
     sort: { supported: false },

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Client, startServer } from "../support/local-server.js";
+
+/** POST /Bulk (RFC 7644 §3.7) over HTTP. */
+
+const BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+let c: Client;
+
+beforeAll(async () => {
+  c = await startServer({ SCIM_BULK_MAX_OPERATIONS: "6", SCIM_BULK_MAX_PAYLOAD_BYTES: "20000" });
+}, 30_000);
+afterAll(async () => {
+  await c?.server.close();
+});
+
+const bulk = (Operations: unknown[], extra: Record<string, unknown> = {}) =>
+  c.call("POST", "/Bulk", { schemas: [BULK], Operations, ...extra });
+
+describe("/Bulk", () => {
+  test("creates users and a group whose members reference them by bulkId, in dependency order", async () => {
+    const r = await bulk([
+      {
+        method: "POST",
+        path: "/Groups",
+        bulkId: "g",
+        data: { displayName: "Bulk Team", members: [{ value: "bulkId:ann" }, { value: "bulkId:bob" }] },
+      },
+      { method: "POST", path: "/Users", bulkId: "ann", data: { userName: "bulk.ann@contoso.com" } },
+      { method: "POST", path: "/Users", bulkId: "bob", data: { userName: "bulk.bob@contoso.com" } },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]);
+    // Reported in request order, run in dependency order.
+    expect(r.body.Operations.map((o: { bulkId: string; status: string }) => [o.bulkId, o.status])).toEqual([
+      ["g", "201"],
+      ["ann", "201"],
+      ["bob", "201"],
+    ]);
+    const [g, ann, bob] = r.body.Operations as { location: string; version: string }[];
+    expect(g?.location).toMatch(/\/Groups\/[0-9a-f-]{36}$/);
+    expect(g?.version).toMatch(/^W\//);
+    const group = await c.call("GET", `/Groups/${g?.location.split("/").pop()}`);
+    expect(group.body.members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [ann, bob].map((x) => x?.location.split("/").pop()).sort(),
+    );
+    const user = await c.call("GET", `/Users/${ann?.location.split("/").pop()}`);
+    expect(user.body.groups[0].display).toBe("Bulk Team");
+  });
+
+  test("circular bulkId references are 409; the other operations still run", async () => {
+    const r = await bulk([
+      {
+        method: "POST",
+        path: "/Groups",
+        bulkId: "a",
+        data: { displayName: "Circle A", members: [{ value: "bulkId:b" }] },
+      },
+      {
+        method: "POST",
+        path: "/Groups",
+        bulkId: "b",
+        data: { displayName: "Circle B", members: [{ value: "bulkId:a" }] },
+      },
+      { method: "POST", path: "/Users", bulkId: "free", data: { userName: "bulk.free@contoso.com" } },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["409", "409", "201"]);
+    expect(r.body.Operations[0].response).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "409",
+      detail: expect.stringMatching(/circular/),
+    });
+    const none = await c.call("GET", `/Groups?filter=${encodeURIComponent('displayName sw "Circle"')}`);
+    expect(none.body.totalResults).toBe(0);
+  });
+
+  test("each operation is validated as its single-request form; failOnErrors stops the run", async () => {
+    const r = await bulk(
+      [
+        { method: "POST", path: "/Users", bulkId: "bad1", data: { userName: 42 } },
+        { method: "POST", path: "/Users", bulkId: "bad2", data: { nosuch: "x", userName: "bulk.bad2@x.y" } },
+        { method: "POST", path: "/Users", bulkId: "never", data: { userName: "bulk.never@contoso.com" } },
+      ],
+      { failOnErrors: 2 },
+    );
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["400", "400"]);
+    expect(r.body.Operations[0].response.detail).toMatch(/userName/);
+    const never = await c.call(
+      "GET",
+      `/Users?filter=${encodeURIComponent('userName eq "bulk.never@contoso.com"')}`,
+    );
+    expect(never.body.totalResults).toBe(0);
+  });
+
+  test("PUT, PATCH and DELETE by path; version is If-Match; an unknown bulkId is 400", async () => {
+    const created = await c.call("POST", "/Users", { userName: "bulk.edit@contoso.com" });
+    const id = created.body.id;
+    const r = await bulk([
+      {
+        method: "PATCH",
+        path: `/Users/${id}`,
+        version: created.body.meta.version,
+        data: { schemas: [PATCH], Operations: [{ op: "replace", path: "title", value: "Lead" }] },
+      },
+      {
+        method: "PUT",
+        path: `/Users/${id}`,
+        version: 'W/"stale"',
+        data: { userName: "bulk.edit@contoso.com" },
+      },
+      {
+        method: "PATCH",
+        path: "/Users/bulkId:nowhere",
+        data: { schemas: [PATCH], Operations: [{ op: "replace", path: "title", value: "x" }] },
+      },
+      { method: "DELETE", path: "/Users/00000000-0000-0000-0000-000000000000" },
+    ]);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["200", "412", "400", "404"]);
+    expect((await c.call("GET", `/Users/${id}`)).body.title).toBe("Lead");
+    const del = await bulk([{ method: "DELETE", path: `/Users/${id}` }]);
+    expect(del.body.Operations[0]).toMatchObject({ method: "DELETE", status: "204" });
+    expect((await c.call("GET", `/Users/${id}`)).status).toBe(404);
+  });
+
+  test("maxOperations and maxPayloadSize are advertised and enforced (413 with the limit)", async () => {
+    const spc = await c.call("GET", "/ServiceProviderConfig");
+    expect(spc.body.bulk).toEqual({ supported: true, maxOperations: 6, maxPayloadSize: 20000 });
+    const many = await bulk(
+      Array.from({ length: 7 }, (_, i) => ({ method: "DELETE", path: `/Users/none-${i}` })),
+    );
+    expect(many.status).toBe(413);
+    expect(many.body.detail).toMatch(/maximum is 6/);
+    const big = await bulk([
+      {
+        method: "POST",
+        path: "/Users",
+        bulkId: "big",
+        data: { userName: "bulk.big@x.y", nickName: "x".repeat(30_000) },
+      },
+    ]);
+    expect(big.status).toBe(413);
+    expect(big.body.detail).toMatch(/20000 bytes/);
+  });
+
+  test("a request that is not a BulkRequest is 400 with a SCIM error", async () => {
+    for (const body of [
+      { Operations: [] },
+      { schemas: [BULK], Operations: [] },
+      { schemas: [BULK], Operations: [{ method: "GET", path: "/Users" }] },
+    ]) {
+      const r = await c.call("POST", "/Bulk", body);
+      expect(r.status).toBe(400);
+      expect(r.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    }
+  });
+});
