@@ -1,9 +1,7 @@
 import type { ScimValue } from "../schema/scim-json.js";
 import type { ComparisonOperator } from "./ast.js";
-import { bindFilter } from "./bind-filter.js";
 import type { BoundFilter, ExternalFilter, ValueLocation, ValueType } from "./bound-filter.js";
 import { invalidFilter } from "./invalid-filter.js";
-import { parseFilter } from "./parse-filter.js";
 
 /** A WHERE expression over alias `c` plus its parameters, for `... WHERE c.tenantId = @tenant AND <where>`. */
 export interface SqlFilter {
