@@ -79,7 +79,10 @@ export async function resolveMembers(
   const found = await lookup.existing(ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) throw missingMembersError(missing);
-  return ids.map((id) => ({ id, type: found.get(id) ?? "User" }));
+  return ids.map((id) => {
+    const member = found.get(id);
+    return { id, type: member?.type ?? "User", ...(member?.seen ? { seen: member.seen } : {}) };
+  });
 }
 
 /**

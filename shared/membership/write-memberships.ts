@@ -28,6 +28,14 @@ const SYNCS_IN_FLIGHT = 8;
 
 const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
 
+/** A user whose document was read before the membership change, and what that change was. */
+export interface KnownUser {
+  id: string;
+  seen: { etag: string; groups: GroupRef[] };
+  /** Whether the membership exists: this request wrote it (or ended it) after that read. */
+  member: boolean;
+}
+
 /**
  * Brings each user's `groups` entry for `groupId` in step with the truth, and returns the users
  * that no longer exist. Linearizable per user: each attempt reads the user document first, then the
@@ -36,27 +44,53 @@ const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** att
  * read the truth after the other had written, whatever the order of the membership changes behind
  * them. The entry exists exactly when the membership and the group both exist, and carries the
  * group's current displayName.
+ *
+ * A `KnownUser` skips the reads on its first attempt: its document was read before this request
+ * changed the membership, and `group` (when given) was read after that change, so the same order
+ * holds; if the user changed since, the ETag refuses the write and the full attempt follows.
  */
 export async function syncUserGroups(
   scope: MemberScope,
   groupId: string,
-  userIds: readonly string[],
+  users: readonly (string | KnownUser)[],
+  group?: StoredResource | null,
 ): Promise<Set<string>> {
   const gone = new Set<string>();
-  await mapLimited([...new Set(userIds)], SYNCS_IN_FLIGHT, async (userId) => {
+  const write = (userId: string, groups: readonly GroupRef[], etag: string) =>
+    scope.users.patch(userId, { groups: [...groups] }, etag);
+  const entries = (
+    current: readonly GroupRef[],
+    member: boolean,
+    found: StoredResource | null | undefined,
+  ) => {
+    const out: GroupRef[] = current.filter((g) => g.value !== groupId);
+    if (member && found) out.push({ value: groupId, display: displayNameOf(found) });
+    return out;
+  };
+  const seen = new Map<string, KnownUser>();
+  for (const user of users) if (typeof user !== "string") seen.set(user.id, user);
+  const ids = [...new Set(users.map((user) => (typeof user === "string" ? user : user.id)))];
+  await mapLimited(ids, SYNCS_IN_FLIGHT, async (userId) => {
+    const known = seen.get(userId);
+    if (known && group !== undefined) {
+      const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen.etag);
+      if (first.ok) return;
+      if (first.reason === "missing") {
+        gone.add(userId);
+        return;
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       const user = await scope.users.read(userId);
       if (!user) {
         gone.add(userId);
         return;
       }
-      const [member, group] = await Promise.all([
+      const [member, found] = await Promise.all([
         scope.memberships.exists(groupId, userId),
         scope.groups.read(groupId),
       ]);
-      const groups: GroupRef[] = (user.groups ?? []).filter((g) => g.value !== groupId);
-      if (member && group) groups.push({ value: groupId, display: displayNameOf(group) });
-      const written = await scope.users.patch(userId, { groups }, user.etag);
+      const written = await write(userId, entries(user.groups ?? [], member, found), user.etag);
       if (written.ok) return;
       if (written.reason === "missing") {
         gone.add(userId);

@@ -1,15 +1,33 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
-import { isStorableId, type MemberType } from "./documents.js";
+import { type GroupRef, isStorableId, type MemberType } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
+
+/**
+ * What a lookup saw of a member. For a user, its version and `groups` as read, so that a membership
+ * write that follows can bring the user's `groups` in step without reading the user again.
+ */
+export interface FoundMember {
+  type: MemberType;
+  seen?: { etag: string; groups: GroupRef[] };
+}
 
 /** Reads about the resources one tenant's memberships point at: which ids exist, what groups are called. */
 export interface MemberLookup {
   /** The ids that name a User or Group of the tenant, with which one; absent ids are left out. */
-  existing(ids: readonly string[]): Promise<Map<string, MemberType>>;
+  existing(ids: readonly string[]): Promise<Map<string, FoundMember>>;
   /** The displayName of each existing group among `groupIds`. */
   groupNames(groupIds: readonly string[]): Promise<Map<string, string>>;
 }
+
+interface Row {
+  id: string;
+  tenantId?: string;
+  groups?: GroupRef[];
+  _etag?: string;
+}
+
+const seenOf = (row: Row): FoundMember["seen"] => ({ etag: row._etag ?? "", groups: row.groups ?? [] });
 
 /**
  * Up to this many ids are checked with point reads (1 RU each, independent of container size: the
@@ -28,8 +46,8 @@ export class CosmosMemberLookup implements MemberLookup {
     private readonly ctx: CallContext,
   ) {}
 
-  async existing(ids: readonly string[]): Promise<Map<string, MemberType>> {
-    const found = new Map<string, MemberType>();
+  async existing(ids: readonly string[]): Promise<Map<string, FoundMember>> {
+    const found = new Map<string, FoundMember>();
     let rest = [...new Set(ids)].filter(isStorableId);
     for (const [type, container] of [
       ["User", this.users],
@@ -37,7 +55,7 @@ export class CosmosMemberLookup implements MemberLookup {
     ] as const) {
       if (rest.length === 0) break;
       const hits = await this.find(container, rest);
-      for (const id of hits) found.set(id, type);
+      for (const [id, seen] of hits) found.set(id, type === "User" && seen ? { type, seen } : { type });
       rest = rest.filter((id) => !hits.has(id));
     }
     return found;
@@ -54,27 +72,29 @@ export class CosmosMemberLookup implements MemberLookup {
     return names;
   }
 
-  private async find(container: Container, ids: readonly string[]): Promise<Set<string>> {
+  /** The ids found, each with its version and `groups` as read. */
+  private async find(
+    container: Container,
+    ids: readonly string[],
+  ): Promise<Map<string, FoundMember["seen"]>> {
+    const hits = new Map<string, FoundMember["seen"]>();
     if (ids.length <= POINT_READ_MAX) {
-      const present = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => this.pointExists(container, id));
-      return new Set(ids.filter((_, i) => present[i]));
+      const read = await mapLimited(ids, POINTS_IN_FLIGHT, (id) => this.pointRead(container, id));
+      for (const [i, row] of read.entries()) if (row) hits.set(ids[i] as string, seenOf(row));
+      return hits;
     }
-    const query = "SELECT c.id FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
-    const hits = new Set<string>();
+    const query =
+      "SELECT c.id, c.groups, c._etag FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
     for (const part of chunk(ids, IDS_PER_QUERY)) {
-      for (const row of await this.queryAll<{ id: string }>(container, query, part)) hits.add(row.id);
+      for (const row of await this.queryAll<Row>(container, query, part)) hits.set(row.id, seenOf(row));
     }
     return hits;
   }
 
-  private async pointExists(container: Container, id: string): Promise<boolean> {
-    const result = await cosmosCall(
-      this.ctx,
-      () => container.item(id, this.tenantId).read<{ tenantId?: string }>(),
-      [404],
-    );
+  private async pointRead(container: Container, id: string): Promise<Row | undefined> {
+    const result = await cosmosCall(this.ctx, () => container.item(id, this.tenantId).read<Row>(), [404]);
     // Defence in depth: the partition key already scopes the read to the tenant.
-    return result.ok && result.value.resource?.tenantId === this.tenantId;
+    return result.ok && result.value.resource?.tenantId === this.tenantId ? result.value.resource : undefined;
   }
 
   private async queryAll<T>(container: Container, query: string, ids: readonly string[]): Promise<T[]> {

@@ -1,12 +1,20 @@
 import type { Container, JSONValue, OperationInput, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosAttempt, cosmosCall, cosmosValue } from "./cosmos-call.js";
-import { isStorableId, type MembershipDocument, type MemberType, membershipId } from "./documents.js";
+import {
+  type GroupRef,
+  isStorableId,
+  type MembershipDocument,
+  type MemberType,
+  membershipId,
+} from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
 /** A member to add: an id already checked to exist in the tenant, with the kind of resource it is. */
 export interface MemberRecord {
   id: string;
   type: MemberType;
+  /** A user's version and `groups` as the check read them (before any membership write). */
+  seen?: { etag: string; groups: GroupRef[] };
 }
 
 /** What membership queries return: a projection, never the whole document. */

@@ -1,7 +1,7 @@
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import { callContext } from "../../../shared/store/cosmos-call.js";
 import type { GroupRef, MemberType, StoredResource } from "../../../shared/store/documents.js";
-import type { MemberLookup } from "../../../shared/store/member-lookup.js";
+import type { FoundMember, MemberLookup } from "../../../shared/store/member-lookup.js";
 import type {
   MemberRecord,
   MembershipLink,
@@ -102,10 +102,12 @@ export class MemoryLookup implements MemberLookup {
 
   async existing(ids: readonly string[]) {
     this.log.push(`existing ${ids.join(",")}`);
-    const out = new Map<string, MemberType>();
+    const out = new Map<string, FoundMember>();
     for (const id of ids) {
       const r = this.resources.get(id);
-      if (r) out.set(id, r.type);
+      if (r?.type === "User")
+        out.set(id, { type: r.type, seen: { etag: `e${r.version ?? 0}`, groups: r.groups ?? [] } });
+      else if (r) out.set(id, { type: r.type });
     }
     return out;
   }
@@ -140,7 +142,10 @@ export class MemoryResources implements ResourceStore {
   async read(id: string): Promise<StoredResource | undefined> {
     this.log.push(`read ${id}`);
     const r = this.resources.get(id);
-    if (r?.type !== this.kind) return undefined;
+    return r?.type === this.kind ? this.stored(id, r) : undefined;
+  }
+
+  private stored(id: string, r: FakeResource): StoredResource {
     return {
       id,
       resource: this.kind === "Group" ? { displayName: r.displayName ?? "" } : { userName: id },
@@ -163,7 +168,7 @@ export class MemoryResources implements ResourceStore {
     if (etag !== undefined && etag !== `e${r.version ?? 0}`) return { ok: false, reason: "stale" };
     if (fields.groups) r.groups = fields.groups;
     r.version = (r.version ?? 0) + 1;
-    return { ok: true, value: (await this.read(id)) as StoredResource };
+    return { ok: true, value: this.stored(id, r) };
   }
 
   async create(): Promise<WriteResult> {

@@ -39,8 +39,9 @@ describe("resolveMembers", () => {
       { value: "g2" },
       { value: "u1" },
     ]);
+    // A user comes with its version and groups as read, for the write that follows.
     expect(records).toEqual([
-      { id: "u1", type: "User" },
+      { id: "u1", type: "User", seen: { etag: "e0", groups: [] } },
       { id: "g2", type: "Group" },
     ]);
     expect(w.log).toEqual(["existing u1,g2"]);
@@ -270,7 +271,7 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
     });
     expect(w.log).toEqual([]);
     expect(await planMemberList(w.memberLookup, "g9", [{ value: "u1" }])).toEqual({
-      replace: [{ id: "u1", type: "User" }],
+      replace: [{ id: "u1", type: "User", seen: { etag: "e0", groups: [] } }],
       remove: [],
       add: [],
     });
@@ -310,5 +311,41 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
     await expect(createWithMembers(w, "g8", members, failing)).rejects.toThrow("throttled");
     expect(w.memberships.members("g8")).toEqual([]);
     expect(w.log).toContain("removeReferences g8");
+  });
+});
+
+describe("syncUserGroups: a user's groups copy", () => {
+  it("with the user as read before the change and the group read after it, one write and no read", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    const group = await w.groups.read("g1");
+    w.log.length = 0;
+    await syncUserGroups(w, "g1", [{ id: "u1", seen: { etag: "e0", groups: [] }, member: true }], group);
+    expect(w.log).toEqual(["patch u1 groups"]);
+    expect(w.resources.get("u1")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+  });
+
+  it("a user changed since it was read: the full attempt reads the truth again", async () => {
+    const w = world();
+    const user = w.resources.get("u1");
+    if (user) user.version = 3;
+    const group = await w.groups.read("g1");
+    // The membership is gone meanwhile: the stale first write is refused, the truth wins.
+    await syncUserGroups(w, "g1", [{ id: "u1", seen: { etag: "e0", groups: [] }, member: true }], group);
+    expect(w.resources.get("u1")?.groups).toEqual([]);
+    expect(w.log).toContain("exists g1 u1");
+  });
+
+  it("interleaved add and remove: the last write read the truth after the other's", async () => {
+    const w = world();
+    // The add read the user (e0), then wrote the membership; a remove ends it and syncs first.
+    w.memberships.seed("g1", "u1");
+    const seen = { etag: "e0", groups: [] };
+    const groupAfterAdd = await w.groups.read("g1");
+    await w.memberships.remove("g1", ["u1"]);
+    await syncUserGroups(w, "g1", ["u1"]);
+    // The add's own write comes last, with a version that no longer holds: refused, then redone.
+    await syncUserGroups(w, "g1", [{ id: "u1", seen, member: true }], groupAfterAdd);
+    expect(w.resources.get("u1")?.groups).toEqual([]);
   });
 });
