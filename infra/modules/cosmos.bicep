@@ -63,8 +63,9 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15
   }
 }
 
-// A missing uniqueKeyPolicy evaluates to null, which Resource Manager treats as absent.
+// A missing uniqueKeyPolicy or defaultTtl evaluates to null, which Resource Manager treats as absent.
 // Unique keys are fixed at container creation: changing them means a new container and a data copy.
+// defaultTtl (-1 on `tenants`: TTL on, only items with their own `ttl` expire) can change in place.
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for definition in containerDefinitions: {
   parent: database
   name: definition.id
@@ -74,6 +75,7 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
       partitionKey: definition.partitionKey
       uniqueKeyPolicy: definition.?uniqueKeyPolicy
       indexingPolicy: definition.indexingPolicy
+      defaultTtl: definition.?defaultTtl
     }
   }
 }]

@@ -798,6 +798,7 @@ export const rules = {
         "properties.resource.partitionKey": `${item}.partitionKey`,
         "properties.resource.uniqueKeyPolicy": `${item}.uniqueKeyPolicy`,
         "properties.resource.indexingPolicy": `${item}.indexingPolicy`,
+        "properties.resource.defaultTtl": `${item}.defaultTtl`,
       };
       return Object.entries(copied).flatMap(([key, from]) => {
         const value = property(resource.body, key);
@@ -809,13 +810,25 @@ export const rules = {
 
   "containers.json uses only keys the Bicep loop copies (nothing silently dropped)": (infra) => {
     const definitions = JSON.parse(infra.containersJson) as Record<string, unknown>[];
-    const copied = new Set(["id", "partitionKey", "uniqueKeyPolicy", "indexingPolicy"]);
+    const copied = new Set(["id", "partitionKey", "uniqueKeyPolicy", "indexingPolicy", "defaultTtl"]);
     return definitions.flatMap((d) =>
       Object.keys(d)
         .filter((k) => !copied.has(k))
         .map((k) => `containers.json ${String(d.id)}: key ${k} is not deployed by infra/`),
     );
   },
+
+  "tenants container: TTL on without a default expiry (defaultTtl -1), so client-assertion replay records expire by their own ttl and nothing else does":
+    (infra) => {
+      const definitions = JSON.parse(infra.containersJson) as Record<string, unknown>[];
+      const tenants = definitions.find((d) => d.id === "tenants");
+      if (!tenants) return ["containers.json has no tenants container"];
+      // -1: on, items without a `ttl` field never expire. Absent or null: off, and `ttl` fields are ignored.
+      // A positive value would expire tenant documents and credential lookups too.
+      return tenants.defaultTtl === -1
+        ? []
+        : [`containers.json tenants: defaultTtl is ${JSON.stringify(tenants.defaultTtl)}, not -1`];
+    },
 
   "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value":
     (infra) => {
