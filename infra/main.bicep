@@ -23,9 +23,14 @@ param cosmosDatabaseName string = 'scim'
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file. Empty leaves the stored secret unchanged.')
+@description('Optional. Hex SHA-256 digest of a deployment-wide SCIM Secret Token for the tenant `scimTenantId` (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256` and read by the app as SCIM_TOKEN_SHA256. Empty: no deployment-wide token (tenants registered with `npm run tenants` only); the app setting is then left out, and a digest stored earlier stays in the vault, unused. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file.')
 @secure()
 param scimTokenSha256 string = ''
+
+@description('Required. SCIM_SIGNING_KEYS: `kid:secret[,kid:secret...]`, each secret at least 32 random bytes in base64 (`echo "k1:$(openssl rand -base64 32)"`); the first key signs the access tokens of the token endpoint and the pagination cursors, every key verifies. Stored in Key Vault as `scim-signing-keys`. Pass the same value on every deployment: another key invalidates every access token and cursor issued (rotation: docs/deploy.md). Pass it on the command line or through `azd env set SCIM_SIGNING_KEYS`, never in a committed file.')
+@secure()
+@minLength(1)
+param scimSigningKeys string
 
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
@@ -69,9 +74,11 @@ var allTags = union(tags, empty(environmentName) ? {} : { 'azd-env-name': enviro
 
 // Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
 // Vault reference app setting (functionapp module); a new secret needs an entry here, in `secrets` below, and
-// its app setting.
+// its app setting. A reference to a secret that does not exist stays the literal `@Microsoft.KeyVault(...)`
+// text and the app refuses to start, so the digest's setting is only written with the digest.
 var secretNames = {
   tokenDigest: 'scim-token-sha256'
+  signingKeys: 'scim-signing-keys'
 }
 
 var names = {
@@ -135,6 +142,7 @@ module keyVault 'modules/keyvault.bicep' = {
     principalId: identity.outputs.principalId
     secrets: {
       '${secretNames.tokenDigest}': scimTokenSha256
+      '${secretNames.signingKeys}': scimSigningKeys
     }
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
@@ -157,7 +165,8 @@ module functionApp 'modules/functionapp.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultUri: keyVault.outputs.uri
-    tokenDigestSecretName: secretNames.tokenDigest
+    tokenDigestSecretName: !empty(scimTokenSha256) ? secretNames.tokenDigest : ''
+    signingKeysSecretName: secretNames.signingKeys
     scimTenantId: scimTenantId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -175,7 +184,7 @@ output tenantUrl string = 'https://${functionApp.outputs.defaultHostName}/scim/v
 @description('Cosmos DB document endpoint (COSMOS_ENDPOINT).')
 output cosmosEndpoint string = cosmos.outputs.endpoint
 
-@description('Name of the key vault that holds the token digest `scim-token-sha256`.')
+@description('Name of the key vault that holds the signing keys `scim-signing-keys` and the token digest `scim-token-sha256`.')
 output keyVaultName string = keyVault.outputs.name
 
 @description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')

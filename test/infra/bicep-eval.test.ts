@@ -88,6 +88,18 @@ var name2 = guid(vault.id, 'p2')
     expect(() => new BicepEvaluator(file).variable("reference")).toThrow(UnsupportedExpression);
   });
 
+  it("refuses `a ? b : c.d`, which tree-sitter-bicep reads as `(a ? b : c).d`", () => {
+    const file = parseBicep(`
+var names = {
+  a: 'x'
+}
+var wrong = true ? '' : names.a
+var right = false ? names.a : ''
+`);
+    expect(() => new BicepEvaluator(file).variable("wrong")).toThrow(UnsupportedExpression);
+    expect(new BicepEvaluator(file).variable("right")).toBe("");
+  });
+
   it("refuses what it does not implement instead of guessing", () => {
     expect(() => new BicepEvaluator(sample).variable("unknown")).toThrow(UnsupportedExpression);
   });

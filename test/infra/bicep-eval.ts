@@ -114,6 +114,18 @@ function equal(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * tree-sitter-bicep parses `a ? b : c.d` as `(a ? b : c).d` (a written `(a ? b : c).d` has a parenthesized
+ * object), which would evaluate the wrong expression: refuse it rather than guess. Write `!a ? c.d : b`.
+ */
+function misparsedTernary(node: SyntaxNode): void {
+  if (node.namedChildren[0]?.type === "ternary_expression") {
+    throw new UnsupportedExpression(
+      `tree-sitter-bicep reads ${JSON.stringify(node.text)} as (… ? … : …).member; put the member access in the middle branch`,
+    );
+  }
+}
+
 type Builtin = (args: Value[], call: (f: Lambda, ...a: Value[]) => Value) => Value;
 
 const FUNCTIONS: Record<string, Builtin> = {
@@ -310,6 +322,7 @@ export class BicepEvaluator {
           : this.evaluate(whenFalse, scope);
       }
       case "member_expression": {
+        misparsedTernary(node);
         const object = this.evaluate(node.namedChildren[0] ?? node, scope);
         const property = node.namedChildren[1]?.text ?? "";
         if (isOpaque(object)) return opaque(`${object.path}.${property}`);
@@ -319,6 +332,7 @@ export class BicepEvaluator {
         throw new UnsupportedExpression(`no property ${property} in ${JSON.stringify(object)}`);
       }
       case "subscript_expression": {
+        misparsedTernary(node);
         const [objectNode, indexNode] = node.namedChildren;
         const object = this.evaluate(objectNode ?? node, scope);
         const index = this.evaluate(indexNode ?? node, scope);

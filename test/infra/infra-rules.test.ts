@@ -148,22 +148,87 @@ const mutations: Mutation[] = [
     reports: "alwaysReady is not applied only when the count is > 0",
   },
   {
-    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    rule: "function app settings: identity-based storage, AAD telemetry, signing keys from Key Vault, no runtime settings",
     file: "infra/modules/functionapp.bicep",
     from: "name: 'SCIM_TENANT_ID'",
     to: "name: 'FUNCTIONS_WORKER_RUNTIME'",
     reports: "FUNCTIONS_WORKER_RUNTIME must not be set",
   },
   {
-    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    rule: "function app settings: identity-based storage, AAD telemetry, signing keys from Key Vault, no runtime settings",
     file: "infra/modules/functionapp.bicep",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
-    from: "value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'",
-    to: "value: tokenDigestSecretName",
-    reports: "SCIM_TOKEN_SHA256 is not a Key Vault reference",
+    from: "value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${signingKeysSecretName})'",
+    to: "value: signingKeysSecretName",
+    reports: "SCIM_SIGNING_KEYS is not a Key Vault reference",
   },
   {
-    rule: "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings",
+    rule: "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)",
+    file: "infra/modules/functionapp.bicep",
+    from: "    value: empty(tokenDigestSecretName) ? '' : '@Microsoft",
+    to: "    value: '@Microsoft",
+    reports: "without a token digest: SCIM_TOKEN_SHA256 reads secret '', which the deployment does not write",
+  },
+  {
+    rule: "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)",
+    file: "infra/main.bicep",
+    from: "    signingKeysSecretName: secretNames.signingKeys\n",
+    to: "    signingKeysSecretName: 'scim-signing-key'\n",
+    reports: "SCIM_SIGNING_KEYS reads secret 'scim-signing-key', which the deployment does not write",
+  },
+  {
+    rule: "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)",
+    file: "infra/modules/functionapp.bicep",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    from: "secrets/${signingKeysSecretName})'",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "secrets/${signingKeysSecretName}/0123456789abcdef)'",
+    reports: "SCIM_SIGNING_KEYS names a secret version",
+  },
+  {
+    rule: "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)",
+    file: "infra/main.bicep",
+    from: "    keyVaultUri: keyVault.outputs.uri\n",
+    to: "    keyVaultUri: 'https://kv-other.vault.azure.net/'\n",
+    reports: "reads https://kv-other.vault.azure.net/, not the vault URI the keyvault module outputs",
+  },
+  {
+    rule: "SCIM_SIGNING_KEYS is required: a @secure() parameter without default that refuses an empty value, stored as scim-signing-keys, read through the SCIM_SIGNING_KEYS setting",
+    file: "infra/main.bicep",
+    from: "@minLength(1)\nparam scimSigningKeys string\n",
+    to: "param scimSigningKeys string\n",
+    reports: "an empty scimSigningKeys is accepted",
+  },
+  {
+    rule: "SCIM_SIGNING_KEYS is required: a @secure() parameter without default that refuses an empty value, stored as scim-signing-keys, read through the SCIM_SIGNING_KEYS setting",
+    file: "infra/main.bicep",
+    from: "@minLength(1)\nparam scimSigningKeys string\n",
+    to: "@minLength(1)\nparam scimSigningKeys string = 'k1:aaaa'\n",
+    reports: "scimSigningKeys has a default",
+  },
+  {
+    rule: "SCIM_SIGNING_KEYS is required: a @secure() parameter without default that refuses an empty value, stored as scim-signing-keys, read through the SCIM_SIGNING_KEYS setting",
+    file: "infra/main.bicep",
+    from: "  signingKeys: 'scim-signing-keys'\n",
+    to: "  signingKeys: 'signing-keys'\n",
+    reports: "scimSigningKeys is not written to the secret scim-signing-keys",
+  },
+  {
+    rule: "SCIM_TOKEN_SHA256 is optional: a digest is stored as scim-token-sha256 and read through SCIM_TOKEN_SHA256; without one there is neither secret nor setting",
+    file: "infra/main.bicep",
+    from: "    tokenDigestSecretName: !empty(scimTokenSha256) ? secretNames.tokenDigest : ''\n",
+    to: "    tokenDigestSecretName: secretNames.tokenDigest\n",
+    reports: "without a token digest: SCIM_TOKEN_SHA256 is set although there is no digest",
+  },
+  {
+    rule: "SCIM_TOKEN_SHA256 is optional: a digest is stored as scim-token-sha256 and read through SCIM_TOKEN_SHA256; without one there is neither secret nor setting",
+    file: "infra/main.bicep",
+    from: "  tokenDigest: 'scim-token-sha256'",
+    to: "  tokenDigest: 'scim-token'",
+    reports: "with a token digest: the digest is not written to the secret scim-token-sha256",
+  },
+  {
+    rule: "function app settings: identity-based storage, AAD telemetry, signing keys from Key Vault, no runtime settings",
     file: "infra/modules/functionapp.bicep",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
     from: "'ClientId=${identityClientId};Authorization=AAD'",
@@ -228,32 +293,34 @@ const mutations: Mutation[] = [
     reports: "name is not guid(",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty",
     file: "infra/modules/keyvault.bicep",
     from: "enableRbacAuthorization: true",
     to: "enableRbacAuthorization: false",
     reports: "properties.enableRbacAuthorization is false",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty",
     file: "infra/modules/keyvault.bicep",
     from: "@secure()\n",
     to: "",
     reports: "secret value is not a @secure() parameter",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty",
     file: "infra/modules/keyvault.bicep",
     from: "[for entry in items(secrets): if (!empty(entry.value)) {",
     to: "[for entry in items(secrets): {",
     reports: "secret is written even when its value is empty",
   },
   {
-    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256",
+    rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty",
     file: "infra/main.bicep",
-    from: "  tokenDigest: 'scim-token-sha256'",
-    to: "  tokenDigest: 'scim-token'",
-    reports: "does not pass a secret named scim-token-sha256",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    from: "'${secretNames.signingKeys}': scimSigningKeys",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "'${secretNames.signingKeys}': scimTenantId",
+    reports: "secret value scimTenantId is not a @secure() parameter",
   },
   {
     rule: "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated",
@@ -432,6 +499,16 @@ const mutations: Mutation[] = [
     from: '"value": "${SCIM_TOKEN_SHA256}"',
     to: '"value": "00"',
     reports: "sets secure parameter scimTokenSha256 to a value",
+  },
+  {
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
+    file: "infra/main.parameters.json",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    from: '"value": "${SCIM_SIGNING_KEYS}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    to: '"value": "${SCIM_SIGNING_KEY}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    reports: "scimSigningKeys is not ${SCIM_SIGNING_KEYS}",
   },
   {
     rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",

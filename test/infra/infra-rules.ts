@@ -108,21 +108,112 @@ function expectProperties(infra: Infra, type: string, expected: Record<string, u
   );
 }
 
-/** App settings of the function app as name -> value node (from siteConfig.appSettings). */
+/** A 32-byte signing key as `kid:base64` (SCIM_SIGNING_KEYS). */
+const SIGNING_KEYS = `k1:${Buffer.alloc(32, 7).toString("base64")}`;
+
+/**
+ * main.bicep parameter values for each situation the rules must hold in: a deployment with a deployment-wide
+ * Secret Token, and one that serves only tenants registered with the operator CLI.
+ */
+export const SCENARIOS: Record<string, Record<string, Value>> = {
+  "with a token digest": { scimSigningKeys: SIGNING_KEYS, scimTokenSha256: "ab".repeat(32) },
+  "without a token digest": { scimSigningKeys: SIGNING_KEYS, scimTokenSha256: "" },
+};
+
+/**
+ * main.bicep evaluated with `mainParams`: what it passes to each module, and an evaluator for a module's file
+ * bound to those values. Module outputs and resource properties are opaque (`<keyVault.outputs.uri>`).
+ */
+function deployment(infra: Infra, mainParams: Record<string, Value>) {
+  const symbols = (file: BicepFile) => [
+    ...modules(file).map((m) => m.symbol),
+    ...resources(file).map((r) => r.symbol),
+  ];
+  const main = new BicepEvaluator(infra.main, { params: mainParams, symbols: symbols(infra.main) });
+  const deploying = (file: BicepFile) =>
+    modules(infra.main).find((m) => resolveFrom(infra.main, m.path) === file.path);
+  return {
+    main,
+    /** The module declaration that deploys `file`, and the evaluated parameter values it passes. */
+    module(file: BicepFile) {
+      const declaration = deploying(file);
+      const passed = declaration ? property(declaration.body, "params") : undefined;
+      const values = passed ? main.evaluate(passed, new Map()) : {};
+      if (typeof values !== "object" || values === null || Array.isArray(values)) {
+        throw new Error(`${relative(infra.repoRoot, file.path)}: module params are not an object`);
+      }
+      const params = values as Record<string, Value>;
+      return {
+        symbol: declaration?.symbol,
+        params,
+        evaluator: new BicepEvaluator(file, { params, symbols: symbols(file) }),
+      };
+    },
+  };
+}
+
+/** App settings of the function app, evaluated for `mainParams`, as name -> value. */
 function appSettings(
   infra: Infra,
-): { file: BicepFile; site: ResourceDecl; settings: Map<string, SyntaxNode> }[] {
+  mainParams: Record<string, Value> = Object.values(SCENARIOS)[0] ?? {},
+): { file: BicepFile; site: ResourceDecl; settings: Map<string, Value>; problem?: string }[] {
   return allResources(infra, "Microsoft.Web/sites")
     .filter(({ resource }) => !resource.existing)
     .map(({ file, resource }) => {
-      const settings = new Map<string, SyntaxNode>();
-      for (const item of arrayItems(property(resource.body, "properties.siteConfig.appSettings"))) {
-        const name = propertyValue(item, "name");
-        const value = property(item, "value");
-        if (typeof name === "string" && value) settings.set(name, value);
+      const settings = new Map<string, Value>();
+      try {
+        const node = property(resource.body, "properties.siteConfig.appSettings");
+        const list = node
+          ? deployment(infra, mainParams).module(file).evaluator.evaluate(node, new Map())
+          : [];
+        for (const item of Array.isArray(list) ? list : []) {
+          if (typeof item === "object" && item !== null && !Array.isArray(item) && "name" in item) {
+            const name = item.name;
+            if (typeof name === "string") settings.set(name, (item.value as Value | undefined) ?? null);
+          }
+        }
+        return { file, site: resource, settings };
+      } catch (error) {
+        return {
+          file,
+          site: resource,
+          settings,
+          problem: `cannot evaluate the app settings: ${String(error)}`,
+        };
       }
-      return { file, site: resource, settings };
     });
+}
+
+/**
+ * Key Vault secrets the deployment writes for `mainParams`, as name -> value: the secret resources of the
+ * keyvault module, with their loops and conditions evaluated.
+ */
+function writtenSecrets(infra: Infra, mainParams: Record<string, Value>): Map<string, Value> {
+  const written = new Map<string, Value>();
+  const found = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+  for (const { file, resource } of found) {
+    const { evaluator } = deployment(infra, mainParams).module(file);
+    const items = resource.loop ? evaluator.evaluate(resource.loop.iterable, new Map()) : [null];
+    for (const item of Array.isArray(items) ? items : []) {
+      const scope = new Map<string, Value>(resource.loop ? [[resource.loop.variable, item]] : []);
+      if (resource.condition && evaluator.evaluate(resource.condition, scope) !== true) continue;
+      const name = property(resource.body, "name");
+      const value = property(resource.body, "properties.value");
+      if (!name || !value) continue;
+      written.set(String(evaluator.evaluate(name, scope)), evaluator.evaluate(value, scope));
+    }
+  }
+  return written;
+}
+
+/**
+ * `@Microsoft.KeyVault(SecretUri=<vault uri>secrets/<name>[/<version>])` as vault, name and version (App Service
+ * Key Vault references); undefined for any other value.
+ */
+function keyVaultReference(value: Value | undefined) {
+  if (typeof value !== "string") return undefined;
+  const match = /^@Microsoft\.KeyVault\(SecretUri=(.*)secrets\/([^/)]*)(?:\/([^)]*))?\)$/i.exec(value);
+  return match ? { vault: match[1] ?? "", name: match[2] ?? "", version: match[3] } : undefined;
 }
 
 /**
@@ -273,11 +364,14 @@ export const rules = {
     ),
 
   "app settings carry no keys or connection strings except the (non-secret) App Insights one": (infra) =>
-    appSettings(infra).flatMap(({ file, site, settings }) =>
-      [...settings.keys()]
-        .filter((name) => /CONNECTION_?STRING|_KEY$|^AzureWebJobsStorage$|PASSWORD|SAS/i.test(name))
-        .filter((name) => name !== "APPLICATIONINSIGHTS_CONNECTION_STRING")
-        .map((name) => `${where(file, site.node)} app setting ${name}`),
+    Object.values(SCENARIOS).flatMap((scenario) =>
+      appSettings(infra, scenario).flatMap(({ file, site, settings, problem }) => [
+        ...(problem ? [`${where(file, site.node)} ${problem}`] : []),
+        ...[...settings.keys()]
+          .filter((name) => /CONNECTION_?STRING|_KEY$|^AzureWebJobsStorage$|PASSWORD|SAS/i.test(name))
+          .filter((name) => name !== "APPLICATIONINSIGHTS_CONNECTION_STRING")
+          .map((name) => `${where(file, site.node)} app setting ${name}`),
+      ]),
     ),
 
   "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2": (infra) => {
@@ -384,10 +478,11 @@ export const rules = {
       });
     },
 
-  "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings":
+  "function app settings: identity-based storage, AAD telemetry, signing keys from Key Vault, no runtime settings":
     (infra) =>
-      appSettings(infra).flatMap(({ file, site, settings }) => {
+      appSettings(infra).flatMap(({ file, site, settings, problem }) => {
         const at = where(file, site.node);
+        if (problem) return [`${at} ${problem}`];
         const violations: string[] = [];
         const required = [
           "AzureWebJobsStorage__accountName",
@@ -398,7 +493,7 @@ export const rules = {
           "COSMOS_ENDPOINT",
           "COSMOS_DATABASE",
           "SCIM_TENANT_ID",
-          "SCIM_TOKEN_SHA256",
+          "SCIM_SIGNING_KEYS",
         ];
         for (const name of required)
           if (!settings.has(name)) violations.push(`${at} app setting ${name} missing`);
@@ -411,25 +506,100 @@ export const rules = {
           if (settings.has(name))
             violations.push(`${at} app setting ${name} must not be set on Flex / in Azure`);
         }
-        if (literal(settings.get("AzureWebJobsStorage__credential")) !== "managedidentity") {
+        if (settings.get("AzureWebJobsStorage__credential") !== "managedidentity") {
           violations.push(`${at} AzureWebJobsStorage__credential is not managedidentity`);
         }
+        // Module outputs evaluate as <path>: the client id is whatever the identity module outputs.
         const auth = settings.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
-        const authText =
-          auth?.type === "string"
-            ? stringParts(auth)
-                .filter((p) => typeof p === "string")
-                .join("|")
-            : "";
-        if (!/^ClientId=\|;Authorization=AAD$/.test(authText)) {
+        if (typeof auth !== "string" || !/^ClientId=<[^>]+>;Authorization=AAD$/.test(auth)) {
           violations.push(
             `${at} APPLICATIONINSIGHTS_AUTHENTICATION_STRING is not ClientId=<id>;Authorization=AAD`,
           );
         }
-        const token = settings.get("SCIM_TOKEN_SHA256");
-        const first = token?.type === "string" ? stringParts(token)[0] : undefined;
-        if (first !== "@Microsoft.KeyVault(SecretUri=") {
-          violations.push(`${at} SCIM_TOKEN_SHA256 is not a Key Vault reference`);
+        if (!keyVaultReference(settings.get("SCIM_SIGNING_KEYS"))) {
+          violations.push(`${at} SCIM_SIGNING_KEYS is not a Key Vault reference`);
+        }
+        return violations;
+      }),
+
+  "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)":
+    (infra) => {
+      const vaultModule = mainModule(infra, "keyvault")?.symbol;
+      if (!vaultModule) return ["main.bicep deploys no modules/keyvault.bicep"];
+      return Object.entries(SCENARIOS).flatMap(([scenario, values]) => {
+        const written = writtenSecrets(infra, values);
+        return appSettings(infra, values).flatMap(({ file, site, settings, problem }) => {
+          const at = `${where(file, site.node)} ${scenario}:`;
+          if (problem) return [`${at} ${problem}`];
+          return [...settings].flatMap(([name, value]) => {
+            const reference = keyVaultReference(value);
+            if (!reference) return [];
+            const violations: string[] = [];
+            if (reference.vault !== `<${vaultModule}.outputs.uri>`) {
+              violations.push(
+                `${at} ${name} reads ${reference.vault}, not the vault URI the keyvault module outputs`,
+              );
+            }
+            if (reference.version !== undefined) violations.push(`${at} ${name} names a secret version`);
+            const stored = written.get(reference.name);
+            if (typeof stored !== "string" || stored === "") {
+              violations.push(
+                `${at} ${name} reads secret '${reference.name}', which the deployment does not write`,
+              );
+            }
+            return violations;
+          });
+        });
+      });
+    },
+
+  "SCIM_SIGNING_KEYS is required: a @secure() parameter without default that refuses an empty value, stored as scim-signing-keys, read through the SCIM_SIGNING_KEYS setting":
+    (infra) => {
+      const violations: string[] = [];
+      const param = params(infra.main).find((p) => p.name === "scimSigningKeys");
+      if (!param) return ["main.bicep has no scimSigningKeys parameter"];
+      if (!isSecureParam(infra.main, param.name)) violations.push("scimSigningKeys is not @secure()");
+      if (param.defaultValue)
+        violations.push("scimSigningKeys has a default, so a deployment can leave it out");
+      const [first = {}] = Object.values(SCENARIOS);
+      try {
+        new BicepEvaluator(infra.main, { params: { ...first, scimSigningKeys: "" } });
+        violations.push("an empty scimSigningKeys is accepted (the app would not start)");
+      } catch (error) {
+        if (!(error instanceof DeploymentFailure)) throw error;
+      }
+      for (const [scenario, values] of Object.entries(SCENARIOS)) {
+        if (writtenSecrets(infra, values).get("scim-signing-keys") !== values.scimSigningKeys) {
+          violations.push(`${scenario}: scimSigningKeys is not written to the secret scim-signing-keys`);
+        }
+        for (const { settings } of appSettings(infra, values)) {
+          if (keyVaultReference(settings.get("SCIM_SIGNING_KEYS"))?.name !== "scim-signing-keys") {
+            violations.push(`${scenario}: SCIM_SIGNING_KEYS does not reference the secret scim-signing-keys`);
+          }
+        }
+      }
+      return violations;
+    },
+
+  "SCIM_TOKEN_SHA256 is optional: a digest is stored as scim-token-sha256 and read through SCIM_TOKEN_SHA256; without one there is neither secret nor setting":
+    (infra) =>
+      Object.entries(SCENARIOS).flatMap(([scenario, values]) => {
+        const digest = values.scimTokenSha256;
+        const stored = writtenSecrets(infra, values).get("scim-token-sha256");
+        const violations: string[] = [];
+        for (const { settings } of appSettings(infra, values)) {
+          const reference = keyVaultReference(settings.get("SCIM_TOKEN_SHA256"));
+          if (digest === "" && settings.has("SCIM_TOKEN_SHA256")) {
+            violations.push(`${scenario}: SCIM_TOKEN_SHA256 is set although there is no digest`);
+          }
+          if (digest !== "" && reference?.name !== "scim-token-sha256") {
+            violations.push(`${scenario}: SCIM_TOKEN_SHA256 does not reference the secret scim-token-sha256`);
+          }
+        }
+        if (digest === "" && stored !== undefined)
+          violations.push(`${scenario}: scim-token-sha256 is written`);
+        if (digest !== "" && stored !== digest) {
+          violations.push(`${scenario}: the digest is not written to the secret scim-token-sha256`);
         }
         return violations;
       }),
@@ -528,48 +698,44 @@ export const rules = {
     });
   },
 
-  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256":
-    (infra) => {
-      const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
-        "properties.enableRbacAuthorization": true,
-        "properties.enableSoftDelete": true,
-        "properties.enablePurgeProtection": true,
-      });
-      const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
-      if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
-      for (const { file, resource } of secrets) {
-        const at = `${where(file, resource.node)} ${resource.symbol}`;
-        if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
-        const value = property(resource.body, "properties.value");
-        // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
-        let secure = value?.type === "identifier" && isSecureParam(file, value.text);
-        if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
-          const source = resolveVariable(file, resource.loop.iterable);
-          const [arg] =
-            source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
-          secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
-        }
-        if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
+  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty": (
+    infra,
+  ) => {
+    const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
+      "properties.enableRbacAuthorization": true,
+      "properties.enableSoftDelete": true,
+      "properties.enablePurgeProtection": true,
+    });
+    const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+    if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
+    for (const { file, resource } of secrets) {
+      const at = `${where(file, resource.node)} ${resource.symbol}`;
+      if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
+      const value = property(resource.body, "properties.value");
+      // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
+      let secure = value?.type === "identifier" && isSecureParam(file, value.text);
+      if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
+        const source = resolveVariable(file, resource.loop.iterable);
+        const [arg] =
+          source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
+        secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
       }
-      // main.bicep stores the digest under the name the app's Key Vault reference reads.
-      const main = new BicepEvaluator(infra.main);
-      // Keys may be interpolated ('${secretNames.tokenDigest}'), so they are evaluated, not read as literals.
-      const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
-      const stored = (passed?.type === "object" ? passed.namedChildren : [])
-        .filter((n) => n.type === "object_property")
-        .map((n) => ({ key: n.namedChildren[0], value: n.namedChildren[1] }))
-        .find(({ key }) => key && main.evaluate(key, new Map()) === "scim-token-sha256");
-      if (!stored)
-        violations.push("main.bicep does not pass a secret named scim-token-sha256 to the keyvault module");
-      else if (stored.value?.type !== "identifier" || !isSecureParam(infra.main, stored.value.text)) {
-        violations.push("main.bicep: the scim-token-sha256 value is not a @secure() parameter");
+      if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
+    }
+    // Every value main.bicep hands the keyvault module comes straight from a @secure() parameter.
+    const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
+    for (const entry of (passed?.type === "object" ? passed.namedChildren : []).filter(
+      (n) => n.type === "object_property",
+    )) {
+      const value = entry.namedChildren[1];
+      if (value?.type !== "identifier" || !isSecureParam(infra.main, value.text)) {
+        violations.push(
+          `${where(infra.main, entry)} main.bicep: secret value ${value?.text} is not a @secure() parameter`,
+        );
       }
-      const read = property(mainModule(infra, "functionapp")?.body, "params.tokenDigestSecretName");
-      if (!read || main.evaluate(read, new Map()) !== "scim-token-sha256") {
-        violations.push("main.bicep: the app's SCIM_TOKEN_SHA256 reference does not read scim-token-sha256");
-      }
-      return violations;
-    },
+    }
+    return violations;
+  },
 
   "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated":
     (infra) =>
@@ -853,6 +1019,8 @@ export const rules = {
         environmentName: "${AZURE_ENV_NAME}",
         // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
         scimTokenSha256: "${SCIM_TOKEN_SHA256}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        scimSigningKeys: "${SCIM_SIGNING_KEYS}",
       };
       for (const [name, value] of Object.entries(mapped)) {
         if (file.parameters?.[name]?.value !== value)
