@@ -32,6 +32,25 @@ param scimTokenSha256 string = ''
 @minLength(1)
 param scimSigningKeys string
 
+@description('Optional. Lifetime in seconds of the access tokens the token endpoint `/oauth2/token` issues (app setting SCIM_ACCESS_TOKEN_SECONDS), 300 to 21600.')
+@minValue(300)
+@maxValue(21600)
+param scimAccessTokenSeconds int = 3600
+
+@description('Optional. Seconds an instance trusts a credential or tenant it has read (app setting SCIM_AUTH_CACHE_SECONDS), 0 to 60: how late a revocation or suspension can take effect.')
+@minValue(0)
+@maxValue(60)
+param scimAuthCacheSeconds int = 30
+
+@description('Optional. Application ids accepted as `aud` of Entra-issued JWTs besides Entra\'s SCIM audience, separated by spaces or commas, e.g. the id of a gallery app (app setting SCIM_ENTRA_AUDIENCES). Empty leaves the setting out.')
+param scimEntraAudiences string = ''
+
+@description('Optional. Default `aud` of workload identity federation client assertions (app setting SCIM_FEDERATION_AUDIENCE). Empty leaves the setting out: the app uses api://AzureADTokenExchange.')
+param scimFederationAudience string = ''
+
+@description('Optional. Scopes the token endpoint grants, separated by spaces or commas (app setting SCIM_OAUTH_SCOPES). Empty leaves the setting out: the app grants `scim`.')
+param scimOAuthScopes string = ''
+
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
 @maxValue(90)
@@ -168,6 +187,14 @@ module functionApp 'modules/functionapp.bicep' = {
     tokenDigestSecretName: !empty(scimTokenSha256) ? secretNames.tokenDigest : ''
     signingKeysSecretName: secretNames.signingKeys
     scimTenantId: scimTenantId
+    // The app's authentication settings (shared/config.ts); empty strings are left out (the app's default).
+    appSettings: {
+      SCIM_ACCESS_TOKEN_SECONDS: string(scimAccessTokenSeconds)
+      SCIM_AUTH_CACHE_SECONDS: string(scimAuthCacheSeconds)
+      SCIM_ENTRA_AUDIENCES: scimEntraAudiences
+      SCIM_FEDERATION_AUDIENCE: scimFederationAudience
+      SCIM_OAUTH_SCOPES: scimOAuthScopes
+    }
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstanceCount: alwaysReadyInstanceCount

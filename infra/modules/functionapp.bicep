@@ -42,6 +42,9 @@ param tokenDigestSecretName string = ''
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token.')
 param scimTenantId string = 'default'
 
+@description('Optional. More app settings, name to value (strings); a setting with an empty value is left out, so the app applies its own default.')
+param appSettings object = {}
+
 @description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
 @minValue(40)
 @maxValue(1000)
@@ -75,6 +78,10 @@ var optionalAppSettings = filter([
     value: empty(tokenDigestSecretName) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
   }
 ], setting => !empty(setting.value))
+var moreAppSettings = filter(map(items(appSettings), setting => {
+  name: setting.key
+  value: setting.value
+}), setting => !empty(setting.value))
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -187,7 +194,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
           // Versionless, so the app follows rotations.
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${signingKeysSecretName})'
         }
-      ], optionalAppSettings)
+      ], optionalAppSettings, moreAppSettings)
     }
   }
 }

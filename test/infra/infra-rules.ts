@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { ConfigError, parseConfig } from "../../shared/config.js";
 import { BicepEvaluator, DeploymentFailure, type Value } from "./bicep-eval.js";
 import {
   arrayItems,
@@ -521,6 +522,77 @@ export const rules = {
         }
         return violations;
       }),
+
+  "authentication settings: each main.bicep parameter reaches its app setting, an empty string leaves it out, and a number parameter accepts exactly what the app accepts":
+    (infra) => {
+      // main.bicep parameter -> app setting (shared/config.ts), with a non-default value to deploy.
+      const mapped: Record<string, [setting: string, sample: Value]> = {
+        scimAccessTokenSeconds: ["SCIM_ACCESS_TOKEN_SECONDS", 900],
+        scimAuthCacheSeconds: ["SCIM_AUTH_CACHE_SECONDS", 0],
+        scimEntraAudiences: ["SCIM_ENTRA_AUDIENCES", "11111111-2222-3333-4444-555555555555"],
+        scimFederationAudience: ["SCIM_FEDERATION_AUDIENCE", "api://example"],
+        scimOAuthScopes: ["SCIM_OAUTH_SCOPES", "scim read"],
+      };
+      const [base = {}] = Object.values(SCENARIOS);
+      const declared = new Map(params(infra.main).map((p) => [p.name, p]));
+      const violations: string[] = [];
+      const samples = Object.fromEntries(Object.entries(mapped).map(([name, [, sample]]) => [name, sample]));
+      const [given] = appSettings(infra, { ...base, ...samples });
+      const [defaults] = appSettings(infra, base);
+      if (!given || !defaults) return ["no function app"];
+      for (const { problem } of [given, defaults]) if (problem) violations.push(problem);
+      const accepts = (setting: string, value: string) => {
+        try {
+          parseConfig({ COSMOS_ENDPOINT: "http://localhost:8081", [setting]: value });
+          return true;
+        } catch (error) {
+          if (error instanceof ConfigError) return false;
+          throw error;
+        }
+      };
+      for (const [name, [setting, sample]] of Object.entries(mapped)) {
+        const param = declared.get(name);
+        if (!param?.defaultValue) {
+          violations.push(`main.bicep has no optional parameter ${name}`);
+          continue;
+        }
+        if (given.settings.get(setting) !== String(sample)) {
+          violations.push(
+            `${name} = ${JSON.stringify(sample)} does not give ${setting} = '${String(sample)}'`,
+          );
+        }
+        const fallback = literal(param.defaultValue);
+        if (fallback === "" && defaults.settings.has(setting)) {
+          violations.push(`${setting} is set although ${name} is empty`);
+        }
+        if (typeof fallback === "number") {
+          if (defaults.settings.get(setting) !== String(fallback)) {
+            violations.push(`${setting} is not ${name}'s default ${fallback}`);
+          }
+          const bound = (decorator: string) =>
+            literal(param.decorators.find((d) => d.name === decorator)?.args[0]);
+          const [min, max] = [bound("minValue"), bound("maxValue")];
+          if (typeof min !== "number" || typeof max !== "number") {
+            violations.push(`${name} has no @minValue and @maxValue`);
+            continue;
+          }
+          for (const [value, expected] of [
+            [min, true],
+            [max, true],
+            [fallback, true],
+            [min - 1, false],
+            [max + 1, false],
+          ] as const) {
+            if (accepts(setting, String(value)) !== expected) {
+              violations.push(
+                `${name} ${expected ? "accepts" : "refuses"} ${value} (@minValue ${min}, @maxValue ${max}), but the app ${expected ? "refuses" : "accepts"} ${setting}=${value}`,
+              );
+            }
+          }
+        }
+      }
+      return violations;
+    },
 
   "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)":
     (infra) => {
