@@ -51,6 +51,9 @@ param scimFederationAudience string = ''
 @description('Optional. Scopes the token endpoint grants, separated by spaces or commas (app setting SCIM_OAUTH_SCOPES). Empty leaves the setting out: the app grants `scim`.')
 param scimOAuthScopes string = ''
 
+@description('Optional. Object (principal) ids of the people or service principals who run the operator CLI (`npm run tenants`) against the deployment; each gets Cosmos DB Built-in Data Contributor on the database. azd passes the signed-in principal (AZURE_PRINCIPAL_ID). Empty entries are skipped.')
+param operatorPrincipalIds array = []
+
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
 @maxValue(90)
@@ -149,6 +152,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     databaseName: cosmosDatabaseName
+    operatorPrincipalIds: operatorPrincipalIds
     tags: allTags
   }
 }

@@ -321,6 +321,59 @@ const mutations: Mutation[] = [
     reports: "name is not guid(",
   },
   {
+    rule: "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing",
+    file: "infra/modules/cosmos.bicep",
+    from: "  name: guid(database.id, operatorId, dataContributorRoleDefinitionId)",
+    to: "  name: guid(database.id, 'operator', dataContributorRoleDefinitionId)",
+    reports: "two assignments share a name",
+  },
+  {
+    rule: "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing",
+    file: "infra/modules/cosmos.bicep",
+    from: "var operators = filter(operatorPrincipalIds, id => !empty(id))",
+    to: "var operators = operatorPrincipalIds",
+    reports: "operators [op-1, '', op-2] give assignments to",
+  },
+  {
+    rule: "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing",
+    file: "infra/main.bicep",
+    from: "    operatorPrincipalIds: operatorPrincipalIds\n",
+    to: "",
+    reports: "operators [op-1, '', op-2] give assignments to",
+  },
+  {
+    rule: "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing",
+    file: "infra/modules/cosmos.bicep",
+    from: "    roleDefinitionId: dataContributorRoleDefinitionId\n    principalId: operatorId",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+    to: "    roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001'\n    principalId: operatorId",
+    reports: "op-1: role <account.id>/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001",
+  },
+  {
+    rule: "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing",
+    file: "infra/modules/cosmos.bicep",
+    from: "param operatorPrincipalIds array = []",
+    to: "param operatorPrincipalIds array",
+    reports: "infra/modules/cosmos.bicep: no operatorPrincipalIds parameter defaulting to []",
+  },
+  {
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
+    file: "infra/main.parameters.json",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    from: '"value": ["${AZURE_PRINCIPAL_ID}"]',
+    to: '"value": []',
+    reports: "operatorPrincipalIds is not",
+  },
+  {
+    rule: "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value",
+    file: "infra/main.parameters.json",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    from: '"value": ["${AZURE_PRINCIPAL_ID}"]',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+    to: '"value": ["id-${AZURE_PRINCIPAL_ID}"]',
+    reports: "is not a whole azd placeholder",
+  },
+  {
     rule: "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty",
     file: "infra/modules/keyvault.bicep",
     from: "enableRbacAuthorization: true",

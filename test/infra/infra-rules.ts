@@ -186,25 +186,51 @@ function appSettings(
 }
 
 /**
- * Key Vault secrets the deployment writes for `mainParams`, as name -> value: the secret resources of the
- * keyvault module, with their loops and conditions evaluated.
+ * The resources of `type` that the deployment creates for `mainParams`, one per loop item whose condition
+ * holds, each with a function that evaluates a property path of its body (undefined when absent).
  */
+function deployedResources(
+  infra: Infra,
+  type: string,
+  mainParams: Record<string, Value>,
+): { file: BicepFile; resource: ResourceDecl; get: (path: string) => Value | undefined }[] {
+  return allResources(infra, type)
+    .filter(({ resource }) => !resource.existing)
+    .flatMap(({ file, resource }) => {
+      const { evaluator } =
+        file === infra.main
+          ? { evaluator: deployment(infra, mainParams).main }
+          : deployment(infra, mainParams).module(file);
+      const items = resource.loop ? evaluator.evaluate(resource.loop.iterable, new Map()) : [null];
+      return (Array.isArray(items) ? items : []).flatMap((item) => {
+        const scope = new Map<string, Value>(resource.loop ? [[resource.loop.variable, item]] : []);
+        if (resource.condition && evaluator.evaluate(resource.condition, scope) !== true) return [];
+        const get = (path: string) => {
+          const node = property(resource.body, path);
+          return node ? evaluator.evaluate(node, scope) : undefined;
+        };
+        return [{ file, resource, get }];
+      });
+    });
+}
+
+/** Key Vault secrets the deployment writes for `mainParams`, as name -> value. */
 function writtenSecrets(infra: Infra, mainParams: Record<string, Value>): Map<string, Value> {
-  const written = new Map<string, Value>();
-  const found = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
-  for (const { file, resource } of found) {
-    const { evaluator } = deployment(infra, mainParams).module(file);
-    const items = resource.loop ? evaluator.evaluate(resource.loop.iterable, new Map()) : [null];
-    for (const item of Array.isArray(items) ? items : []) {
-      const scope = new Map<string, Value>(resource.loop ? [[resource.loop.variable, item]] : []);
-      if (resource.condition && evaluator.evaluate(resource.condition, scope) !== true) continue;
-      const name = property(resource.body, "name");
-      const value = property(resource.body, "properties.value");
-      if (!name || !value) continue;
-      written.set(String(evaluator.evaluate(name, scope)), evaluator.evaluate(value, scope));
-    }
+  return new Map(
+    deployedResources(infra, "Microsoft.KeyVault/vaults/secrets", mainParams).map(({ get }) => [
+      String(get("name")),
+      get("properties.value") ?? null,
+    ]),
+  );
+}
+
+/** A value as text: strings as they are, opaque values as `<path>`. */
+function text(value: Value | undefined): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && value.kind === "opaque") {
+    return `<${String(value.path)}>`;
   }
-  return written;
+  return JSON.stringify(value);
 }
 
 /**
@@ -770,6 +796,55 @@ export const rules = {
     });
   },
 
+  "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing":
+    (infra) => {
+      const violations: string[] = [];
+      for (const file of [
+        infra.main,
+        ...infra.files.filter((f) => f.path.endsWith("modules/cosmos.bicep")),
+      ]) {
+        const param = params(file).find((p) => p.name === "operatorPrincipalIds");
+        if (param?.defaultValue?.text.replace(/\s/g, "") !== "[]") {
+          violations.push(
+            `${relative(infra.repoRoot, file.path)}: no operatorPrincipalIds parameter defaulting to []`,
+          );
+        }
+      }
+      const [base = {}] = Object.values(SCENARIOS);
+      const assignments = (ids: string[]) =>
+        deployedResources(infra, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", {
+          ...base,
+          operatorPrincipalIds: ids,
+        }).map(({ get }) => ({
+          name: text(get("name")),
+          principal: text(get("properties.principalId")),
+          role: text(get("properties.roleDefinitionId")),
+          scope: text(get("properties.scope")),
+        }));
+      const none = assignments([]);
+      const app = none[0];
+      if (none.length !== 1 || !app)
+        return [...violations, `without operators: ${none.length} assignments, not 1 (the app's)`];
+      const some = assignments(["op-1", "", "op-2"]);
+      const reversed = assignments(["op-2", "op-1"]);
+      const principals = some.map((a) => a.principal).sort();
+      if (JSON.stringify(principals) !== JSON.stringify([app.principal, "op-1", "op-2"].sort())) {
+        violations.push(`operators [op-1, '', op-2] give assignments to ${JSON.stringify(principals)}`);
+      }
+      if (new Set(some.map((a) => a.name)).size !== some.length)
+        violations.push("two assignments share a name");
+      for (const a of some) {
+        if (a.role !== app.role) violations.push(`${a.principal}: role ${a.role}, not the app's ${app.role}`);
+        if (a.scope !== app.scope)
+          violations.push(`${a.principal}: scope ${a.scope}, not the app's ${app.scope}`);
+        const again = reversed.find((r) => r.principal === a.principal);
+        if (a.principal !== app.principal && again?.name !== a.name) {
+          violations.push(`${a.principal}: the assignment's name changes with its place in the list`);
+        }
+      }
+      return violations;
+    },
+
   "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty": (
     infra,
   ) => {
@@ -1079,9 +1154,12 @@ export const rules = {
         if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
         const value = entry?.value;
         const isPlaceholder = typeof value === "string" && placeholder.test(value);
-        if (typeof value === "string" && value.includes("${") && !isPlaceholder) {
-          return [`main.parameters.json ${name}: ${value} is not a whole azd placeholder`];
-        }
+        const strings = Array.isArray(value) ? value.filter((v) => typeof v === "string") : [value];
+        const partial = strings.find(
+          (v) => typeof v === "string" && v.includes("${") && !placeholder.test(v),
+        );
+        if (partial !== undefined)
+          return [`main.parameters.json ${name}: ${partial} is not a whole azd placeholder`];
         if (param.decorators.some((d) => d.name === "secure") && !isPlaceholder)
           return [`main.parameters.json sets secure parameter ${name} to a value`];
         return [];
@@ -1097,6 +1175,13 @@ export const rules = {
       for (const [name, value] of Object.entries(mapped)) {
         if (file.parameters?.[name]?.value !== value)
           violations.push(`main.parameters.json ${name} is not ${value}`);
+      }
+      // azd substitutes the signed-in principal's object id for ${AZURE_PRINCIPAL_ID} (Azure/azure-dev,
+      // BicepProvider: CurrentPrincipalId), so whoever runs `azd up` can run the operator CLI.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+      const operators = ["${AZURE_PRINCIPAL_ID}"];
+      if (JSON.stringify(file.parameters?.operatorPrincipalIds?.value) !== JSON.stringify(operators)) {
+        violations.push(`main.parameters.json operatorPrincipalIds is not ${JSON.stringify(operators)}`);
       }
       return violations;
     },
