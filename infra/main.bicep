@@ -212,6 +212,9 @@ output functionAppName string = functionApp.outputs.name
 @description('Tenant URL to enter in Entra provisioning (Admin Credentials).')
 output tenantUrl string = 'https://${functionApp.outputs.defaultHostName}/scim/v2'
 
+@description('OAuth 2.0 token endpoint, beside the Tenant URL (not under it): the Token endpoint field in Entra provisioning for OAuth client credentials or workload identity federation.')
+output tokenUrl string = 'https://${functionApp.outputs.defaultHostName}/oauth2/token'
+
 @description('Cosmos DB document endpoint (COSMOS_ENDPOINT).')
 output cosmosEndpoint string = cosmos.outputs.endpoint
 

@@ -511,14 +511,29 @@ const mutations: Mutation[] = [
     reports: "param location does not default to resourceGroup().location",
   },
   {
-    rule: "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    rule: "main.bicep outputs: functionAppName, tenantUrl, tokenUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
     file: "infra/main.bicep",
     from: "/scim/v2'",
     to: "/api'",
     reports: "tenantUrl is not",
   },
   {
-    rule: "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    rule: "main.bicep outputs: functionAppName, tenantUrl, tokenUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    file: "infra/main.bicep",
+    from: "/oauth2/token'",
+    to: "/scim/v2/oauth2/token'",
+    reports:
+      "tokenUrl is https://<functionApp.outputs.defaultHostName>/scim/v2/oauth2/token, but the app serves",
+  },
+  {
+    rule: "main.bicep outputs: functionAppName, tenantUrl, tokenUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
+    file: "infra/main.bicep",
+    from: "output tokenUrl string",
+    to: "output tokenEndpoint string",
+    reports: "output tokenUrl missing",
+  },
+  {
+    rule: "main.bicep outputs: functionAppName, tenantUrl, tokenUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId",
     file: "infra/main.bicep",
     from: "output keyVaultName string",
     to: "output vaultName string",
