@@ -192,7 +192,7 @@ module functionApp 'modules/functionapp.bicep' = {
     signingKeysSecretName: secretNames.signingKeys
     scimTenantId: scimTenantId
     // The app's authentication settings (shared/config.ts); empty strings are left out (the app's default).
-    appSettings: {
+    extraAppSettings: {
       SCIM_ACCESS_TOKEN_SECONDS: string(scimAccessTokenSeconds)
       SCIM_AUTH_CACHE_SECONDS: string(scimAuthCacheSeconds)
       SCIM_ENTRA_AUDIENCES: scimEntraAudiences

@@ -43,7 +43,7 @@ param tokenDigestSecretName string = ''
 param scimTenantId string = 'default'
 
 @description('Optional. More app settings, name to value (strings); a setting with an empty value is left out, so the app applies its own default.')
-param appSettings object = {}
+param extraAppSettings object = {}
 
 @description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
 @minValue(40)
@@ -78,7 +78,7 @@ var optionalAppSettings = filter([
     value: empty(tokenDigestSecretName) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
   }
 ], setting => !empty(setting.value))
-var moreAppSettings = filter(map(items(appSettings), setting => {
+var extraSettings = filter(map(items(extraAppSettings), setting => {
   name: setting.key
   value: setting.value
 }), setting => !empty(setting.value))
@@ -194,7 +194,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
           // Versionless, so the app follows rotations.
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${signingKeysSecretName})'
         }
-      ], optionalAppSettings, moreAppSettings)
+      ], optionalAppSettings, extraSettings)
     }
   }
 }
