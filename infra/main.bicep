@@ -23,9 +23,36 @@ param cosmosDatabaseName string = 'scim'
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
-@description('Optional. Hex SHA-256 digest of the SCIM Secret Token (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256`. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file. Empty leaves the stored secret unchanged.')
+@description('Optional. Hex SHA-256 digest of a deployment-wide SCIM Secret Token for the tenant `scimTenantId` (comma-separated digests during a rotation), stored in Key Vault as `scim-token-sha256` and read by the app as SCIM_TOKEN_SHA256. Empty: no deployment-wide token (tenants registered with `npm run tenants` only); the app setting is then left out, and a digest stored earlier stays in the vault, unused. Pass it on the command line or through `azd env set SCIM_TOKEN_SHA256`, never in a committed file.')
 @secure()
 param scimTokenSha256 string = ''
+
+@description('Required. SCIM_SIGNING_KEYS: `kid:secret[,kid:secret...]`, each secret at least 32 random bytes in base64 (`echo "k1:$(openssl rand -base64 32)"`); the first key signs the access tokens of the token endpoint and the pagination cursors, every key verifies. Stored in Key Vault as `scim-signing-keys`. Pass the same value on every deployment: another key invalidates every access token and cursor issued (rotation: docs/deploy.md). Pass it on the command line or through `azd env set SCIM_SIGNING_KEYS`, never in a committed file.')
+@secure()
+@minLength(1)
+param scimSigningKeys string
+
+@description('Optional. Lifetime in seconds of the access tokens the token endpoint `/oauth2/token` issues (app setting SCIM_ACCESS_TOKEN_SECONDS), 300 to 21600.')
+@minValue(300)
+@maxValue(21600)
+param scimAccessTokenSeconds int = 3600
+
+@description('Optional. Seconds an instance trusts a credential or tenant it has read (app setting SCIM_AUTH_CACHE_SECONDS), 0 to 60: how late a revocation or suspension can take effect.')
+@minValue(0)
+@maxValue(60)
+param scimAuthCacheSeconds int = 30
+
+@description('Optional. Application ids accepted as `aud` of Entra-issued JWTs besides Entra\'s SCIM audience, separated by spaces or commas, e.g. the id of a gallery app (app setting SCIM_ENTRA_AUDIENCES). Empty leaves the setting out.')
+param scimEntraAudiences string = ''
+
+@description('Optional. Default `aud` of workload identity federation client assertions (app setting SCIM_FEDERATION_AUDIENCE). Empty leaves the setting out: the app uses api://AzureADTokenExchange.')
+param scimFederationAudience string = ''
+
+@description('Optional. Scopes the token endpoint grants, separated by spaces or commas (app setting SCIM_OAUTH_SCOPES). Empty leaves the setting out: the app grants `scim`.')
+param scimOAuthScopes string = ''
+
+@description('Optional. Object (principal) ids of the people or service principals who run the operator CLI (`npm run tenants`) against the deployment; each gets Cosmos DB Built-in Data Contributor on the database. azd passes the signed-in principal (AZURE_PRINCIPAL_ID). Empty entries are skipped.')
+param operatorPrincipalIds array = []
 
 @description('Optional. Days a deleted key vault stays recoverable; with purge protection its name stays reserved that long.')
 @minValue(7)
@@ -69,9 +96,11 @@ var allTags = union(tags, empty(environmentName) ? {} : { 'azd-env-name': enviro
 
 // Key Vault secret names. Each secret is written by the keyvault module and read by the app through a Key
 // Vault reference app setting (functionapp module); a new secret needs an entry here, in `secrets` below, and
-// its app setting.
+// its app setting. A reference to a secret that does not exist stays the literal `@Microsoft.KeyVault(...)`
+// text and the app refuses to start, so the digest's setting is only written with the digest.
 var secretNames = {
   tokenDigest: 'scim-token-sha256'
+  signingKeys: 'scim-signing-keys'
 }
 
 var names = {
@@ -123,6 +152,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     databaseName: cosmosDatabaseName
+    operatorPrincipalIds: operatorPrincipalIds
     tags: allTags
   }
 }
@@ -135,6 +165,7 @@ module keyVault 'modules/keyvault.bicep' = {
     principalId: identity.outputs.principalId
     secrets: {
       '${secretNames.tokenDigest}': scimTokenSha256
+      '${secretNames.signingKeys}': scimSigningKeys
     }
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
@@ -157,8 +188,17 @@ module functionApp 'modules/functionapp.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultUri: keyVault.outputs.uri
-    tokenDigestSecretName: secretNames.tokenDigest
+    tokenDigestSecretName: !empty(scimTokenSha256) ? secretNames.tokenDigest : ''
+    signingKeysSecretName: secretNames.signingKeys
     scimTenantId: scimTenantId
+    // The app's authentication settings (shared/config.ts); empty strings are left out (the app's default).
+    extraAppSettings: {
+      SCIM_ACCESS_TOKEN_SECONDS: string(scimAccessTokenSeconds)
+      SCIM_AUTH_CACHE_SECONDS: string(scimAuthCacheSeconds)
+      SCIM_ENTRA_AUDIENCES: scimEntraAudiences
+      SCIM_FEDERATION_AUDIENCE: scimFederationAudience
+      SCIM_OAUTH_SCOPES: scimOAuthScopes
+    }
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyInstanceCount: alwaysReadyInstanceCount
@@ -172,10 +212,13 @@ output functionAppName string = functionApp.outputs.name
 @description('Tenant URL to enter in Entra provisioning (Admin Credentials).')
 output tenantUrl string = 'https://${functionApp.outputs.defaultHostName}/scim/v2'
 
+@description('OAuth 2.0 token endpoint, beside the Tenant URL (not under it): the Token endpoint field in Entra provisioning for OAuth client credentials or workload identity federation.')
+output tokenUrl string = 'https://${functionApp.outputs.defaultHostName}/oauth2/token'
+
 @description('Cosmos DB document endpoint (COSMOS_ENDPOINT).')
 output cosmosEndpoint string = cosmos.outputs.endpoint
 
-@description('Name of the key vault that holds the token digest `scim-token-sha256`.')
+@description('Name of the key vault that holds the signing keys `scim-signing-keys` and the token digest `scim-token-sha256`.')
 output keyVaultName string = keyVault.outputs.name
 
 @description('Client ID of the user-assigned managed identity the app runs as (AZURE_CLIENT_ID).')

@@ -11,6 +11,9 @@ param location string
 @description('Required. Principal ID of the managed identity granted Cosmos DB Built-in Data Contributor on the database.')
 param principalId string
 
+@description('Optional. Object (principal) ids of the users, groups or service principals that run the operator CLI (`npm run tenants`) against this account; each gets Cosmos DB Built-in Data Contributor on the database. Empty strings are skipped.')
+param operatorPrincipalIds array = []
+
 @description('Optional. Name of the SQL database.')
 param databaseName string = 'scim'
 
@@ -23,6 +26,9 @@ var containerDefinitions = loadJsonContent('../../shared/store/containers.json')
 
 // Cosmos DB Built-in Data Contributor (data plane: read/write items, run queries).
 var dataContributorRoleDefinitionId = '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
+
+// azd passes [AZURE_PRINCIPAL_ID]; an empty entry (a placeholder azd left empty) grants nothing.
+var operators = filter(operatorPrincipalIds, id => !empty(id))
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: name
@@ -63,8 +69,9 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15
   }
 }
 
-// A missing uniqueKeyPolicy evaluates to null, which Resource Manager treats as absent.
+// A missing uniqueKeyPolicy or defaultTtl evaluates to null, which Resource Manager treats as absent.
 // Unique keys are fixed at container creation: changing them means a new container and a data copy.
+// defaultTtl (-1 on `tenants`: TTL on, only items with their own `ttl` expire) can change in place.
 resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for definition in containerDefinitions: {
   parent: database
   name: definition.id
@@ -74,6 +81,7 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
       partitionKey: definition.partitionKey
       uniqueKeyPolicy: definition.?uniqueKeyPolicy
       indexingPolicy: definition.indexingPolicy
+      defaultTtl: definition.?defaultTtl
     }
   }
 }]
@@ -87,6 +95,18 @@ resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignmen
     scope: '${account.id}/dbs/${database.name}'
   }
 }
+
+// The same role for the operators: the CLI reads and writes the `tenants` container with their own Entra
+// identity (DefaultAzureCredential). The name depends on the principal, never on its place in the list.
+resource operatorDataContributors 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = [for operatorId in operators: {
+  parent: account
+  name: guid(database.id, operatorId, dataContributorRoleDefinitionId)
+  properties: {
+    roleDefinitionId: dataContributorRoleDefinitionId
+    principalId: operatorId
+    scope: '${account.id}/dbs/${database.name}'
+  }
+}]
 
 @description('Document endpoint of the account (COSMOS_ENDPOINT).')
 output endpoint string = account.properties.documentEndpoint

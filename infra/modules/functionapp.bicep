@@ -33,11 +33,17 @@ param cosmosDatabaseName string
 @description('Required. Vault URI (`https://<vault>.vault.azure.net/`) that Key Vault references resolve against.')
 param keyVaultUri string
 
-@description('Required. Name of the Key Vault secret holding the SCIM token SHA-256 digest(s).')
-param tokenDigestSecretName string
+@description('Required. Name of the Key Vault secret holding SCIM_SIGNING_KEYS.')
+param signingKeysSecretName string
+
+@description('Optional. Name of the Key Vault secret holding the SHA-256 digest(s) of the deployment-wide Secret Token. Empty: no such token, and no SCIM_TOKEN_SHA256 setting.')
+param tokenDigestSecretName string = ''
 
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token.')
 param scimTenantId string = 'default'
+
+@description('Optional. More app settings, name to value (strings); a setting with an empty value is left out, so the app applies its own default.')
+param extraAppSettings object = {}
 
 @description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
 @minValue(40)
@@ -62,6 +68,20 @@ param tags object = {}
 
 @description('Optional. Service name in azure.yaml; the app carries it as the `azd-service-name` tag, which is how `azd deploy` finds the app.')
 param azdServiceName string = 'scim'
+
+// Settings the app may go without: each is written only when it has a value. A Key Vault reference to a
+// secret that does not exist would stay the literal `@Microsoft.KeyVault(...)` text and stop the app.
+// References are versionless, so the app follows rotations.
+var optionalAppSettings = filter([
+  {
+    name: 'SCIM_TOKEN_SHA256'
+    value: empty(tokenDigestSecretName) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
+  }
+], setting => !empty(setting.value))
+var extraSettings = filter(map(items(extraAppSettings), setting => {
+  name: setting.key
+  value: setting.value
+}), setting => !empty(setting.value))
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -131,7 +151,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     // auth are switched off by the publishing-credentials policies below instead.
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [
+      appSettings: concat([
         {
           name: 'AzureWebJobsStorage__accountName'
           value: storageAccountName
@@ -170,11 +190,11 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
           value: scimTenantId
         }
         {
-          name: 'SCIM_TOKEN_SHA256'
+          name: 'SCIM_SIGNING_KEYS'
           // Versionless, so the app follows rotations.
-          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${tokenDigestSecretName})'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${signingKeysSecretName})'
         }
-      ]
+      ], optionalAppSettings, extraSettings)
     }
   }
 }

@@ -1,4 +1,4 @@
-metadata description = 'Key Vault (RBAC, soft delete, purge protection) holding the app\'s secrets (today the SHA-256 digest of the SCIM Secret Token), readable by the app identity.'
+metadata description = 'Key Vault (RBAC, soft delete, purge protection) holding the app\'s secrets (the signing keys and the SHA-256 digest of the deployment-wide Secret Token), readable by the app identity.'
 
 @description('Required. Name of the key vault (3-24 letters, digits and hyphens, starts with a letter, no consecutive hyphens, globally unique).')
 @minLength(3)

@@ -8,6 +8,11 @@ export interface ContainerDefinition {
   id: "users" | "groups" | "memberships" | "tenants";
   partitionKey: { paths: string[]; kind: "Hash"; version: 2 };
   uniqueKeyPolicy?: { uniqueKeys: { paths: string[] }[] };
+  /**
+   * Time to live: `-1` turns it on without a default, so only items that carry their own `ttl`
+   * (seconds) expire; absent, TTL is off and a `ttl` field is ignored.
+   */
+  defaultTtl?: number;
   indexingPolicy: {
     indexingMode: "consistent";
     automatic: boolean;

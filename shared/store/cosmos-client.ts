@@ -45,6 +45,7 @@ export async function ensureContainers(client: CosmosClient, databaseId: string)
       partitionKey: { ...definition.partitionKey, kind: PartitionKeyKind.Hash },
       indexingPolicy: definition.indexingPolicy,
       ...(definition.uniqueKeyPolicy ? { uniqueKeyPolicy: definition.uniqueKeyPolicy } : {}),
+      ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
     });
   }
   return database;

@@ -59,6 +59,47 @@ describe("bicep-eval", () => {
     expect(() => new BicepEvaluator(sample, { params: { size: 3 } })).toThrow(/@allowed/);
   });
 
+  it("stands in for resource and module symbols with opaque values that interpolate as <path>", () => {
+    const file = parseBicep(`
+param digest string = ''
+var reference = '@Microsoft.KeyVault(SecretUri=\${vault.outputs.uri}secrets/x)'
+var settings = concat([{ name: 'A', value: vault.outputs.name }], empty(digest) ? [] : [{ name: 'B', value: digest }])
+var written = filter(items({ b: '', a: 'x' }), e => !empty(e.value))
+var count = string(40)
+var name1 = guid(vault.id, 'p1')
+var name1Again = guid(vault.id, 'p1')
+var name2 = guid(vault.id, 'p2')
+`);
+    const e = new BicepEvaluator(file, { symbols: ["vault"] });
+    expect(e.variable("reference")).toBe("@Microsoft.KeyVault(SecretUri=<vault.outputs.uri>secrets/x)");
+    expect(e.variable("settings")).toEqual([
+      { name: "A", value: { kind: "opaque", path: "vault.outputs.name" } },
+    ]);
+    expect(
+      new BicepEvaluator(file, { symbols: ["vault"], params: { digest: "d" } }).variable("settings"),
+    ).toEqual([
+      { name: "A", value: { kind: "opaque", path: "vault.outputs.name" } },
+      { name: "B", value: "d" },
+    ]);
+    expect(e.variable("written")).toEqual([{ key: "a", value: "x" }]);
+    expect(e.variable("count")).toBe("40");
+    expect(e.variable("name1")).toBe(e.variable("name1Again"));
+    expect(e.variable("name1")).not.toBe(e.variable("name2"));
+    expect(() => new BicepEvaluator(file).variable("reference")).toThrow(UnsupportedExpression);
+  });
+
+  it("refuses `a ? b : c.d`, which tree-sitter-bicep reads as `(a ? b : c).d`", () => {
+    const file = parseBicep(`
+var names = {
+  a: 'x'
+}
+var wrong = true ? '' : names.a
+var right = false ? names.a : ''
+`);
+    expect(() => new BicepEvaluator(file).variable("wrong")).toThrow(UnsupportedExpression);
+    expect(new BicepEvaluator(file).variable("right")).toBe("");
+  });
+
   it("refuses what it does not implement instead of guessing", () => {
     expect(() => new BicepEvaluator(sample).variable("unknown")).toThrow(UnsupportedExpression);
   });

@@ -11,14 +11,25 @@ import {
 } from "./bicep-tree.js";
 
 /**
- * A small evaluator for the part of the Bicep expression language that `main.bicep` uses to validate and
- * derive names: literals, interpolation, operators, `?:`, member access, lambdas and the string/array
- * functions listed in {@link FUNCTIONS}. It follows Resource Manager semantics where they differ from
- * JavaScript (`endsWith`/`startsWith` ignore case, `fail()` stops the deployment). Anything else throws
- * {@link UnsupportedExpression}, so a test can never pass by skipping what it cannot read.
+ * A small evaluator for the part of the Bicep expression language that the templates use to validate and
+ * derive names and settings: literals, interpolation, operators, `?:`, member access, lambdas and the
+ * string/array functions listed in {@link FUNCTIONS}. It follows Resource Manager semantics where they differ
+ * from JavaScript (`endsWith`/`startsWith` ignore case, `fail()` stops the deployment). Resource and module
+ * symbols named in {@link EvalOptions.symbols} evaluate to {@link Opaque} stand-ins (their properties are known
+ * only at deployment). Anything else throws {@link UnsupportedExpression}, so a test can never pass by
+ * skipping what it cannot read.
  */
 
-export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | Lambda;
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | Lambda | Opaque;
+
+/**
+ * A value known only at deployment, such as `keyVault.outputs.uri`: member access extends its path, and
+ * interpolation writes it as `<path>`, so a test can still see where a string takes it from.
+ */
+export interface Opaque {
+  kind: "opaque";
+  path: string;
+}
 
 interface Lambda {
   kind: "lambda";
@@ -44,6 +55,8 @@ export interface EvalOptions {
   uniqueString?: (...args: Value[]) => string;
   /** Stand-in for `resourceGroup()`. */
   resourceGroup?: { id: string; name: string; location: string };
+  /** Resource and module symbols: each evaluates to an {@link Opaque} value with its name as path. */
+  symbols?: string[];
 }
 
 const DEFAULT_RESOURCE_GROUP = {
@@ -56,8 +69,14 @@ function isLambda(v: Value): v is Lambda {
   return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Lambda).kind === "lambda";
 }
 
+export function isOpaque(v: Value): v is Opaque {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Opaque).kind === "opaque";
+}
+
+const opaque = (path: string): Opaque => ({ kind: "opaque", path });
+
 function isObject(v: Value): v is { [key: string]: Value } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !isLambda(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isLambda(v) && !isOpaque(v);
 }
 
 function str(v: Value, what: string): string {
@@ -85,6 +104,7 @@ function fn(v: Value, what: string): Lambda {
 
 function interpolate(v: Value): string {
   if (typeof v === "string") return v;
+  if (isOpaque(v)) return `<${v.path}>`;
   if (typeof v === "number") return String(v);
   if (typeof v === "boolean") return v ? "True" : "False";
   throw new UnsupportedExpression(`cannot interpolate ${JSON.stringify(v)}`);
@@ -92,6 +112,18 @@ function interpolate(v: Value): string {
 
 function equal(a: Value, b: Value): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * tree-sitter-bicep parses `a ? b : c.d` as `(a ? b : c).d` (a written `(a ? b : c).d` has a parenthesized
+ * object), which would evaluate the wrong expression: refuse it rather than guess. Write `!a ? c.d : b`.
+ */
+function misparsedTernary(node: SyntaxNode): void {
+  if (node.namedChildren[0]?.type === "ternary_expression") {
+    throw new UnsupportedExpression(
+      `tree-sitter-bicep reads ${JSON.stringify(node.text)} as (… ? … : …).member; put the member access in the middle branch`,
+    );
+  }
 }
 
 type Builtin = (args: Value[], call: (f: Lambda, ...a: Value[]) => Value) => Value;
@@ -161,6 +193,22 @@ const FUNCTIONS: Record<string, Builtin> = {
   map: ([items, lambda], call) => arr(items ?? null, "map").map((x) => call(fn(lambda ?? null, "map"), x)),
   filter: ([items, lambda], call) =>
     arr(items ?? null, "filter").filter((x) => call(fn(lambda ?? null, "filter"), x) === true),
+  concat: (args) => {
+    if (args.every((a) => Array.isArray(a))) return (args as Value[][]).flat(1);
+    return args.map((a) => str(a, "concat")).join("");
+  },
+  // Resource Manager returns the entries sorted by key.
+  items: ([v]) => {
+    if (v === undefined || !isObject(v)) throw new UnsupportedExpression("items: expected an object");
+    return Object.keys(v)
+      .sort()
+      .map((key) => ({ key, value: v[key] ?? null }));
+  },
+  string: ([v]) => {
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return interpolate(v);
+    throw new UnsupportedExpression(`string: unsupported argument ${JSON.stringify(v)}`);
+  },
   union: (args) => {
     if (args.every((a) => isObject(a))) return Object.assign({}, ...(args as object[]));
     throw new UnsupportedExpression("union: only objects are supported");
@@ -274,14 +322,17 @@ export class BicepEvaluator {
           : this.evaluate(whenFalse, scope);
       }
       case "member_expression": {
+        misparsedTernary(node);
         const object = this.evaluate(node.namedChildren[0] ?? node, scope);
         const property = node.namedChildren[1]?.text ?? "";
+        if (isOpaque(object)) return opaque(`${object.path}.${property}`);
         const safe = node.children.some((c) => c.type === ".?");
         if (isObject(object) && Object.hasOwn(object, property)) return object[property] ?? null;
         if (safe) return null;
         throw new UnsupportedExpression(`no property ${property} in ${JSON.stringify(object)}`);
       }
       case "subscript_expression": {
+        misparsedTernary(node);
         const [objectNode, indexNode] = node.namedChildren;
         const object = this.evaluate(objectNode ?? node, scope);
         const index = this.evaluate(indexNode ?? node, scope);
@@ -306,6 +357,7 @@ export class BicepEvaluator {
     if (scope.has(name)) return scope.get(name) ?? null;
     if (this.paramValues.has(name)) return this.paramValues.get(name) ?? null;
     if (this.varNodes.has(name)) return this.variable(name);
+    if (this.options.symbols?.includes(name)) return opaque(name);
     throw new UnsupportedExpression(`unknown identifier ${name}`);
   }
 
@@ -355,6 +407,8 @@ export class BicepEvaluator {
     if (name === "resourceGroup" && args.length === 0) {
       return { ...(this.options.resourceGroup ?? DEFAULT_RESOURCE_GROUP) };
     }
+    // Deterministic like Resource Manager's guid(): the same arguments give the same name.
+    if (name === "guid") return `guid(${args.map(interpolate).join(", ")})`;
     const builtin = name ? FUNCTIONS[name] : undefined;
     if (!builtin) throw new UnsupportedExpression(`function ${name ?? node.text}()`);
     return builtin(args, (lambda, ...values) => {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { ConfigError, parseConfig } from "../../shared/config.js";
+import { tokenEndpointUrl } from "../../shared/discovery/authentication-schemes.js";
 import { BicepEvaluator, DeploymentFailure, type Value } from "./bicep-eval.js";
 import {
   arrayItems,
@@ -108,21 +110,138 @@ function expectProperties(infra: Infra, type: string, expected: Record<string, u
   );
 }
 
-/** App settings of the function app as name -> value node (from siteConfig.appSettings). */
+/** A 32-byte signing key as `kid:base64` (SCIM_SIGNING_KEYS). */
+const SIGNING_KEYS = `k1:${Buffer.alloc(32, 7).toString("base64")}`;
+
+/**
+ * main.bicep parameter values for each situation the rules must hold in: a deployment with a deployment-wide
+ * Secret Token, and one that serves only tenants registered with the operator CLI.
+ */
+export const SCENARIOS: Record<string, Record<string, Value>> = {
+  "with a token digest": { scimSigningKeys: SIGNING_KEYS, scimTokenSha256: "ab".repeat(32) },
+  "without a token digest": { scimSigningKeys: SIGNING_KEYS, scimTokenSha256: "" },
+};
+
+/**
+ * main.bicep evaluated with `mainParams`: what it passes to each module, and an evaluator for a module's file
+ * bound to those values. Module outputs and resource properties are opaque (`<keyVault.outputs.uri>`).
+ */
+function deployment(infra: Infra, mainParams: Record<string, Value>) {
+  const symbols = (file: BicepFile) => [
+    ...modules(file).map((m) => m.symbol),
+    ...resources(file).map((r) => r.symbol),
+  ];
+  const main = new BicepEvaluator(infra.main, { params: mainParams, symbols: symbols(infra.main) });
+  const deploying = (file: BicepFile) =>
+    modules(infra.main).find((m) => resolveFrom(infra.main, m.path) === file.path);
+  return {
+    main,
+    /** The module declaration that deploys `file`, and the evaluated parameter values it passes. */
+    module(file: BicepFile) {
+      const declaration = deploying(file);
+      const passed = declaration ? property(declaration.body, "params") : undefined;
+      const values = passed ? main.evaluate(passed, new Map()) : {};
+      if (typeof values !== "object" || values === null || Array.isArray(values)) {
+        throw new Error(`${relative(infra.repoRoot, file.path)}: module params are not an object`);
+      }
+      const params = values as Record<string, Value>;
+      return {
+        symbol: declaration?.symbol,
+        params,
+        evaluator: new BicepEvaluator(file, { params, symbols: symbols(file) }),
+      };
+    },
+  };
+}
+
+/** App settings of the function app, evaluated for `mainParams`, as name -> value. */
 function appSettings(
   infra: Infra,
-): { file: BicepFile; site: ResourceDecl; settings: Map<string, SyntaxNode> }[] {
+  mainParams: Record<string, Value> = Object.values(SCENARIOS)[0] ?? {},
+): { file: BicepFile; site: ResourceDecl; settings: Map<string, Value>; problem?: string }[] {
   return allResources(infra, "Microsoft.Web/sites")
     .filter(({ resource }) => !resource.existing)
     .map(({ file, resource }) => {
-      const settings = new Map<string, SyntaxNode>();
-      for (const item of arrayItems(property(resource.body, "properties.siteConfig.appSettings"))) {
-        const name = propertyValue(item, "name");
-        const value = property(item, "value");
-        if (typeof name === "string" && value) settings.set(name, value);
+      const settings = new Map<string, Value>();
+      try {
+        const node = property(resource.body, "properties.siteConfig.appSettings");
+        const list = node
+          ? deployment(infra, mainParams).module(file).evaluator.evaluate(node, new Map())
+          : [];
+        for (const item of Array.isArray(list) ? list : []) {
+          if (typeof item === "object" && item !== null && !Array.isArray(item) && "name" in item) {
+            const name = item.name;
+            if (typeof name === "string") settings.set(name, (item.value as Value | undefined) ?? null);
+          }
+        }
+        return { file, site: resource, settings };
+      } catch (error) {
+        return {
+          file,
+          site: resource,
+          settings,
+          problem: `cannot evaluate the app settings: ${String(error)}`,
+        };
       }
-      return { file, site: resource, settings };
     });
+}
+
+/**
+ * The resources of `type` that the deployment creates for `mainParams`, one per loop item whose condition
+ * holds, each with a function that evaluates a property path of its body (undefined when absent).
+ */
+function deployedResources(
+  infra: Infra,
+  type: string,
+  mainParams: Record<string, Value>,
+): { file: BicepFile; resource: ResourceDecl; get: (path: string) => Value | undefined }[] {
+  return allResources(infra, type)
+    .filter(({ resource }) => !resource.existing)
+    .flatMap(({ file, resource }) => {
+      const { evaluator } =
+        file === infra.main
+          ? { evaluator: deployment(infra, mainParams).main }
+          : deployment(infra, mainParams).module(file);
+      const items = resource.loop ? evaluator.evaluate(resource.loop.iterable, new Map()) : [null];
+      return (Array.isArray(items) ? items : []).flatMap((item) => {
+        const scope = new Map<string, Value>(resource.loop ? [[resource.loop.variable, item]] : []);
+        if (resource.condition && evaluator.evaluate(resource.condition, scope) !== true) return [];
+        const get = (path: string) => {
+          const node = property(resource.body, path);
+          return node ? evaluator.evaluate(node, scope) : undefined;
+        };
+        return [{ file, resource, get }];
+      });
+    });
+}
+
+/** Key Vault secrets the deployment writes for `mainParams`, as name -> value. */
+function writtenSecrets(infra: Infra, mainParams: Record<string, Value>): Map<string, Value> {
+  return new Map(
+    deployedResources(infra, "Microsoft.KeyVault/vaults/secrets", mainParams).map(({ get }) => [
+      String(get("name")),
+      get("properties.value") ?? null,
+    ]),
+  );
+}
+
+/** A value as text: strings as they are, opaque values as `<path>`. */
+function text(value: Value | undefined): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && value.kind === "opaque") {
+    return `<${String(value.path)}>`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `@Microsoft.KeyVault(SecretUri=<vault uri>secrets/<name>[/<version>])` as vault, name and version (App Service
+ * Key Vault references); undefined for any other value.
+ */
+function keyVaultReference(value: Value | undefined) {
+  if (typeof value !== "string") return undefined;
+  const match = /^@Microsoft\.KeyVault\(SecretUri=(.*)secrets\/([^/)]*)(?:\/([^)]*))?\)$/i.exec(value);
+  return match ? { vault: match[1] ?? "", name: match[2] ?? "", version: match[3] } : undefined;
 }
 
 /**
@@ -273,11 +392,14 @@ export const rules = {
     ),
 
   "app settings carry no keys or connection strings except the (non-secret) App Insights one": (infra) =>
-    appSettings(infra).flatMap(({ file, site, settings }) =>
-      [...settings.keys()]
-        .filter((name) => /CONNECTION_?STRING|_KEY$|^AzureWebJobsStorage$|PASSWORD|SAS/i.test(name))
-        .filter((name) => name !== "APPLICATIONINSIGHTS_CONNECTION_STRING")
-        .map((name) => `${where(file, site.node)} app setting ${name}`),
+    Object.values(SCENARIOS).flatMap((scenario) =>
+      appSettings(infra, scenario).flatMap(({ file, site, settings, problem }) => [
+        ...(problem ? [`${where(file, site.node)} ${problem}`] : []),
+        ...[...settings.keys()]
+          .filter((name) => /CONNECTION_?STRING|_KEY$|^AzureWebJobsStorage$|PASSWORD|SAS/i.test(name))
+          .filter((name) => name !== "APPLICATIONINSIGHTS_CONNECTION_STRING")
+          .map((name) => `${where(file, site.node)} app setting ${name}`),
+      ]),
     ),
 
   "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2": (infra) => {
@@ -384,10 +506,11 @@ export const rules = {
       });
     },
 
-  "function app settings: identity-based storage, AAD telemetry, Key Vault token reference, no runtime settings":
+  "function app settings: identity-based storage, AAD telemetry, signing keys from Key Vault, no runtime settings":
     (infra) =>
-      appSettings(infra).flatMap(({ file, site, settings }) => {
+      appSettings(infra).flatMap(({ file, site, settings, problem }) => {
         const at = where(file, site.node);
+        if (problem) return [`${at} ${problem}`];
         const violations: string[] = [];
         const required = [
           "AzureWebJobsStorage__accountName",
@@ -398,7 +521,7 @@ export const rules = {
           "COSMOS_ENDPOINT",
           "COSMOS_DATABASE",
           "SCIM_TENANT_ID",
-          "SCIM_TOKEN_SHA256",
+          "SCIM_SIGNING_KEYS",
         ];
         for (const name of required)
           if (!settings.has(name)) violations.push(`${at} app setting ${name} missing`);
@@ -411,25 +534,171 @@ export const rules = {
           if (settings.has(name))
             violations.push(`${at} app setting ${name} must not be set on Flex / in Azure`);
         }
-        if (literal(settings.get("AzureWebJobsStorage__credential")) !== "managedidentity") {
+        if (settings.get("AzureWebJobsStorage__credential") !== "managedidentity") {
           violations.push(`${at} AzureWebJobsStorage__credential is not managedidentity`);
         }
+        // Module outputs evaluate as <path>: the client id is whatever the identity module outputs.
         const auth = settings.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
-        const authText =
-          auth?.type === "string"
-            ? stringParts(auth)
-                .filter((p) => typeof p === "string")
-                .join("|")
-            : "";
-        if (!/^ClientId=\|;Authorization=AAD$/.test(authText)) {
+        if (typeof auth !== "string" || !/^ClientId=<[^>]+>;Authorization=AAD$/.test(auth)) {
           violations.push(
             `${at} APPLICATIONINSIGHTS_AUTHENTICATION_STRING is not ClientId=<id>;Authorization=AAD`,
           );
         }
-        const token = settings.get("SCIM_TOKEN_SHA256");
-        const first = token?.type === "string" ? stringParts(token)[0] : undefined;
-        if (first !== "@Microsoft.KeyVault(SecretUri=") {
-          violations.push(`${at} SCIM_TOKEN_SHA256 is not a Key Vault reference`);
+        if (!keyVaultReference(settings.get("SCIM_SIGNING_KEYS"))) {
+          violations.push(`${at} SCIM_SIGNING_KEYS is not a Key Vault reference`);
+        }
+        return violations;
+      }),
+
+  "authentication settings: each main.bicep parameter reaches its app setting, an empty string leaves it out, and a number parameter accepts exactly what the app accepts":
+    (infra) => {
+      // main.bicep parameter -> app setting (shared/config.ts), with a non-default value to deploy.
+      const mapped: Record<string, [setting: string, sample: Value]> = {
+        scimAccessTokenSeconds: ["SCIM_ACCESS_TOKEN_SECONDS", 900],
+        scimAuthCacheSeconds: ["SCIM_AUTH_CACHE_SECONDS", 0],
+        scimEntraAudiences: ["SCIM_ENTRA_AUDIENCES", "11111111-2222-3333-4444-555555555555"],
+        scimFederationAudience: ["SCIM_FEDERATION_AUDIENCE", "api://example"],
+        scimOAuthScopes: ["SCIM_OAUTH_SCOPES", "scim read"],
+      };
+      const [base = {}] = Object.values(SCENARIOS);
+      const declared = new Map(params(infra.main).map((p) => [p.name, p]));
+      const violations: string[] = [];
+      const samples = Object.fromEntries(Object.entries(mapped).map(([name, [, sample]]) => [name, sample]));
+      const [given] = appSettings(infra, { ...base, ...samples });
+      const [defaults] = appSettings(infra, base);
+      if (!given || !defaults) return ["no function app"];
+      for (const { problem } of [given, defaults]) if (problem) violations.push(problem);
+      const accepts = (setting: string, value: string) => {
+        try {
+          parseConfig({ COSMOS_ENDPOINT: "http://localhost:8081", [setting]: value });
+          return true;
+        } catch (error) {
+          if (error instanceof ConfigError) return false;
+          throw error;
+        }
+      };
+      for (const [name, [setting, sample]] of Object.entries(mapped)) {
+        const param = declared.get(name);
+        if (!param?.defaultValue) {
+          violations.push(`main.bicep has no optional parameter ${name}`);
+          continue;
+        }
+        if (given.settings.get(setting) !== String(sample)) {
+          violations.push(
+            `${name} = ${JSON.stringify(sample)} does not give ${setting} = '${String(sample)}'`,
+          );
+        }
+        const fallback = literal(param.defaultValue);
+        if (fallback === "" && defaults.settings.has(setting)) {
+          violations.push(`${setting} is set although ${name} is empty`);
+        }
+        if (typeof fallback === "number") {
+          if (defaults.settings.get(setting) !== String(fallback)) {
+            violations.push(`${setting} is not ${name}'s default ${fallback}`);
+          }
+          const bound = (decorator: string) =>
+            literal(param.decorators.find((d) => d.name === decorator)?.args[0]);
+          const [min, max] = [bound("minValue"), bound("maxValue")];
+          if (typeof min !== "number" || typeof max !== "number") {
+            violations.push(`${name} has no @minValue and @maxValue`);
+            continue;
+          }
+          for (const [value, expected] of [
+            [min, true],
+            [max, true],
+            [fallback, true],
+            [min - 1, false],
+            [max + 1, false],
+          ] as const) {
+            if (accepts(setting, String(value)) !== expected) {
+              violations.push(
+                `${name} ${expected ? "accepts" : "refuses"} ${value} (@minValue ${min}, @maxValue ${max}), but the app ${expected ? "refuses" : "accepts"} ${setting}=${value}`,
+              );
+            }
+          }
+        }
+      }
+      return violations;
+    },
+
+  "every Key Vault reference in the app settings is versionless and names a secret that the deployment writes, with a value, to the vault the app reads (a reference to a missing secret stays literal text and stops the app)":
+    (infra) => {
+      const vaultModule = mainModule(infra, "keyvault")?.symbol;
+      if (!vaultModule) return ["main.bicep deploys no modules/keyvault.bicep"];
+      return Object.entries(SCENARIOS).flatMap(([scenario, values]) => {
+        const written = writtenSecrets(infra, values);
+        return appSettings(infra, values).flatMap(({ file, site, settings, problem }) => {
+          const at = `${where(file, site.node)} ${scenario}:`;
+          if (problem) return [`${at} ${problem}`];
+          return [...settings].flatMap(([name, value]) => {
+            const reference = keyVaultReference(value);
+            if (!reference) return [];
+            const violations: string[] = [];
+            if (reference.vault !== `<${vaultModule}.outputs.uri>`) {
+              violations.push(
+                `${at} ${name} reads ${reference.vault}, not the vault URI the keyvault module outputs`,
+              );
+            }
+            if (reference.version !== undefined) violations.push(`${at} ${name} names a secret version`);
+            const stored = written.get(reference.name);
+            if (typeof stored !== "string" || stored === "") {
+              violations.push(
+                `${at} ${name} reads secret '${reference.name}', which the deployment does not write`,
+              );
+            }
+            return violations;
+          });
+        });
+      });
+    },
+
+  "SCIM_SIGNING_KEYS is required: a @secure() parameter without default that refuses an empty value, stored as scim-signing-keys, read through the SCIM_SIGNING_KEYS setting":
+    (infra) => {
+      const violations: string[] = [];
+      const param = params(infra.main).find((p) => p.name === "scimSigningKeys");
+      if (!param) return ["main.bicep has no scimSigningKeys parameter"];
+      if (!isSecureParam(infra.main, param.name)) violations.push("scimSigningKeys is not @secure()");
+      if (param.defaultValue)
+        violations.push("scimSigningKeys has a default, so a deployment can leave it out");
+      const [first = {}] = Object.values(SCENARIOS);
+      try {
+        new BicepEvaluator(infra.main, { params: { ...first, scimSigningKeys: "" } });
+        violations.push("an empty scimSigningKeys is accepted (the app would not start)");
+      } catch (error) {
+        if (!(error instanceof DeploymentFailure)) throw error;
+      }
+      for (const [scenario, values] of Object.entries(SCENARIOS)) {
+        if (writtenSecrets(infra, values).get("scim-signing-keys") !== values.scimSigningKeys) {
+          violations.push(`${scenario}: scimSigningKeys is not written to the secret scim-signing-keys`);
+        }
+        for (const { settings } of appSettings(infra, values)) {
+          if (keyVaultReference(settings.get("SCIM_SIGNING_KEYS"))?.name !== "scim-signing-keys") {
+            violations.push(`${scenario}: SCIM_SIGNING_KEYS does not reference the secret scim-signing-keys`);
+          }
+        }
+      }
+      return violations;
+    },
+
+  "SCIM_TOKEN_SHA256 is optional: a digest is stored as scim-token-sha256 and read through SCIM_TOKEN_SHA256; without one there is neither secret nor setting":
+    (infra) =>
+      Object.entries(SCENARIOS).flatMap(([scenario, values]) => {
+        const digest = values.scimTokenSha256;
+        const stored = writtenSecrets(infra, values).get("scim-token-sha256");
+        const violations: string[] = [];
+        for (const { settings } of appSettings(infra, values)) {
+          const reference = keyVaultReference(settings.get("SCIM_TOKEN_SHA256"));
+          if (digest === "" && settings.has("SCIM_TOKEN_SHA256")) {
+            violations.push(`${scenario}: SCIM_TOKEN_SHA256 is set although there is no digest`);
+          }
+          if (digest !== "" && reference?.name !== "scim-token-sha256") {
+            violations.push(`${scenario}: SCIM_TOKEN_SHA256 does not reference the secret scim-token-sha256`);
+          }
+        }
+        if (digest === "" && stored !== undefined)
+          violations.push(`${scenario}: scim-token-sha256 is written`);
+        if (digest !== "" && stored !== digest) {
+          violations.push(`${scenario}: the digest is not written to the secret scim-token-sha256`);
         }
         return violations;
       }),
@@ -528,48 +797,93 @@ export const rules = {
     });
   },
 
-  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty; the digest is scim-token-sha256":
+  "operators: each operatorPrincipalIds entry gets the built-in Data Contributor on the app's database, under a name made of the principal (not its place in the list); empty entries grant nothing":
     (infra) => {
-      const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
-        "properties.enableRbacAuthorization": true,
-        "properties.enableSoftDelete": true,
-        "properties.enablePurgeProtection": true,
-      });
-      const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
-      if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
-      for (const { file, resource } of secrets) {
-        const at = `${where(file, resource.node)} ${resource.symbol}`;
-        if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
-        const value = property(resource.body, "properties.value");
-        // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
-        let secure = value?.type === "identifier" && isSecureParam(file, value.text);
-        if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
-          const source = resolveVariable(file, resource.loop.iterable);
-          const [arg] =
-            source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
-          secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
+      const violations: string[] = [];
+      for (const file of [
+        infra.main,
+        ...infra.files.filter((f) => f.path.endsWith("modules/cosmos.bicep")),
+      ]) {
+        const param = params(file).find((p) => p.name === "operatorPrincipalIds");
+        if (param?.defaultValue?.text.replace(/\s/g, "") !== "[]") {
+          violations.push(
+            `${relative(infra.repoRoot, file.path)}: no operatorPrincipalIds parameter defaulting to []`,
+          );
         }
-        if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
       }
-      // main.bicep stores the digest under the name the app's Key Vault reference reads.
-      const main = new BicepEvaluator(infra.main);
-      // Keys may be interpolated ('${secretNames.tokenDigest}'), so they are evaluated, not read as literals.
-      const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
-      const stored = (passed?.type === "object" ? passed.namedChildren : [])
-        .filter((n) => n.type === "object_property")
-        .map((n) => ({ key: n.namedChildren[0], value: n.namedChildren[1] }))
-        .find(({ key }) => key && main.evaluate(key, new Map()) === "scim-token-sha256");
-      if (!stored)
-        violations.push("main.bicep does not pass a secret named scim-token-sha256 to the keyvault module");
-      else if (stored.value?.type !== "identifier" || !isSecureParam(infra.main, stored.value.text)) {
-        violations.push("main.bicep: the scim-token-sha256 value is not a @secure() parameter");
+      const [base = {}] = Object.values(SCENARIOS);
+      const assignments = (ids: string[]) =>
+        deployedResources(infra, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", {
+          ...base,
+          operatorPrincipalIds: ids,
+        }).map(({ get }) => ({
+          name: text(get("name")),
+          principal: text(get("properties.principalId")),
+          role: text(get("properties.roleDefinitionId")),
+          scope: text(get("properties.scope")),
+        }));
+      const none = assignments([]);
+      const app = none[0];
+      if (none.length !== 1 || !app)
+        return [...violations, `without operators: ${none.length} assignments, not 1 (the app's)`];
+      const some = assignments(["op-1", "", "op-2"]);
+      const reversed = assignments(["op-2", "op-1"]);
+      const principals = some.map((a) => a.principal).sort();
+      if (JSON.stringify(principals) !== JSON.stringify([app.principal, "op-1", "op-2"].sort())) {
+        violations.push(`operators [op-1, '', op-2] give assignments to ${JSON.stringify(principals)}`);
       }
-      const read = property(mainModule(infra, "functionapp")?.body, "params.tokenDigestSecretName");
-      if (!read || main.evaluate(read, new Map()) !== "scim-token-sha256") {
-        violations.push("main.bicep: the app's SCIM_TOKEN_SHA256 reference does not read scim-token-sha256");
+      if (new Set(some.map((a) => a.name)).size !== some.length)
+        violations.push("two assignments share a name");
+      for (const a of some) {
+        if (a.role !== app.role) violations.push(`${a.principal}: role ${a.role}, not the app's ${app.role}`);
+        if (a.scope !== app.scope)
+          violations.push(`${a.principal}: scope ${a.scope}, not the app's ${app.scope}`);
+        const again = reversed.find((r) => r.principal === a.principal);
+        if (a.principal !== app.principal && again?.name !== a.name) {
+          violations.push(`${a.principal}: the assignment's name changes with its place in the list`);
+        }
       }
       return violations;
     },
+
+  "Key Vault: RBAC, soft delete, purge protection; secrets only from @secure() input, never written empty": (
+    infra,
+  ) => {
+    const violations = expectProperties(infra, "Microsoft.KeyVault/vaults", {
+      "properties.enableRbacAuthorization": true,
+      "properties.enableSoftDelete": true,
+      "properties.enablePurgeProtection": true,
+    });
+    const secrets = allResources(infra, "Microsoft.KeyVault/vaults/secrets");
+    if (secrets.length === 0) violations.push("no Microsoft.KeyVault/vaults/secrets resource");
+    for (const { file, resource } of secrets) {
+      const at = `${where(file, resource.node)} ${resource.symbol}`;
+      if (!resource.condition) violations.push(`${at}: secret is written even when its value is empty`);
+      const value = property(resource.body, "properties.value");
+      // A @secure() parameter, or `<item>.value` in a loop over items(<@secure() object parameter>).
+      let secure = value?.type === "identifier" && isSecureParam(file, value.text);
+      if (!secure && resource.loop && memberPath(value) === `${resource.loop.variable}.value`) {
+        const source = resolveVariable(file, resource.loop.iterable);
+        const [arg] =
+          source?.type === "call_expression" && calleeName(source) === "items" ? callArgs(source) : [];
+        secure = arg?.type === "identifier" && isSecureParam(file, arg.text);
+      }
+      if (!secure) violations.push(`${at}: secret value is not a @secure() parameter`);
+    }
+    // Every value main.bicep hands the keyvault module comes straight from a @secure() parameter.
+    const passed = property(mainModule(infra, "keyvault")?.body, "params.secrets");
+    for (const entry of (passed?.type === "object" ? passed.namedChildren : []).filter(
+      (n) => n.type === "object_property",
+    )) {
+      const value = entry.namedChildren[1];
+      if (value?.type !== "identifier" || !isSecureParam(infra.main, value.text)) {
+        violations.push(
+          `${where(infra.main, entry)} main.bicep: secret value ${value?.text} is not a @secure() parameter`,
+        );
+      }
+    }
+    return violations;
+  },
 
   "Key Vault stays publicly reachable (not a parameter): the app resolves Key Vault references over the network and is not VNet-integrated":
     (infra) =>
@@ -745,32 +1059,48 @@ export const rules = {
       return violations;
     },
 
-  "main.bicep outputs: functionAppName, tenantUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId": (
-    infra,
-  ) => {
-    const declared = outputs(infra.main);
-    const violations = [
-      "functionAppName",
-      "tenantUrl",
-      "cosmosEndpoint",
-      "keyVaultName",
-      "managedIdentityClientId",
-    ]
-      .filter((name) => !declared.some((o) => o.name === name))
-      .map((name) => `output ${name} missing`);
-    const tenantUrl = declared.find((o) => o.name === "tenantUrl")?.value;
-    const parts = tenantUrl?.type === "string" ? stringParts(tenantUrl) : [];
-    const host = parts[1];
-    const shaped =
-      parts.length === 3 &&
-      parts[0] === "https://" &&
-      parts[2] === "/scim/v2" &&
-      typeof host !== "string" &&
-      (memberPath(host) ?? "").endsWith("defaultHostName");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
-    if (tenantUrl && !shaped) violations.push("tenantUrl is not 'https://${...defaultHostName}/scim/v2'");
-    return violations;
-  },
+  "main.bicep outputs: functionAppName, tenantUrl, tokenUrl, cosmosEndpoint, keyVaultName, managedIdentityClientId":
+    (infra) => {
+      const declared = outputs(infra.main);
+      const violations = [
+        "functionAppName",
+        "tenantUrl",
+        "tokenUrl",
+        "cosmosEndpoint",
+        "keyVaultName",
+        "managedIdentityClientId",
+      ]
+        .filter((name) => !declared.some((o) => o.name === name))
+        .map((name) => `output ${name} missing`);
+      const tenantUrl = declared.find((o) => o.name === "tenantUrl")?.value;
+      const parts = tenantUrl?.type === "string" ? stringParts(tenantUrl) : [];
+      const host = parts[1];
+      const shaped =
+        parts.length === 3 &&
+        parts[0] === "https://" &&
+        parts[2] === "/scim/v2" &&
+        typeof host !== "string" &&
+        (memberPath(host) ?? "").endsWith("defaultHostName");
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep interpolation syntax, not a JS template
+      if (tenantUrl && !shaped) violations.push("tenantUrl is not 'https://${...defaultHostName}/scim/v2'");
+      // The token endpoint is where the app serves it for that Tenant URL (shared/discovery/authentication-schemes.ts).
+      const tokenUrl = declared.find((o) => o.name === "tokenUrl")?.value;
+      if (tenantUrl && tokenUrl) {
+        const [base = {}] = Object.values(SCENARIOS);
+        const { main } = deployment(infra, base);
+        const [tenant, token] = [
+          text(main.evaluate(tenantUrl, new Map())),
+          text(main.evaluate(tokenUrl, new Map())),
+        ];
+        const expected = tokenEndpointUrl(tenant.replace(/[<>]/g, ""));
+        if (token.replace(/[<>]/g, "") !== expected) {
+          violations.push(
+            `tokenUrl is ${token}, but the app serves the token endpoint of ${tenant} at ${expected}`,
+          );
+        }
+      }
+      return violations;
+    },
 
   "Cosmos containers are generated by a loop over loadJsonContent('…/shared/store/containers.json')": (
     infra,
@@ -798,6 +1128,7 @@ export const rules = {
         "properties.resource.partitionKey": `${item}.partitionKey`,
         "properties.resource.uniqueKeyPolicy": `${item}.uniqueKeyPolicy`,
         "properties.resource.indexingPolicy": `${item}.indexingPolicy`,
+        "properties.resource.defaultTtl": `${item}.defaultTtl`,
       };
       return Object.entries(copied).flatMap(([key, from]) => {
         const value = property(resource.body, key);
@@ -809,13 +1140,25 @@ export const rules = {
 
   "containers.json uses only keys the Bicep loop copies (nothing silently dropped)": (infra) => {
     const definitions = JSON.parse(infra.containersJson) as Record<string, unknown>[];
-    const copied = new Set(["id", "partitionKey", "uniqueKeyPolicy", "indexingPolicy"]);
+    const copied = new Set(["id", "partitionKey", "uniqueKeyPolicy", "indexingPolicy", "defaultTtl"]);
     return definitions.flatMap((d) =>
       Object.keys(d)
         .filter((k) => !copied.has(k))
         .map((k) => `containers.json ${String(d.id)}: key ${k} is not deployed by infra/`),
     );
   },
+
+  "tenants container: TTL on without a default expiry (defaultTtl -1), so client-assertion replay records expire by their own ttl and nothing else does":
+    (infra) => {
+      const definitions = JSON.parse(infra.containersJson) as Record<string, unknown>[];
+      const tenants = definitions.find((d) => d.id === "tenants");
+      if (!tenants) return ["containers.json has no tenants container"];
+      // -1: on, items without a `ttl` field never expire. Absent or null: off, and `ttl` fields are ignored.
+      // A positive value would expire tenant documents and credential lookups too.
+      return tenants.defaultTtl === -1
+        ? []
+        : [`containers.json tenants: defaultTtl is ${JSON.stringify(tenants.defaultTtl)}, not -1`];
+    },
 
   "main.parameters.json (azd): declared parameters only; a secure one only as an azd environment placeholder, never a value":
     (infra) => {
@@ -828,9 +1171,12 @@ export const rules = {
         if (!param) return [`main.parameters.json names ${name}, which main.bicep does not declare`];
         const value = entry?.value;
         const isPlaceholder = typeof value === "string" && placeholder.test(value);
-        if (typeof value === "string" && value.includes("${") && !isPlaceholder) {
-          return [`main.parameters.json ${name}: ${value} is not a whole azd placeholder`];
-        }
+        const strings = Array.isArray(value) ? value.filter((v) => typeof v === "string") : [value];
+        const partial = strings.find(
+          (v) => typeof v === "string" && v.includes("${") && !placeholder.test(v),
+        );
+        if (partial !== undefined)
+          return [`main.parameters.json ${name}: ${partial} is not a whole azd placeholder`];
         if (param.decorators.some((d) => d.name === "secure") && !isPlaceholder)
           return [`main.parameters.json sets secure parameter ${name} to a value`];
         return [];
@@ -840,10 +1186,19 @@ export const rules = {
         environmentName: "${AZURE_ENV_NAME}",
         // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
         scimTokenSha256: "${SCIM_TOKEN_SHA256}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+        scimSigningKeys: "${SCIM_SIGNING_KEYS}",
       };
       for (const [name, value] of Object.entries(mapped)) {
         if (file.parameters?.[name]?.value !== value)
           violations.push(`main.parameters.json ${name} is not ${value}`);
+      }
+      // azd substitutes the signed-in principal's object id for ${AZURE_PRINCIPAL_ID} (Azure/azure-dev,
+      // BicepProvider: CurrentPrincipalId), so whoever runs `azd up` can run the operator CLI.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: azd placeholder syntax, not a JS template
+      const operators = ["${AZURE_PRINCIPAL_ID}"];
+      if (JSON.stringify(file.parameters?.operatorPrincipalIds?.value) !== JSON.stringify(operators)) {
+        violations.push(`main.parameters.json operatorPrincipalIds is not ${JSON.stringify(operators)}`);
       }
       return violations;
     },
