@@ -128,6 +128,10 @@ export async function confirmMembers(
   if (added.length === 0) return [];
   const ids = added.map((m) => m.id);
   const userIds = added.filter((m) => m.type === "User").map((m) => m.id);
+  const users = added
+    .filter((m) => m.type === "User")
+    .map((m): string | KnownUser => (m.seen ? { id: m.id, seen: m.seen, member: true } : m.id));
+  // Read after the memberships were written: the re-check, and the name users get with them.
   const group = await scope.groups.read(groupId);
   if (!group) {
     await scope.memberships.remove(groupId, ids);
@@ -138,7 +142,7 @@ export async function confirmMembers(
   const existing = nested.length > 0 ? await scope.memberLookup.existing(nested) : new Map();
   const gone = new Set([
     ...nested.filter((id) => !existing.has(id)),
-    ...(await syncUserGroups(scope, groupId, userIds)),
+    ...(await syncUserGroups(scope, groupId, users, group)),
   ]);
   if (gone.size === 0) return [...added];
   await scope.memberships.remove(groupId, [...gone]);
