@@ -4,6 +4,7 @@ import type { Scope } from "../operations/operation.js";
 import type { GroupRef, StoredResource } from "../store/documents.js";
 import { mapLimited } from "../store/map-limited.js";
 import type { MemberRecord, MembershipLink } from "../store/membership-store.js";
+import type { WriteResult } from "../store/resource-store.js";
 import { diffMembers, type MemberPlan } from "./plan-member-changes.js";
 import { forEachMember } from "./read-memberships.js";
 
@@ -72,7 +73,8 @@ export async function syncUserGroups(
   const ids = [...new Set(users.map((user) => (typeof user === "string" ? user : user.id)))];
   await mapLimited(ids, SYNCS_IN_FLIGHT, async (userId) => {
     const known = seen.get(userId);
-    if (known && group !== undefined) {
+    // A removal's entry goes whatever the group is called: it needs no read of the group.
+    if (known && (group !== undefined || !known.member)) {
       const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen.etag);
       if (first.ok) return;
       if (first.reason === "missing") {
@@ -119,11 +121,16 @@ const displayNameOf = (group: StoredResource) => {
  * copy (a user deleted meanwhile loses the membership). Point reads for a few members, one query
  * for many: the cost stays proportional to the request, not to the group. Returns the members
  * that are still there.
+ *
+ * `after` is the group as written or read after the memberships were (its creation, or the
+ * `meta` bump of a member change; null if that found it gone): it is the re-check, and the name
+ * users get with them. Without it the group is read here.
  */
 export async function confirmMembers(
   scope: MemberScope,
   groupId: string,
   added: readonly MemberRecord[],
+  after?: StoredResource | null,
 ): Promise<MemberRecord[]> {
   if (added.length === 0) return [];
   const ids = added.map((m) => m.id);
@@ -131,8 +138,7 @@ export async function confirmMembers(
   const users = added
     .filter((m) => m.type === "User")
     .map((m): string | KnownUser => (m.seen ? { id: m.id, seen: m.seen, member: true } : m.id));
-  // Read after the memberships were written: the re-check, and the name users get with them.
-  const group = await scope.groups.read(groupId);
+  const group = after !== undefined ? after : await scope.groups.read(groupId);
   if (!group) {
     await scope.memberships.remove(groupId, ids);
     await syncUserGroups(scope, groupId, userIds);
@@ -149,14 +155,15 @@ export async function confirmMembers(
   return added.filter((m) => !gone.has(m.id));
 }
 
-/** Removes members and brings the copies of the users among them in step. Returns how many ended. */
-async function removeMembers(scope: MemberScope, groupId: string, removed: readonly MembershipLink[]) {
-  if (removed.length === 0) return 0;
-  const ended = await scope.memberships.remove(
-    groupId,
-    removed.map((m) => m.memberId),
-  );
-  const users = removed.filter((m) => m.memberType === "User").map((m) => m.memberId);
+/** Removes members and brings the copies of `users` (the users among them) in step. Returns how many ended. */
+async function removeMembers(
+  scope: MemberScope,
+  groupId: string,
+  memberIds: readonly string[],
+  users: readonly (string | KnownUser)[],
+) {
+  if (memberIds.length === 0) return 0;
+  const ended = await scope.memberships.remove(groupId, memberIds);
   await syncUserGroups(scope, groupId, users);
   return ended;
 }
@@ -180,15 +187,18 @@ async function replaceMembers(scope: MemberScope, groupId: string, wanted: reado
   const current = await currentMembers(scope, groupId);
   const diff = diffMembers(new Set(current.map((m) => m.memberId)), wanted);
   const removeSet = new Set(diff.remove);
+  const removed = current.filter((m) => removeSet.has(m.memberId));
   const ended = await removeMembers(
     scope,
     groupId,
-    current.filter((m) => removeSet.has(m.memberId)),
+    removed.map((m) => m.memberId),
+    removed.filter((m) => m.memberType === "User").map((m) => m.memberId),
   );
   const added = await scope.memberships.add(groupId, diff.add);
-  const kept = new Set((await confirmMembers(scope, groupId, diff.add)).map((m) => m.id));
+  const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
+  const kept = new Set((await confirmMembers(scope, groupId, diff.add, touched)).map((m) => m.id));
   const addedIds = new Set(diff.add.map((m) => m.id));
-  return { members: wanted.filter((m) => !addedIds.has(m.id) || kept.has(m.id)), changed: ended + added > 0 };
+  return { members: wanted.filter((m) => !addedIds.has(m.id) || kept.has(m.id)), touched };
 }
 
 /**
@@ -200,14 +210,14 @@ async function replaceMembers(scope: MemberScope, groupId: string, wanted: reado
  * its memberships are removed again; any left behind name an id nothing will ever use and stay
  * invisible.
  */
-export async function createWithMembers<R extends { ok: boolean }>(
+export async function createWithMembers(
   scope: MemberScope,
   groupId: string,
   members: readonly MemberRecord[],
-  createGroup: () => Promise<R>,
-): Promise<{ created: R; members: MemberRecord[] }> {
+  createGroup: () => Promise<WriteResult>,
+): Promise<{ created: WriteResult; members: MemberRecord[] }> {
   if (members.length > 0) await scope.memberships.add(groupId, members);
-  let created: R;
+  let created: WriteResult;
   try {
     created = await createGroup();
   } catch (error) {
@@ -218,7 +228,8 @@ export async function createWithMembers<R extends { ok: boolean }>(
     if (members.length > 0) await scope.memberships.removeReferences(groupId).catch(() => []);
     return { created, members: [] };
   }
-  return { created, members: await confirmMembers(scope, groupId, members) };
+  // Created after its memberships were written: the group as created is the re-check.
+  return { created, members: await confirmMembers(scope, groupId, members, created.value) };
 }
 
 /**
@@ -233,25 +244,33 @@ export async function applyMemberChanges(
   groupId: string,
   plan: MemberPlan,
 ): Promise<{ group: StoredResource | undefined; members: MemberRecord[] | undefined }> {
-  let changed: boolean;
-  let members: MemberRecord[] | undefined;
   if (plan.replace) {
-    ({ members, changed } = await replaceMembers(scope, groupId, plan.replace));
-  } else {
-    const links = plan.remove.map((memberId) => ({ groupId, memberId, memberType: "User" as const }));
-    // A removed id's type is not known without a read; syncing a non-user finds no user and stops.
-    const ended = await removeMembers(scope, groupId, links);
-    const added = await scope.memberships.add(groupId, plan.add);
-    await confirmMembers(scope, groupId, plan.add);
-    changed = ended + added > 0;
+    const { members, touched } = await replaceMembers(scope, groupId, plan.replace);
+    return { group: touched ?? undefined, members };
   }
-  return { group: changed ? await touchGroup(scope, groupId) : undefined, members };
+  // The removed members, read before the change: a user's `groups` copy is then one conditional
+  // write (`syncUserGroups`), and an id that names no user needs none.
+  const found = plan.remove.length > 0 ? await scope.memberLookup.existing(plan.remove) : new Map();
+  const users = plan.remove.flatMap((id): (string | KnownUser)[] => {
+    const member = found.get(id);
+    if (member?.type !== "User") return [];
+    return [member.seen ? { id, seen: member.seen, member: false } : id];
+  });
+  const ended = await removeMembers(scope, groupId, plan.remove, users);
+  const added = plan.add.length > 0 ? await scope.memberships.add(groupId, plan.add) : 0;
+  // The bump comes after the membership writes, so it doubles as the confirm step's re-check.
+  const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
+  await confirmMembers(scope, groupId, plan.add, touched);
+  return { group: touched ?? undefined, members: undefined };
 }
 
-/** Moves a group's `meta.lastModified` (and so its version) after its members changed. */
-export async function touchGroup(scope: MemberScope, groupId: string): Promise<StoredResource | undefined> {
+/**
+ * Moves a group's `meta.lastModified` (and so its version) after its members changed. Returns the
+ * group as patched, or null when it no longer exists.
+ */
+export async function touchGroup(scope: MemberScope, groupId: string): Promise<StoredResource | null> {
   const touched = await scope.groups.patch(groupId, { lastModified: new Date().toISOString() });
-  return touched.ok ? touched.value : undefined;
+  return touched.ok ? touched.value : null;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from "../../../shared/membership/write-memberships.js";
 import type { ResourceKind } from "../../../shared/operations/operation.js";
 import { parseProjection } from "../../../shared/schema/projection.js";
+import type { StoredResource } from "../../../shared/store/documents.js";
 import { world } from "./fakes.js";
 
 const BASE = "https://app.example/scim/v2";
@@ -110,6 +111,47 @@ describe("planMemberChanges / applyMemberChanges", () => {
     });
     await applyMemberChanges(w, "g1", clear);
     expect(w.memberships.members("g1")).toEqual([]);
+  });
+
+  it("adding one member: the group's meta bump, after the membership write, is the re-check", async () => {
+    const w = world();
+    const plan = await planMemberChanges(w.memberLookup, "g1", {
+      removeAll: false,
+      remove: [],
+      add: [{ value: "u1" }],
+    });
+    w.log.length = 0;
+    const { group } = await applyMemberChanges(w, "g1", plan);
+    expect(w.log).toEqual(["add g1 u1", "patch g1 lastModified", "patch u1 groups"]);
+    expect(group?.id).toBe("g1");
+    expect(w.resources.get("u1")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+  });
+
+  it("removing one member: the user is read before the change, then its copy is one write", async () => {
+    const w = world();
+    await applyMemberChanges(w, "g1", {
+      replace: undefined,
+      remove: [],
+      add: [{ id: "u1", type: "User" }],
+    });
+    expect(w.resources.get("u1")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+    w.log.length = 0;
+    await applyMemberChanges(w, "g1", { replace: undefined, remove: ["u1", "g2"], add: [] });
+    expect(w.log).toEqual(["existing u1,g2", "remove g1 u1,g2", "patch u1 groups", "patch g1 lastModified"]);
+    expect(w.resources.get("u1")?.groups).toEqual([]);
+  });
+
+  it("a group deleted while a member was added: 404, and the membership goes again", async () => {
+    const w = world();
+    const plan = await planMemberChanges(w.memberLookup, "g1", {
+      removeAll: false,
+      remove: [],
+      add: [{ value: "u1" }],
+    });
+    w.resources.delete("g1");
+    await expect(applyMemberChanges(w, "g1", plan)).rejects.toMatchObject({ status: 404 });
+    expect(w.memberships.members("g1")).toEqual([]);
+    expect(w.resources.get("u1")?.groups ?? []).toEqual([]);
   });
 
   it("a PATCH that does not touch members plans no write", async () => {
@@ -282,8 +324,13 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
 
   it("a group created without members writes no membership", async () => {
     const w = world();
-    const create = async () => ({ ok: true as const });
-    expect(await createWithMembers(w, "g1", [], create)).toEqual({ created: { ok: true }, members: [] });
+    const value = (await w.groups.read("g1")) as StoredResource;
+    const create = async () => ({ ok: true as const, value });
+    w.log.length = 0;
+    expect(await createWithMembers(w, "g1", [], create)).toEqual({
+      created: { ok: true, value },
+      members: [],
+    });
     expect(w.log).toEqual([]);
   });
 
@@ -291,20 +338,29 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
     const w = world();
     w.resources.delete("g1");
     const order: string[] = [];
+    let createdAt = 0;
     const members = [{ id: "u1", type: "User" as const }];
     const result = await createWithMembers(w, "g1", members, async () => {
       order.push(`create with members ${w.memberships.members("g1").join(",")}`);
       w.resources.set("g1", { type: "Group", displayName: "New" });
-      return { ok: true as const };
+      const value = (await w.groups.read("g1")) as StoredResource;
+      createdAt = w.log.length;
+      return { ok: true as const, value };
     });
     expect(order).toEqual(["create with members u1"]);
     expect(result.members).toEqual(members);
+    // The group as created is the re-check: only the user's `groups` sync (which reads the
+    // user first) reads it again.
+    expect(w.log.slice(createdAt)).toEqual(["read u1", "exists g1 u1", "read g1", "patch u1 groups"]);
   });
 
   it("a group that cannot be created takes its memberships with it, and the error surfaces", async () => {
     const w = world();
     const members = [{ id: "u1", type: "User" as const }];
-    const refused = await createWithMembers(w, "g7", members, async () => ({ ok: false as const }));
+    const refused = await createWithMembers(w, "g7", members, async () => ({
+      ok: false as const,
+      reason: "conflict" as const,
+    }));
     expect(refused.created.ok).toBe(false);
     expect(w.memberships.members("g7")).toEqual([]);
     const failing = () => Promise.reject(new Error("throttled"));
