@@ -139,11 +139,17 @@ describe("CosmosMemberLookup on the embedded server", () => {
     const few = await s
       .scope(T)
       .memberLookup.existing([users[0] as string, group, foreign, "missing", "bad/id"]);
-    expect(Object.fromEntries(few)).toEqual({ [users[0] as string]: "User", [group]: "Group" });
-    // More ids than the point-read threshold: one query per container.
+    // A user comes with what a later `groups` write needs: its version and `groups` as read.
+    const seen = { etag: expect.any(String), groups: [] };
+    expect(Object.fromEntries(few)).toEqual({
+      [users[0] as string]: { type: "User", seen },
+      [group]: { type: "Group" },
+    });
+    // More ids than the point-read threshold: one query per container, with the same answers.
     const many = await s.scope(T).memberLookup.existing([...users, group, foreign, "missing"]);
     expect(many.size).toBe(13);
-    expect(many.get(group)).toBe("Group");
+    expect(many.get(group)).toEqual({ type: "Group" });
+    expect(many.get(users[11] as string)).toEqual({ type: "User", seen });
     expect(many.has(foreign)).toBe(false);
   });
 
