@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
+import { installUniqueKeyLookups } from "./unique-key-lookups.js";
 
 /** The well-known key of the Cosmos DB emulator; the embedded server accepts any key. */
 export const EMULATOR_KEY =
@@ -91,12 +92,14 @@ function answerQueryPlan(req: http.IncomingMessage, res: http.ServerResponse): v
 /**
  * Starts `@vercel/cosmosdb-server` in-process on loopback (plain HTTP; data lives in memory and is
  * gone on exit). It is a development dependency: production builds never load this module.
- * Two fronts differ from the package's defaults: connections are kept alive (its
+ * Three things differ from the package's defaults: connections are kept alive (its
  * `createHttpServer()` answers `connection: close` unless asked, so every SDK call opened a new TCP
- * connection), and query-plan requests the SDK ignores are answered without running the query.
+ * connection), query-plan requests the SDK ignores are answered without running the query, and
+ * equality lookups on a unique key read the server's unique-key index (unique-key-lookups.ts).
  */
 export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const { createHttpServer } = await import("@vercel/cosmosdb-server");
+  await installUniqueKeyLookups();
   const server = createHttpServer({ keepAlive: true });
   // Idle connections stay open a minute (Node's default is 5 s); the SDK's agent reuses them.
   server.keepAliveTimeout = 60_000;

@@ -89,7 +89,7 @@ const bench: Bench = async ({ log }) => {
     };
 
     // 1. The bulk case first, while the users container is small: the embedded emulator scans the
-    // whole container per query (no indexes), and a 1,000-member request checks its members with
+    // whole container per query (only unique-key equalities use an index), and a 1,000-member request checks its members with
     // one query (a point read each below 11).
     const bulkUsers = await seedUsers(services, users, BULK * (BULK_RUNS + 1));
     const bulkTimes: number[] = [];

@@ -204,9 +204,10 @@ const bench: Bench = async (ctx) => {
       "",
       `3-clause filter: \`active eq true and emails[type eq "work"].value sw "user1" and meta.lastModified ge "<lastModified of user n/10>"\`.`,
       "",
-      "**The embedded server scans everything per query**: it has no indexes, so for every query it copies the " +
-        "whole container into an array, evaluates the WHERE clause on each item in JavaScript and sorts the " +
-        "matches, so each query costs time linear in the container size, whatever the filter (its query engine, " +
+      "**The embedded server scans the container per query**, except for an equality on a unique key (`userName`, a " +
+        "group's `displayName`, `id`), which reads its unique-key index (`shared/local/unique-key-lookups.ts`). " +
+        "Any other query copies the whole container into an array, evaluates the WHERE clause on each item in " +
+        "JavaScript and sorts the matches: time linear in the container size, whatever the filter (its query engine, " +
         "`@zeit/cosmosdb-query` 0.7.2, is patched at install: unpatched it copied the candidate array once per " +
         "item, O(n²); see `patches/README.md`). These " +
         "numbers measure the emulator, not the query plan: they show the code path works at these sizes and " +
