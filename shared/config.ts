@@ -99,6 +99,9 @@ const schema = z
 
 const storeSchema = z.object(storeFields).superRefine(checkStore);
 
+/** Every environment variable the endpoint reads (the README's configuration reference lists each). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   /**
    * SHA-256 digests of the deployment-wide Secret Tokens of `SCIM_TOKEN` / `SCIM_TOKEN_SHA256`

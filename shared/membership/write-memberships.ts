@@ -155,6 +155,21 @@ export async function confirmMembers(
   return added.filter((m) => !gone.has(m.id));
 }
 
+/**
+ * The users among `ids`, read now, as users whose membership ends (or has ended): a user's `groups`
+ * copy then loses the entry in one conditional write (`syncUserGroups`), and an id that names no
+ * user needs none. Reads are point reads for a few ids, one query per 1,000 for more.
+ */
+async function formerMembers(scope: MemberScope, ids: readonly string[]): Promise<(string | KnownUser)[]> {
+  if (ids.length === 0) return [];
+  const found = await scope.memberLookup.existing(ids);
+  return ids.flatMap((id): (string | KnownUser)[] => {
+    const member = found.get(id);
+    if (member?.type !== "User") return [];
+    return [member.seen ? { id, seen: member.seen, member: false } : id];
+  });
+}
+
 /** Removes members and brings the copies of `users` (the users among them) in step. Returns how many ended. */
 async function removeMembers(
   scope: MemberScope,
@@ -248,14 +263,8 @@ export async function applyMemberChanges(
     const { members, touched } = await replaceMembers(scope, groupId, plan.replace);
     return { group: touched ?? undefined, members };
   }
-  // The removed members, read before the change: a user's `groups` copy is then one conditional
-  // write (`syncUserGroups`), and an id that names no user needs none.
-  const found = plan.remove.length > 0 ? await scope.memberLookup.existing(plan.remove) : new Map();
-  const users = plan.remove.flatMap((id): (string | KnownUser)[] => {
-    const member = found.get(id);
-    if (member?.type !== "User") return [];
-    return [member.seen ? { id, seen: member.seen, member: false } : id];
-  });
+  // The removed members, read before the change.
+  const users = await formerMembers(scope, plan.remove);
   const ended = await removeMembers(scope, groupId, plan.remove, users);
   const added = plan.add.length > 0 ? await scope.memberships.add(groupId, plan.add) : 0;
   // The bump comes after the membership writes, so it doubles as the confirm step's re-check.
@@ -302,8 +311,10 @@ export async function propagateGroupName(scope: MemberScope, group: StoredResour
  */
 export async function sweepMemberships(scope: MemberScope, id: string): Promise<void> {
   const removed = await scope.memberships.removeReferences(id);
-  const users = removed.filter((l) => l.groupId === id && l.memberType === "User").map((l) => l.memberId);
-  await syncUserGroups(scope, id, users);
+  const members = removed.filter((l) => l.groupId === id && l.memberType === "User").map((l) => l.memberId);
+  // Read after the memberships went, with the group already gone: no write can bring the entry back.
+  for (let i = 0; i < members.length; i += 1000)
+    await syncUserGroups(scope, id, await formerMembers(scope, members.slice(i, i + 1000)));
   const parents = new Set(removed.filter((l) => l.memberId === id).map((l) => l.groupId));
   await mapLimited([...parents], SYNCS_IN_FLIGHT, (groupId) => touchGroup(scope, groupId));
 }

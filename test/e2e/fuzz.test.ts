@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { FUZZ_TARGETS, type FuzzRequest } from "../support/fuzz-targets.js";
+import { FUZZ_TARGETS, type FuzzRequest, sendFuzzRequest } from "../support/fuzz-targets.js";
 import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
 /**
@@ -27,20 +27,7 @@ const versions = async () => {
   return [u.body?.meta?.version, g.body?.meta?.version, JSON.stringify(g.body?.members ?? null)];
 };
 
-async function send(request: FuzzRequest) {
-  const path = request.path.replaceAll("{user}", user).replaceAll("{group}", group);
-  const response = await fetch(`${c.baseUrl}${path}`, {
-    method: request.method,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      "Content-Type": "application/scim+json",
-      ...request.headers,
-    },
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, text, contentType: response.headers.get("content-type") ?? "" };
-}
+const send = (request: FuzzRequest) => sendFuzzRequest(c.baseUrl, TOKEN, { user, group }, request);
 
 describe.each(FUZZ_TARGETS)("fuzzing $name", (target) => {
   test("never a 5xx; errors are SCIM Errors; rejected requests change nothing", async () => {

@@ -198,6 +198,19 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
       5,
     );
   }
+  const crowd = (
+    await run(createResource("Group"), request("POST", "/Groups", { displayName: "Twenty members" }))
+  ).body.id as string;
+  await addMembers(
+    crowd,
+    await Promise.all(Array.from({ length: 20 }, (_, k) => newUser(`crowd${k}@calls.example`))),
+  );
+  await count(
+    "DELETE /Groups/{id} (20 user members)",
+    deleteResource("Group"),
+    request("DELETE", `/Groups/${crowd}`, undefined, { id: crowd }),
+    25,
+  );
   await count(
     "DELETE /Users/{id} (a member of one group)",
     deleteResource("User"),

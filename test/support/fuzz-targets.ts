@@ -3,12 +3,14 @@ import fc from "fast-check";
 /**
  * Fuzzing targets over HTTP: each turns a fast-check value into one request against a user and a
  * group that exist. Values mix well-formed SCIM (so deep code runs) with noise (so every parser
- * meets what it does not expect). Shared by the seed-fixed test in `npm test` and the bench.
+ * meets what it does not expect): structure is mostly right, leaves are often wrong, so requests
+ * get past the first check and fail (or succeed) deeper. Shared by the seed-fixed test in
+ * `npm test` and the bench.
  */
 
 export interface FuzzRequest {
   method: string;
-  /** Path under the Tenant URL; `{user}` and `{group}` are replaced by the fixtures' ids. */
+  /** Path under the Tenant URL; `{user}` and `{group}` are replaced by the fixtures' ids (in the body too). */
   path: string;
   body?: string;
   headers?: Record<string, string>;
@@ -61,6 +63,22 @@ const scalars: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
+);
+/** Values an attribute might well take, so that a well-formed operation can succeed. */
+const plausible: fc.Arbitrary<unknown> = fc.constantFrom(
+  "Ann",
+  "True",
+  true,
+  false,
+  "ann.fuzz@contoso.com",
+  [{ value: "ann.fuzz@contoso.com", type: "work", primary: true }],
+  { givenName: "Ann", familyName: "Fuzz" },
+  [{ value: "{user}" }],
+  [{ value: "{group}" }],
+  [{ value: "{user}" }, { value: "no-such-member" }],
+  { value: "{user}" },
+  "{user}",
+  [{ value: "Sales", primary: "True" }],
 );
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: "small" }, scalars, tie("array"), tie("object")),
@@ -118,43 +136,121 @@ const queryString = fc
   )
   .map((pairs) => pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&"));
 
-const patchOperation = fc.record(
-  {
-    op: fc.oneof(
-      fc.constantFrom("add", "Add", "replace", "Replace", "remove", "Remove", "move"),
-      fc.string(),
+/** Mostly `good`, now and then anything: one field in ten is noise, so most requests get deep. */
+const mostly = <T>(good: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: good, weight: 9 }, { arbitrary: json, weight: 1 });
+
+/** A value for `path`: usually one it can take, sometimes any JSON. */
+const plausibleFor = (path: string): fc.Arbitrary<unknown> => {
+  const good: Record<string, unknown[]> = {
+    userName: ["ann.fuzz@contoso.com", "Bob"],
+    displayName: ["Ann", "Sales"],
+    active: [true, false, "True", "False"],
+    emails: [[{ value: "ann.fuzz@contoso.com", type: "work", primary: true }]],
+    "emails.value": ["ann@contoso.com"],
+    'emails[type eq "work"].value': ["ann@contoso.com"],
+    "name.givenName": ["Ann"],
+    name: [{ givenName: "Ann", familyName: "Fuzz" }],
+    externalId: ["ext-1"],
+    members: [
+      [{ value: "{user}" }],
+      [{ value: "{group}" }],
+      [{ value: "{user}" }, { value: "no-such-member" }],
+    ],
+    manager: ["{user}", { value: "{user}" }],
+    [`${ENTERPRISE}:manager`]: ["{user}", { value: "{user}" }],
+    [`${ENTERPRISE}:department`]: ["Sales"],
+    title: ["Engineer"],
+    password: ["S3cret!pass"],
+    roles: [[{ value: "Sales", primary: "True" }]],
+  };
+  // Own keys only: `constructor` and `__proto__` are among the paths tried.
+  const values = Object.hasOwn(good, path) ? good[path] : undefined;
+  return values ? mostly(fc.constantFrom(...values)) : fc.oneof(plausible, json);
+};
+
+const patchOperation = fc
+  .tuple(
+    fc.oneof(
+      { arbitrary: fc.constantFrom("add", "Add", "replace", "Replace", "remove", "Remove"), weight: 9 },
+      { arbitrary: fc.oneof(fc.constant("move"), fc.string()), weight: 1 },
     ),
-    path: fc.oneof(names, filterText, fc.string({ maxLength: 10 })),
-    value: json,
-  },
-  { requiredKeys: ["op"] },
-);
+    fc.oneof(
+      { arbitrary: names, weight: 9 },
+      { arbitrary: fc.oneof(filterText, fc.string({ maxLength: 10 })), weight: 1 },
+    ),
+  )
+  .chain(([op, path]) =>
+    fc.record(
+      { op: fc.constant(op), path: fc.constant(path), value: plausibleFor(path) },
+      // A path-less operation now and then (add/replace with an object value, or an invalid remove).
+      { requiredKeys: ["op"] },
+    ),
+  );
 
 const patchBody = fc.oneof(
-  fc.record({
-    schemas: fc.oneof(fc.constant([PATCH_OP]), json),
-    Operations: fc.oneof(fc.array(patchOperation, { maxLength: 4 }), json),
-  }),
-  json,
+  {
+    arbitrary: fc.record({
+      schemas: mostly(fc.constant([PATCH_OP])),
+      Operations: mostly(fc.array(patchOperation, { minLength: 1, maxLength: 3 })),
+    }),
+    weight: 9,
+  },
+  { arbitrary: json, weight: 1 },
 );
 
-const resourceBody = fc.oneof(
-  fc.record(
-    {
-      schemas: fc.oneof(fc.constant(["urn:ietf:params:scim:schemas:core:2.0:User"]), json),
-      userName: fc.oneof(fc.string({ maxLength: 12 }), scalars),
-      displayName: scalars,
-      emails: json,
-      name: json,
-      active: scalars,
-      [ENTERPRISE]: json,
-      members: json,
-      extra: json,
-    },
-    { requiredKeys: [] },
-  ),
-  json,
+const text = fc.oneof(
+  { arbitrary: fc.string({ minLength: 1, maxLength: 12 }), weight: 9 },
+  { arbitrary: scalars, weight: 1 },
 );
+
+/** Bodies for each kind of request: the right shape, with noise in some fields. */
+const userBody = fc.record(
+  {
+    schemas: mostly(
+      fc.constantFrom(
+        ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+      ),
+    ),
+    userName: text,
+    displayName: plausibleFor("displayName"),
+    emails: plausibleFor("emails"),
+    name: plausibleFor("name"),
+    active: plausibleFor("active"),
+    externalId: plausibleFor("externalId"),
+    [ENTERPRISE]: mostly(
+      fc.record(
+        { department: plausibleFor(`${ENTERPRISE}:department`), manager: plausibleFor("manager") },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
+  { requiredKeys: ["userName"] },
+);
+const groupBody = fc.record(
+  {
+    schemas: mostly(fc.constant(["urn:ietf:params:scim:schemas:core:2.0:Group"])),
+    displayName: text,
+    externalId: plausibleFor("externalId"),
+    members: plausibleFor("members"),
+  },
+  { requiredKeys: ["displayName"] },
+);
+const searchBody = fc.record(
+  {
+    schemas: mostly(fc.constant(["urn:ietf:params:scim:api:messages:2.0:SearchRequest"])),
+    filter: fc.oneof({ arbitrary: filterText, weight: 9 }, { arbitrary: scalars, weight: 1 }),
+    attributes: mostly(fc.array(names, { maxLength: 3 })),
+    startIndex: mostly(fc.integer({ min: -2, max: 5 })),
+    count: mostly(fc.integer({ min: -2, max: 300 })),
+    sortBy: mostly(names),
+  },
+  { requiredKeys: [] },
+);
+/** Mostly the right shape, with no field or any JSON now and then. */
+const bodyOf = (shape: fc.Arbitrary<unknown>) =>
+  fc.oneof({ arbitrary: shape, weight: 9 }, { arbitrary: json, weight: 1 });
 
 const stringify = (value: unknown) => (value === undefined ? undefined : JSON.stringify(value));
 
@@ -188,15 +284,18 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
   {
     name: "resource bodies",
     requests: fc
-      .tuple(
-        fc.constantFrom(
-          "POST /Users",
-          "PUT /Users/{user}",
-          "POST /Groups",
-          "PUT /Groups/{group}",
-          "POST /Users/.search",
+      .constantFrom(
+        "POST /Users",
+        "PUT /Users/{user}",
+        "POST /Groups",
+        "PUT /Groups/{group}",
+        "POST /Users/.search",
+      )
+      .chain((route) =>
+        fc.tuple(
+          fc.constant(route),
+          bodyOf(route.endsWith(".search") ? searchBody : route.includes("/Users") ? userBody : groupBody),
         ),
-        resourceBody,
       )
       .map(([route, body]) => {
         const [method, path] = route.split(" ") as [string, string];
@@ -219,7 +318,11 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         ),
         ifMatch: fc.option(fc.oneof(fc.constantFrom("*", 'W/"x"', '""', "W/"), fc.string({ maxLength: 12 }))),
         authorization: fc.option(
-          fc.oneof(fc.constantFrom("Bearer", "Basic x", "Bearer  "), fc.string({ maxLength: 12 })),
+          fc.oneof(
+            { arbitrary: fc.constant("Bearer {token}"), weight: 3 },
+            { arbitrary: fc.constantFrom("Bearer", "Basic x", "Bearer  ", "bearer {token}"), weight: 1 },
+            { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
+          ),
         ),
         body: fc.oneof(
           fc.string({ maxLength: 30 }),
@@ -241,3 +344,29 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       }),
   },
 ];
+
+/** Sends one fuzz request to the endpoint at `baseUrl`, with the fixtures' ids in its path. */
+export async function sendFuzzRequest(
+  baseUrl: string,
+  token: string,
+  fixtures: { user: string; group: string },
+  request: FuzzRequest,
+): Promise<{ status: number; text: string; contentType: string }> {
+  const fill = (text: string) =>
+    text
+      .replaceAll("{user}", fixtures.user)
+      .replaceAll("{group}", fixtures.group)
+      .replaceAll("{token}", token);
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${token}`,
+    "Content-Type": "application/scim+json",
+  };
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name] = fill(value);
+  const response = await fetch(`${baseUrl}${fill(request.path)}`, {
+    method: request.method,
+    headers,
+    ...(request.body !== undefined ? { body: fill(request.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, text, contentType: response.headers.get("content-type") ?? "" };
+}

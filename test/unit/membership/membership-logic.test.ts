@@ -10,6 +10,7 @@ import {
   applyMemberChanges,
   confirmMembers,
   createWithMembers,
+  sweepMemberships,
   syncUserGroups,
 } from "../../../shared/membership/write-memberships.js";
 import type { ResourceKind } from "../../../shared/operations/operation.js";
@@ -367,6 +368,40 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
     await expect(createWithMembers(w, "g8", members, failing)).rejects.toThrow("throttled");
     expect(w.memberships.members("g8")).toEqual([]);
     expect(w.log).toContain("removeReferences g8");
+  });
+});
+
+describe("sweepMemberships (after a DELETE)", () => {
+  it("a deleted group's user members lose it in one conditional write each, read after the sweep", async () => {
+    const w = world();
+    await applyMemberChanges(w, "g1", {
+      replace: undefined,
+      remove: [],
+      add: [
+        { id: "u1", type: "User" },
+        { id: "u2", type: "User" },
+        { id: "g2", type: "Group" },
+      ],
+    });
+    expect(w.resources.get("u2")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+    w.resources.delete("g1");
+    w.log.length = 0;
+    await sweepMemberships(w, "g1");
+    expect(w.log).toEqual(["removeReferences g1", "existing u1,u2", "patch u1 groups", "patch u2 groups"]);
+    expect(w.resources.get("u1")?.groups).toEqual([]);
+    expect(w.resources.get("u2")?.groups).toEqual([]);
+    expect(w.memberships.members("g1")).toEqual([]);
+  });
+
+  it("a deleted user leaves its groups, which get a new meta", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g2", "u1");
+    w.resources.delete("u1");
+    w.log.length = 0;
+    await sweepMemberships(w, "u1");
+    expect(w.memberships.members("g1")).toEqual([]);
+    expect(w.log).toEqual(["removeReferences u1", "patch g1 lastModified", "patch g2 lastModified"]);
   });
 });
 
