@@ -102,6 +102,17 @@ const storeSchema = z.object(storeFields).superRefine(checkStore);
 /** Every environment variable the endpoint reads (the README's configuration reference lists each). */
 export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
+/**
+ * Variables named like a setting that no setting reads: most likely a typo (`SCIM_MAX_BODY_BYTE`)
+ * whose value would otherwise be silently ignored. `SCIM_TEST_*` belong to the test harness.
+ */
+function unknownSettings(env: Record<string, string | undefined>): string[] {
+  const known = new Set(SETTING_NAMES);
+  return Object.keys(env)
+    .filter((name) => /^(SCIM|COSMOS)_/.test(name) && !name.startsWith("SCIM_TEST_") && !known.has(name))
+    .sort();
+}
+
 export interface Config {
   /**
    * SHA-256 digests of the deployment-wide Secret Tokens of `SCIM_TOKEN` / `SCIM_TOKEN_SHA256`
@@ -146,6 +157,8 @@ export interface Config {
    */
   cursorKeys: Buffer[];
   schemaExtensions: string | undefined;
+  /** `SCIM_*` / `COSMOS_*` variables no setting reads (typos, most likely): logged, not fatal. */
+  unknownSettings: string[];
   cosmos: {
     endpoint: string;
     database: string;
@@ -213,6 +226,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
     cursorKeys: deriveKeys(signingKeys, "pagination-cursor").map((k) => k.key),
     schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS ?? readExtensionsFile(e.SCIM_SCHEMA_EXTENSIONS_FILE),
+    unknownSettings: unknownSettings(env),
     cosmos: cosmosConfig(e),
   };
 }

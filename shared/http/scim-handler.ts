@@ -22,6 +22,9 @@ function render(response: ScimResponse): HttpResponseInit {
 
 const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${SCIM_PATH}`;
 
+/** Services whose unknown settings were already reported (once per instance, not per request). */
+const reported = new WeakSet<object>();
+
 /**
  * The one request pipeline: authenticate -> parse -> run -> serialize -> map errors. It adapts the
  * Azure Functions objects to the operation's plain `ScimRequest` and back; only this function
@@ -46,6 +49,13 @@ export function scimHandler(
     };
     try {
       const services = await getServices();
+      const { unknownSettings } = services.config;
+      if (unknownSettings.length > 0 && !reported.has(services)) {
+        reported.add(services);
+        context.warn(
+          `Ignored settings (no setting has these names; a typo?): ${unknownSettings.join(", ")}. The README's configuration reference lists every setting.`,
+        );
+      }
       // Before the body is read: an unauthenticated request costs no body parsing.
       const auth = await services.authenticate(request.headers.get("authorization") ?? undefined, (m) =>
         context.warn(m),
