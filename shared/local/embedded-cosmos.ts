@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
+import { registerInProcessServer } from "../store/cosmos-client.js";
+import { inProcessHttpClient } from "./in-process-transport.js";
 import { installUniqueKeyLookups } from "./unique-key-lookups.js";
 
 /** The well-known key of the Cosmos DB emulator; the embedded server accepts any key. */
@@ -92,10 +94,12 @@ function answerQueryPlan(req: http.IncomingMessage, res: http.ServerResponse): v
 /**
  * Starts `@vercel/cosmosdb-server` in-process on loopback (plain HTTP; data lives in memory and is
  * gone on exit). It is a development dependency: production builds never load this module.
- * Three things differ from the package's defaults: connections are kept alive (its
+ * Four things differ from the package's defaults: connections are kept alive (its
  * `createHttpServer()` answers `connection: close` unless asked, so every SDK call opened a new TCP
- * connection), query-plan requests the SDK ignores are answered without running the query, and
- * equality lookups on a unique key read the server's unique-key index (unique-key-lookups.ts).
+ * connection), query-plan requests the SDK ignores are answered without running the query,
+ * equality lookups on a unique key read the server's unique-key index (unique-key-lookups.ts), and
+ * clients in this process reach it without a socket (in-process-transport.ts); other processes
+ * reach it over HTTP.
  */
 export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const { createHttpServer } = await import("@vercel/cosmosdb-server");
@@ -107,19 +111,23 @@ export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const handle = handlers[0];
   if (handlers.length !== 1 || !handle) throw new Error("cosmosdb-server: expected one request listener");
   server.removeAllListeners("request");
-  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (isIgnoredQueryPlanRequest(req)) answerQueryPlan(req, res);
     else handle.call(server, req, res);
-  });
+  };
+  server.on("request", listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const unregister = registerInProcessServer(endpoint, inProcessHttpClient(listener));
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint,
     close: () =>
       new Promise<void>((resolve) => {
+        unregister();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

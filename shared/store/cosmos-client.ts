@@ -1,7 +1,24 @@
-import { CosmosClient, type Database, PartitionKeyKind } from "@azure/cosmos";
+import { CosmosClient, type CosmosClientOptions, type Database, PartitionKeyKind } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { Config } from "../config.js";
 import { containerDefinitions } from "./containers.js";
+
+type HttpClient = NonNullable<CosmosClientOptions["httpClient"]>;
+
+/**
+ * Transports for Cosmos DB servers running in this process (the embedded default registers one),
+ * by endpoint origin. Only key-authenticated loopback endpoints use them: an Azure account never does.
+ */
+const inProcessServers = new Map<string, HttpClient>();
+
+/** Routes this process's clients of `endpoint` through `httpClient`; the returned function undoes it. */
+export function registerInProcessServer(endpoint: string, httpClient: HttpClient): () => void {
+  const origin = new URL(endpoint).origin;
+  inProcessServers.set(origin, httpClient);
+  return () => {
+    if (inProcessServers.get(origin) === httpClient) inProcessServers.delete(origin);
+  };
+}
 
 /**
  * One CosmosClient per process (it pools connections and caches routing). Azure accounts are
@@ -9,8 +26,10 @@ import { containerDefinitions } from "./containers.js";
  */
 export function createCosmosClient(cosmos: Config["cosmos"]): CosmosClient {
   const local = cosmos.key !== undefined;
+  const inProcess = local ? inProcessServers.get(new URL(cosmos.endpoint).origin) : undefined;
   return new CosmosClient({
     endpoint: cosmos.endpoint,
+    ...(inProcess ? { httpClient: inProcess } : {}),
     ...(local
       ? { key: cosmos.key }
       : {

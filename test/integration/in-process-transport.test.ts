@@ -1,0 +1,143 @@
+import net from "node:net";
+import { type Container, CosmosClient, ErrorResponse } from "@azure/cosmos";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import {
+  EMULATOR_KEY,
+  type EmbeddedCosmos,
+  startEmbeddedCosmos,
+} from "../../shared/local/embedded-cosmos.js";
+import { createCosmosClient } from "../../shared/store/cosmos-client.js";
+
+let cosmos: EmbeddedCosmos;
+
+const settings = (endpoint: string) => ({
+  endpoint,
+  key: EMULATOR_KEY,
+  database: "db",
+  createContainers: true,
+  requestTimeoutMs: 10_000,
+  managedIdentityClientId: undefined,
+});
+
+/** A client of the embedded server over HTTP, as another process reaches it. */
+const overHttp = (endpoint: string) =>
+  new CosmosClient({ endpoint, key: EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+
+async function container(client: CosmosClient, id: string): Promise<Container> {
+  const { database } = await client.databases.createIfNotExists({ id: "db" });
+  const { container } = await database.containers.createIfNotExists({
+    id,
+    partitionKey: { paths: ["/t"] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/name"] }] },
+  });
+  return container;
+}
+
+/** The status (or error code) and the documents' own fields of one SDK call. */
+async function outcome(
+  call: () => Promise<{ statusCode?: number; resource?: unknown; resources?: unknown }>,
+) {
+  const strip = (doc: unknown) => {
+    if (!doc || typeof doc !== "object") return doc;
+    const { _ts, _etag, _rid, _self, _attachments, ...own } = doc as Record<string, unknown>;
+    return own;
+  };
+  try {
+    const result = await call();
+    const resources = Array.isArray(result.resources) ? result.resources.map(strip) : undefined;
+    return { status: result.statusCode, resource: strip(result.resource), resources };
+  } catch (error) {
+    if (error instanceof ErrorResponse) return { error: error.code };
+    throw error;
+  }
+}
+
+/** The same calls, whichever transport `c` uses; the ids are prefixed so both runs share a server. */
+async function script(c: Container, prefix: string) {
+  const id = (n: string) => `${prefix}${n}`;
+  const created = await c.items.create({ id: id("a"), t: "x", name: id("alice"), v: 1 });
+  const etag = created.etag ?? "";
+  return [
+    { status: created.statusCode, hasEtag: etag.length > 0, charge: created.requestCharge },
+    await outcome(() => c.items.create({ id: id("b"), t: "x", name: id("alice") })), // unique key: 409
+    await outcome(() => c.items.create({ id: id("a"), t: "x", name: id("other") })), // id: 409
+    await outcome(() => c.item(id("a"), "x").read()),
+    await outcome(() => c.item(id("missing"), "x").read()), // 404 is a result, not an error
+    await outcome(() => c.item(id("a"), "x").replace({ id: id("a"), t: "x", name: id("alice"), v: 2 })),
+    await outcome(() =>
+      c.item(id("a"), "x").replace(
+        { id: id("a"), t: "x", name: id("alice"), v: 3 },
+        { accessCondition: { type: "IfMatch", condition: etag } }, // stale: 412
+      ),
+    ),
+    await outcome(() =>
+      c.items
+        .query(
+          { query: "SELECT * FROM c WHERE c.name = @n", parameters: [{ name: "@n", value: id("alice") }] },
+          { partitionKey: "x" },
+        )
+        .fetchAll(),
+    ),
+    await outcome(() => c.item(id("a"), "x").delete()),
+    await outcome(() => c.item(id("a"), "x").delete()), // already gone: 404
+  ];
+}
+
+beforeAll(async () => {
+  cosmos = await startEmbeddedCosmos();
+});
+afterAll(async () => {
+  await cosmos?.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("in-process transport to the embedded server", () => {
+  test("this process's clients reach it without opening a socket; another client still can over HTTP", async () => {
+    const port = Number(new URL(cosmos.endpoint).port);
+    const connects = vi.spyOn(net.Socket.prototype, "connect");
+    const toPort = () =>
+      connects.mock.calls.filter(([options]) => JSON.stringify(options ?? "").includes(String(port))).length;
+
+    const c = await container(createCosmosClient(settings(cosmos.endpoint)), "quiet");
+    await c.items.create({ id: "q", t: "x", name: "q" });
+    expect((await c.item("q", "x").read()).resource).toMatchObject({ id: "q" });
+    expect(toPort()).toBe(0);
+
+    // The spy sees sockets: a client outside the registry connects to the same server.
+    const other = await container(overHttp(cosmos.endpoint), "quiet");
+    expect((await other.item("q", "x").read()).resource).toMatchObject({ id: "q" });
+    expect(toPort()).toBeGreaterThan(0);
+  });
+
+  test("answers as the server answers over HTTP: statuses, conflicts, ETags, queries, deletes", async () => {
+    const inProcess = await container(createCosmosClient(settings(cosmos.endpoint)), "same");
+    const http = await container(overHttp(cosmos.endpoint), "same");
+    const viaHttp = await script(http, "h-");
+    const viaProcess = await script(inProcess, "p-");
+    const unprefix = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(/"[hp]-/g, '"'));
+    expect(unprefix(viaProcess)).toEqual(unprefix(viaHttp));
+    // Sanity: the script exercises what it claims.
+    expect(viaHttp.map((r) => ("error" in r ? r.error : (r.status ?? "rows")))).toEqual([
+      201, 409, 409, 200, 404, 200, 412, "rows", 204, 404,
+    ]);
+  });
+
+  test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
+    const c = await container(createCosmosClient(settings(cosmos.endpoint)), "aborted");
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      c.items.create({ id: "z", t: "x", name: "z" }, { abortSignal: controller.signal }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect((await c.item("z", "x").read()).statusCode).toBe(404);
+  });
+
+  test("after close, nothing routes to the stopped server in-process", async () => {
+    const short = await startEmbeddedCosmos();
+    await short.close();
+    const client = createCosmosClient({ ...settings(short.endpoint), requestTimeoutMs: 2_000 });
+    await expect(client.databases.createIfNotExists({ id: "db" })).rejects.toThrow();
+  });
+});
