@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { deriveKeys, parseSigningKeys, randomSigningKeys, type SigningKey } from "./auth/signing-keys.js";
 import { TENANT_ID_PATTERN, TENANT_ID_RULE } from "./tenants/tenant-id.js";
 

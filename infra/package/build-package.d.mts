@@ -13,6 +13,8 @@ export interface PackageResult {
   /** The `functions/*.ts` file names the generated entry requires, sorted. */
   functionFiles: string[];
   inputCount: number;
+  /** Bytes each source file (as esbuild's metafile names it) contributes to the bundle; 0 when tree-shaken out. */
+  inputBytes: Record<string, number>;
   /** Modules the bundle still requires at run time (Node built-ins and `@azure/functions-core`). */
   externals: string[];
   warnings: string[];

@@ -130,6 +130,11 @@ export async function buildPackage({ root, outDir, maxZipBytes = MAX_ZIP_BYTES }
     zipEntries: entries.map((e) => e.name),
     functionFiles: files,
     inputCount: inputs.length,
+    inputBytes: Object.fromEntries(
+      Object.values(result.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs).map(([file, { bytesInOutput }]) => [file, bytesInOutput]),
+      ),
+    ),
     externals: [...externals].sort(),
     warnings: result.warnings.map((w) => `${w.location?.file ?? ""}: ${w.text}`),
     buildMs,

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 
 /** Seconds a caller should wait before retrying when Entra's metadata or keys cannot be fetched. */

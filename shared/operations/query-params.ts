@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import { foldCase, sameName } from "../schema/compare-values.js";
 import { isObject } from "../schema/scim-json.js";

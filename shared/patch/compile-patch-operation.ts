@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
 import { sameName } from "../schema/compare-values.js";

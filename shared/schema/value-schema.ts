@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
 import { booleanOf } from "./compare-values.js";
