@@ -119,9 +119,8 @@ describe("in-process transport to the embedded server", () => {
     const unprefix = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(/"[hp]-/g, '"'));
     expect(unprefix(viaProcess)).toEqual(unprefix(viaHttp));
     // Sanity: the script exercises what it claims.
-    expect(viaHttp.map((r) => ("error" in r ? r.error : (r.status ?? "rows")))).toEqual([
-      201, 409, 409, 200, 404, 200, 412, "rows", 204, 404,
-    ]);
+    const statuses = viaHttp.map((r) => ("error" in r ? r.error : (r.status ?? "rows"))).join(" ");
+    expect(statuses).toBe("201 409 409 200 404 200 412 rows 204 404");
   });
 
   test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
