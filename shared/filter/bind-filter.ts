@@ -1,8 +1,9 @@
 import type { Attribute } from "../schema/attribute.js";
+import { compareScalars, normalizeScalar } from "../schema/compare-values.js";
 import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { AttributePath, Comparison, Filter, Presence, ValuePath } from "./ast.js";
-import type { BoundFilter, ValueLocation } from "./bound-filter.js";
+import type { BoundConstant, BoundFilter, ValueLocation } from "./bound-filter.js";
 import { coerceFilterValue, storedType } from "./coerce-filter-value.js";
 import { invalidFilter } from "./invalid-filter.js";
 
@@ -35,7 +36,7 @@ function checkStored(parent: Attribute | undefined, attribute: Attribute, name: 
   }
   if (parent?.name === "meta" && !STORED_META.has(attribute.name)) {
     throw invalidFilter(
-      `The attribute "${name}" is not stored and cannot be filtered on ${at(position)}; only meta.created and meta.lastModified can`,
+      `The attribute "${name}" is not stored and cannot be filtered on ${at(position)}; only meta.resourceType, meta.created and meta.lastModified can`,
     );
   }
 }
@@ -220,6 +221,34 @@ function absent(filter: Exclude<Filter, { kind: "and" | "or" | "not" }>): BoundF
   return { kind: "constant", value };
 }
 
+const isResourceTypeMeta = (resolved: ResolvedPath) =>
+  !resolved.extension && resolved.attribute.name === "meta" && resolved.subAttribute?.name === "resourceType";
+
+/**
+ * `meta.resourceType` is not stored: every resource of one type has the same value (what
+ * render-resource writes, the type's id), so a test on it is decided here. It is how a client
+ * picks a type in a query at the server root (`filter=meta.resourceType eq "User"`).
+ */
+function resourceTypeTest(
+  test: Comparison | Presence,
+  attribute: Attribute,
+  resourceType: ResourceType,
+  name: string,
+): BoundConstant {
+  if (test.kind === "present") return { kind: "constant", value: true };
+  const { op, value, position } = test;
+  if (value === null) {
+    if (op !== "eq" && op !== "ne")
+      throw invalidFilter(`Only "eq" and "ne" can compare "${name}" with null ${at(position)}`);
+    return { kind: "constant", value: op === "ne" };
+  }
+  const literal = coerceFilterValue(attribute, op, value, name, position);
+  return {
+    kind: "constant",
+    value: compareScalars(op, normalizeScalar(attribute, resourceType.id), literal),
+  };
+}
+
 function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<string>): BoundFilter {
   switch (filter.kind) {
     case "and":
@@ -236,6 +265,10 @@ function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<strin
       if (unknown && !resolvePath(resourceType, name)) {
         unknown.add(name);
         return absent(filter);
+      }
+      const found = resolvePath(resourceType, name);
+      if (found?.subAttribute && isResourceTypeMeta(found) && filter.kind !== "valuePath") {
+        return resourceTypeTest(filter, found.subAttribute, resourceType, name);
       }
       const resolved = resolve(filter.path, resourceType, filter.position);
       const bound =

@@ -104,6 +104,27 @@ describe("root queries (RFC 7644 §3.4.2.1, §3.4.3): Users and Groups together"
     expect(bad.body.scimType).toBe("invalidFilter");
   });
 
+  test("meta.resourceType picks a type at the root, and answers by type under /Users and /Groups", async () => {
+    const tag = `typed-${++seq}`;
+    const u = await user({ externalId: tag });
+    const g = await group(`Typed ${tag}`, [], { externalId: tag });
+    const ids = async (path: string, filter: string) => {
+      const r = await c.call("GET", `${path}?filter=${enc(filter)}`);
+      expect(r.status).toBe(200);
+      return r.body.Resources.map((x: { id: string }) => x.id);
+    };
+    expect(await ids("/", `externalId eq "${tag}" and meta.resourceType eq "Group"`)).toEqual([g]);
+    expect(await ids("/", `externalId eq "${tag}" and meta.resourceType ne "Group"`)).toEqual([u]);
+    expect(await ids("/", `externalId eq "${tag}" and meta.resourceType pr`)).toEqual([u, g]);
+    expect(await ids("/Users", `externalId eq "${tag}" and meta.resourceType eq "User"`)).toEqual([u]);
+    expect(await ids("/Users", `externalId eq "${tag}" and meta.resourceType eq "Group"`)).toEqual([]);
+    const search = await c.call("POST", "/.search", {
+      schemas: [SEARCH],
+      filter: `meta.resourceType eq "User" and externalId eq "${tag}"`,
+    });
+    expect(search.body.Resources.map((x: { id: string }) => x.id)).toEqual([u]);
+  });
+
   test("POST /.search pages by index and by cursor across both containers without repeats", async () => {
     const tag = `paged-${++seq}`;
     const made: string[] = [];

@@ -216,7 +216,9 @@ describe("bindFilter", () => {
       'meta.version eq "W/\\"1\\""',
       'The attribute "meta.version" is not stored and cannot be filtered on at position 1',
     ],
-    ['meta.resourceType eq "User"', 'The attribute "meta.resourceType" is not stored'],
+    ['meta[resourceType eq "User"]', 'The attribute "meta.resourceType" is not stored'],
+    ["meta.resourceType eq 1", 'The attribute "meta.resourceType" needs a string, found 1 at position 1'],
+    ["meta.resourceType gt null", 'Only "eq" and "ne" can compare "meta.resourceType" with null'],
     ["meta.location pr", 'The attribute "meta.location" is not stored'],
     ['meta[version eq "x"]', 'The attribute "meta.version" is not stored'],
     [
@@ -229,5 +231,31 @@ describe("bindFilter", () => {
   test.each(errors)("rejects %s", (text, detail) => {
     expect(() => bindUser(text)).toThrow(expect.objectContaining({ code: "invalidFilter", status: 400 }));
     expect(() => bindUser(text)).toThrow(detail);
+  });
+});
+
+describe("meta.resourceType: not stored, the same for every resource of a type, so decided when binding", () => {
+  const bindGroup = (text: string) => bindFilter(parseFilter(text), Group);
+  test.each([
+    ['meta.resourceType eq "User"', true, false],
+    ['META.RESOURCETYPE eq "Group"', false, true],
+    ['meta.resourceType ne "Group"', true, false],
+    // caseExact (RFC 7643 §3.1): the value is "User", not "user".
+    ['meta.resourceType eq "user"', false, false],
+    ['meta.resourceType sw "Gr"', false, true],
+    ["meta.resourceType pr", true, true],
+    ["meta.resourceType eq null", false, false],
+    ["meta.resourceType ne null", true, true],
+  ])("%s: %s for a User, %s for a Group", (text, user, group) => {
+    expect(bindUser(text)).toEqual({ kind: "constant", value: user });
+    expect(bindGroup(text)).toEqual({ kind: "constant", value: group });
+  });
+
+  test("combines with stored attributes as any other test", () => {
+    expect(bindUser('meta.resourceType eq "User" and userName eq "X"')).toEqual({
+      kind: "and",
+      left: { kind: "constant", value: true },
+      right: { kind: "compare", op: "eq", location: doc("userName"), type: "string", value: "x" },
+    });
   });
 });
