@@ -76,6 +76,40 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
   });
 });
 
+describe("conditional GET (RFC 7644 §3.14)", () => {
+  test("If-None-Match naming the current version (or *) is 304 with the ETag and no body; a stale one is 200", async () => {
+    for (const path of [`/Users/${await user()}`, `/Groups/${await group(`Conditional ${++seq}`)}`]) {
+      const first = await c.call("GET", path);
+      const etag = first.headers.get("etag") ?? "";
+      expect(etag).toMatch(/^W\/"/);
+      for (const tag of [etag, "*", `W/"other", ${etag}`, etag.replace(/^W\//, "")]) {
+        const again = await c.call("GET", path, undefined, { "If-None-Match": tag });
+        expect(again.status, tag).toBe(304);
+        expect(again.headers.get("etag")).toBe(etag);
+        expect(again.body).toBeUndefined();
+      }
+      const stale = await c.call("GET", path, undefined, { "If-None-Match": 'W/"other"' });
+      expect(stale.status).toBe(200);
+      expect(stale.body.meta.version).toBe(etag);
+    }
+  });
+
+  test("after a change the old version no longer matches", async () => {
+    const id = await user();
+    const etag = (await c.call("GET", `/Users/${id}`)).headers.get("etag") ?? "";
+    const patched = await c.call("PATCH", `/Users/${id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "replace", path: "displayName", value: "Changed" }],
+    });
+    expect(patched.status).toBe(200);
+    const after = await c.call("GET", `/Users/${id}`, undefined, { "If-None-Match": etag });
+    expect(after.status).toBe(200);
+    expect(after.body.displayName).toBe("Changed");
+    const missing = await c.call("GET", "/Users/no-such-id", undefined, { "If-None-Match": "*" });
+    expect(missing.status).toBe(404);
+  });
+});
+
 describe("root queries (RFC 7644 §3.4.2.1, §3.4.3): Users and Groups together", () => {
   test("GET /?filter on an attribute common to both returns both types, ordered", async () => {
     const tag = `root-${++seq}`;
