@@ -75,7 +75,7 @@ export function plainResponse(result: unknown): WrittenResponse | undefined {
   return { status, headers: sortedHeaders(headers), body };
 }
 
-/** The general path: any handler result through `HttpResponse` (a web-stream `Response`) and back. */
+/** The general path: every handler result through `HttpResponse` (a web-stream `Response`) and back. */
 export async function viaHttpResponse(result: unknown): Promise<WrittenResponse> {
   const response = result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
   const body = Buffer.from(await response.arrayBuffer());

@@ -47,8 +47,15 @@ export function decodeCursor(
       if (given.length === expected.length && timingSafeEqual(given, expected)) return continuation;
     }
   }
-  throw new ScimError(
-    "invalidCursor",
-    "The cursor was not issued by this server for this query (filter, sortBy and sortOrder must not change).",
-  );
+  throw badCursor();
 }
+
+/**
+ * RFC 9865 §4: a cursor this server did not issue for this tenant and query (its MAC fails), or
+ * whose continuation token Cosmos DB refuses (expired, or from another index state).
+ */
+export const badCursor = () =>
+  new ScimError(
+    "invalidCursor",
+    "The cursor was not issued by this server for this query (filter, sortBy and sortOrder must not change), or has expired.",
+  );

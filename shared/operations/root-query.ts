@@ -7,7 +7,6 @@ import { invalidFilter } from "../filter/invalid-filter.js";
 import { parseFilter } from "../filter/parse-filter.js";
 import { membershipSql } from "../membership/membership-filter.js";
 import { derivedForPage } from "../membership/read-memberships.js";
-import { normalizeResource } from "../schema/normalize-resource.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
 import { resolvePath, splitSchemaUrn } from "../schema/resolve-path.js";
@@ -15,7 +14,7 @@ import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { StoredResource } from "../store/documents.js";
 import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
-import { decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
+import { badCursor, decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
 import {
   type Operation,
   type ResourceKind,
@@ -25,7 +24,7 @@ import {
   scimResponse,
 } from "./operation.js";
 import { type QueryParams, queryParamsFromSearch, queryParamsFromUrl } from "./query-params.js";
-import { type SortOrder, sortExpression } from "./sort-expression.js";
+import { compareInCosmosOrder, type SortOrder, sortExpression, sortKeyOf } from "./sort-expression.js";
 
 /**
  * Queries at the server root (RFC 7644 §3.4.2.1 `GET /`, §3.4.3 `POST /.search`): Users and Groups
@@ -104,37 +103,13 @@ class OrderedStream {
       maxItemCount: this.pageSize,
       ...(continuation ? { continuation } : {}),
     });
-    if (!page.ok)
-      throw new ScimError("invalidCursor", "The cursor was not issued by this server for this query.");
+    if (!page.ok) throw badCursor();
     this.buffer = page.items;
     this.index = 0;
     this.pageFrom = continuation;
     this.next = page.continuation;
   }
 }
-
-/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
-const typeRank = (v: unknown) =>
-  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
-
-function compareValues(a: unknown, b: unknown): number {
-  const [ra, rb] = [typeRank(a), typeRank(b)];
-  if (ra !== rb) return ra - rb;
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (
-    (typeof a === "number" || typeof a === "boolean") &&
-    (typeof b === "number" || typeof b === "boolean")
-  ) {
-    return Number(a) - Number(b);
-  }
-  return 0;
-}
-
-const valueAt = (object: unknown, keys: readonly string[]) =>
-  keys.reduce<unknown>(
-    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
-    object,
-  );
 
 /** The names of `list` this type knows (the others are simply not there for it); all must be known somewhere. */
 function projectionFor(type: ResourceType, list: string | undefined): string | undefined {
@@ -222,7 +197,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     try {
       resume = JSON.parse(state) as typeof resume;
     } catch {
-      throw new ScimError("invalidCursor", "The cursor was not issued by this server for this query.");
+      throw badCursor();
     }
   }
   const streams: OrderedStream[] = [];
@@ -237,9 +212,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       maxItemCount: count,
     };
     const keyOf = (item: StoredResource) =>
-      sort.keys[0] === "\u0000absent"
-        ? undefined
-        : valueAt(normalizeResource(type, item.resource), sort.keys);
+      sort.keys[0] === "\u0000absent" ? undefined : sortKeyOf(type, item, sort);
     const need = byCursor ? count : params.startIndex - 1 + count;
     streams.push(
       new OrderedStream(
@@ -280,7 +253,8 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       const head = await stream.peek();
       if (!head) continue;
       if (best) {
-        const order = compareValues(head.key, best.key) || compareValues(head.item.id, best.item.id);
+        const order =
+          compareInCosmosOrder(head.key, best.key) || compareInCosmosOrder(head.item.id, best.item.id);
         if ((descending ? -order : order) >= 0) continue;
       }
       best = { stream, ...head };

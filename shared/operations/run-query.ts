@@ -1,21 +1,19 @@
 import { LIST_RESPONSE } from "../discovery/list-response.js";
-import { ScimError } from "../errors/scim-error.js";
 import { bindFilter } from "../filter/bind-filter.js";
 import { compileFilter, type SqlFilter } from "../filter/compile-filter.js";
 import { parseFilter } from "../filter/parse-filter.js";
 import { membershipSql } from "../membership/membership-filter.js";
 import { derivedForPage } from "../membership/read-memberships.js";
-import { normalizeResource } from "../schema/normalize-resource.js";
 import { parseProjection, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { StoredResource } from "../store/documents.js";
 import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
-import { decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
+import { badCursor, decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
 import { type ResourceKind, type ScimRequest, type Scope, scimResponse } from "./operation.js";
 import type { QueryParams } from "./query-params.js";
-import { type SortOrder, sortExpression } from "./sort-expression.js";
+import { compareInCosmosOrder, type SortOrder, sortExpression, sortKeyOf } from "./sort-expression.js";
 
 /** Cosmos pages are capped at this many items per round trip while skipping towards startIndex. */
 const PAGE_CAP = 1000;
@@ -24,9 +22,6 @@ interface Page {
   items: StoredResource[];
   next: string | undefined;
 }
-
-const badCursor = () =>
-  new ScimError("invalidCursor", "The cursor was not issued by this server for this query, or has expired.");
 
 /** Reads pages of an ordered query from `continuation` until `skip + count` items are seen, or the end. */
 async function readOrdered(
@@ -56,29 +51,6 @@ async function readOrdered(
   return { items, next: continuation };
 }
 
-/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
-const typeRank = (v: unknown) =>
-  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
-
-function compareValues(a: unknown, b: unknown): number {
-  const [ra, rb] = [typeRank(a), typeRank(b)];
-  if (ra !== rb) return ra - rb;
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (
-    (typeof a === "number" || typeof a === "boolean") &&
-    (typeof b === "number" || typeof b === "boolean")
-  ) {
-    return Number(a) - Number(b);
-  }
-  return 0;
-}
-
-const valueAt = (object: unknown, keys: readonly string[]) =>
-  keys.reduce<unknown>(
-    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
-    object,
-  );
-
 /**
  * Sorts items in memory exactly as `ORDER BY <sort>, c.id` would. Rendering reads `resource`; the
  * sort key lives in the comparison form, recomputed here for the few items of one page.
@@ -86,10 +58,12 @@ const valueAt = (object: unknown, keys: readonly string[]) =>
 function sortInMemory(items: StoredResource[], sort: SortOrder, type: ResourceType) {
   const keyed = items.map((item) => ({
     item,
-    key: valueAt(normalizeResource(type, item.resource), sort.keys),
+    key: sortKeyOf(type, item, sort),
   }));
   keyed.sort((x, y) => {
-    const order = (sort.keys.length ? compareValues(x.key, y.key) : 0) || compareValues(x.item.id, y.item.id);
+    const order =
+      (sort.keys.length ? compareInCosmosOrder(x.key, y.key) : 0) ||
+      compareInCosmosOrder(x.item.id, y.item.id);
     return sort.descending ? -order : order;
   });
   return keyed.map((k) => k.item);

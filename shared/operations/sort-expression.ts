@@ -1,7 +1,9 @@
 import { ScimError } from "../errors/scim-error.js";
+import { normalizeResource } from "../schema/normalize-resource.js";
 import { resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { containerDefinitions } from "../store/containers.js";
+import type { StoredResource } from "../store/documents.js";
 
 /** The stable default order: creation time, then id. */
 export const DEFAULT_SORT_PATH = "/normalized/meta/created";
@@ -77,4 +79,30 @@ export function sortExpression(
     keys: path.split("/").filter(Boolean).slice(1),
     descending,
   };
+}
+
+/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
+const typeRank = (v: unknown) =>
+  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
+
+/** Compares two values as Cosmos DB's ORDER BY does, for ordering items in memory the same way. */
+export function compareInCosmosOrder(a: unknown, b: unknown): number {
+  const [ra, rb] = [typeRank(a), typeRank(b)];
+  if (ra !== rb) return ra - rb;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (
+    (typeof a === "number" || typeof a === "boolean") &&
+    (typeof b === "number" || typeof b === "boolean")
+  ) {
+    return Number(a) - Number(b);
+  }
+  return 0;
+}
+
+/** The value `sort` orders `item` by: its comparison form at `sort.keys`, recomputed from `resource`. */
+export function sortKeyOf(type: ResourceType, item: StoredResource, sort: SortOrder): unknown {
+  return sort.keys.reduce<unknown>(
+    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+    normalizeResource(type, item.resource),
+  );
 }

@@ -53,7 +53,7 @@ export function compilePatch<E extends string = never>(
 }
 
 /**
- * Applies compiled operations to a resource (RFC 7644 §3.5.2), purely and atomically: any error (a
+ * Applies compiled operations to a resource (RFC 7644 §3.5.2), purely and atomically: an error (a
  * thrown ScimError) leaves nothing changed; the input is never modified. `resource` holds canonical
  * attribute names with extensions under their URN key and no `id`, `meta` or `schemas`. Handles
  * Entra's forms with and without the aadOptscim062020 flag: capitalised ops, string booleans,

@@ -41,7 +41,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   if (!OP_NAMES.includes(name as PatchOpName)) {
     throw new ScimError(
       "invalidValue",
-      `${where}.op must be one of "add", "replace" or "remove" (any case), found ${JSON.stringify(op ?? null)}.`,
+      `${where}.op must be one of "add", "replace" or "remove" (case-insensitive), found ${JSON.stringify(op ?? null)}.`,
     );
   }
   const opName = name as PatchOpName;
