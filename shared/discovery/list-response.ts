@@ -1,3 +1,5 @@
+import type { ScimObject } from "../schema/scim-json.js";
+
 export const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 export interface ListResponse<T> {
@@ -21,5 +23,20 @@ export function listResponse<T>(resources: readonly T[]): ListResponse<T> {
     itemsPerPage: resources.length,
     startIndex: 1,
     Resources: [...resources],
+  };
+}
+
+/** One page of a query's ListResponse (RFC 7644 §3.4.2): `totalResults` over all pages, this page's items. */
+export function pagedListResponse(
+  totalResults: number,
+  startIndex: number,
+  resources: ScimObject[],
+): ScimObject {
+  return {
+    schemas: [LIST_RESPONSE],
+    totalResults,
+    itemsPerPage: resources.length,
+    startIndex,
+    Resources: resources,
   };
 }

@@ -1,4 +1,4 @@
-import { LIST_RESPONSE } from "../discovery/list-response.js";
+import { pagedListResponse } from "../discovery/list-response.js";
 import { ScimError } from "../errors/scim-error.js";
 import { bindFilterAcross } from "../filter/bind-filter.js";
 import type { BoundFilter } from "../filter/bound-filter.js";
@@ -242,7 +242,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
   if (startIndex > 1) {
     // Skipping costs a read per skipped item: know first whether the page exists at all.
     known = await countAll();
-    if (startIndex > known) return scimResponse(200, listBody(known, startIndex, []));
+    if (startIndex > known) return scimResponse(200, pagedListResponse(known, startIndex, []));
   }
   const page: { kind: ResourceKind; item: StoredResource }[] = [];
   let toSkip = startIndex - 1;
@@ -272,21 +272,11 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
   const totalResults =
     known ??
     (exhausted && (!byCursor || !params.cursor) ? startIndex - 1 - toSkip + page.length : await countAll());
-  const body = listBody(totalResults, startIndex, await renderMixed(request, scope, page, params));
+  const body = pagedListResponse(totalResults, startIndex, await renderMixed(request, scope, page, params));
   if (byCursor && !exhausted) {
     body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, JSON.stringify(positions));
   }
   return scimResponse(200, body);
-}
-
-function listBody(totalResults: number, startIndex: number, resources: ScimObject[]): ScimObject {
-  return {
-    schemas: [LIST_RESPONSE],
-    totalResults,
-    itemsPerPage: resources.length,
-    startIndex,
-    Resources: resources,
-  };
 }
 
 /** Renders a page of Users and Groups, each with its own schemas and its derived attributes. */

@@ -1,4 +1,4 @@
-import { LIST_RESPONSE } from "../discovery/list-response.js";
+import { pagedListResponse } from "../discovery/list-response.js";
 import { bindFilter } from "../filter/bind-filter.js";
 import { compileFilter, type SqlFilter } from "../filter/compile-filter.js";
 import { parseFilter } from "../filter/parse-filter.js";
@@ -153,7 +153,8 @@ export async function runQuery(
     if (startIndex > 1) {
       // Skipping costs a read per skipped item: know first whether the page exists at all.
       totalResults = await store.count(sql ?? {});
-      if (startIndex > totalResults) return scimResponse(200, listResponse(totalResults, startIndex, []));
+      if (startIndex > totalResults)
+        return scimResponse(200, pagedListResponse(totalResults, startIndex, []));
     }
     page = await readOrdered(store, spec, startIndex - 1, count, PAGE_CAP);
     if (!page.next && totalResults === undefined && (page.items.length > 0 || startIndex === 1)) {
@@ -162,19 +163,9 @@ export async function runQuery(
   }
   totalResults ??= await store.count(sql ?? {});
   const resources = await renderPage(request, scope, type, page.items, params);
-  const body = listResponse(totalResults, startIndex, resources);
+  const body = pagedListResponse(totalResults, startIndex, resources);
   if (byCursor && page.next) {
     body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, page.next);
   }
   return scimResponse(200, body);
-}
-
-function listResponse(totalResults: number, startIndex: number, resources: ScimObject[]): ScimObject {
-  return {
-    schemas: [LIST_RESPONSE],
-    totalResults,
-    itemsPerPage: resources.length,
-    startIndex,
-    Resources: resources,
-  };
 }
