@@ -12,8 +12,11 @@ const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 const tooLarge = (limit: number) =>
   new ScimError("payloadTooLarge", `The request body exceeds ${limit} bytes.`);
 
-/** Reads at most `limit` bytes of a body stream: a longer body is cut off there, never buffered whole. */
-async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+/**
+ * Reads at most `limit` bytes of a body stream: a longer body is cut off there, never buffered whole
+ * (413 payloadTooLarge).
+ */
+export async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
   if (!stream) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;

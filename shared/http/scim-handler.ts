@@ -5,6 +5,7 @@ import { ScimError } from "../errors/scim-error.js";
 import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
 import { getServices } from "../services.js";
 import { type CallContext, callContext } from "../store/cosmos-call.js";
+import "./http-streams.js";
 import { readJsonBody } from "./read-body.js";
 import { SCIM_PATH } from "./scim-path.js";
 

@@ -2,6 +2,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { NO_STORE, type OAuthResponse, tokenResponse } from "../auth/token-endpoint.js";
 import { ScimError } from "../errors/scim-error.js";
 import { getServices } from "../services.js";
+import "./http-streams.js";
+import { readLimited } from "./read-body.js";
 
 /** A token request is a few form fields and at most one assertion (about 2 KB); 64 KiB is ample. */
 const MAX_BODY_BYTES = 65_536;
@@ -37,10 +39,12 @@ export function tokenHandler(): HttpHandler {
       if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
         return oauthError(400, "invalid_request", "The request body is too large.");
       }
-      const bytes = await request.arrayBuffer();
-      if (bytes.byteLength > MAX_BODY_BYTES) {
-        return oauthError(400, "invalid_request", "The request body is too large.");
-      }
+      // Read no further than the limit: a chunked body declares no length.
+      const bytes = await readLimited(request.body, MAX_BODY_BYTES).catch((error: unknown) => {
+        if (error instanceof ScimError && error.status === 413) return undefined;
+        throw error;
+      });
+      if (!bytes) return oauthError(400, "invalid_request", "The request body is too large.");
       const outcome = await services.issueToken({
         contentType: request.headers.get("content-type") ?? undefined,
         authorization: request.headers.get("authorization") ?? undefined,

@@ -17,7 +17,17 @@ interface Binding {
 }
 
 const registrations: Registration[] = [];
+/** What `@azure/functions` logged through the core API (its "system" log), oldest first. */
+const systemLog: { level: string; message: string }[] = [];
 let installed = false;
+
+/**
+ * Whether the app called `app.setup({ enableHttpStream: true })`. The library keeps that setting
+ * to itself; the one trace it leaves is its system log line, written when streams are enabled.
+ */
+export function httpStreamsEnabled(): boolean {
+  return systemLog.some((entry) => entry.message === "HTTP streaming enabled.");
+}
 
 type Resolve = (request: string, ...rest: unknown[]) => string;
 
@@ -35,6 +45,10 @@ export function installFunctionsCore(): readonly Registration[] {
     setProgrammingModel() {},
     getProgrammingModel() {
       return undefined;
+    },
+    // Its presence tells `app.setup` the host is recent enough for HTTP streams (4.28 or later).
+    log(level: string, _category: string, message: string) {
+      systemLog.push({ level, message });
     },
     registerHook() {
       return { dispose() {} };

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { SCIM_PATH } from "../http/scim-path.js";
 import { EMULATOR_KEY, startEmbeddedCosmos } from "./embedded-cosmos.js";
-import { installFunctionsCore } from "./functions-core-shim.js";
+import { httpStreamsEnabled, installFunctionsCore } from "./functions-core-shim.js";
 import { startLocalHost } from "./local-host.js";
 
 export interface LocalOptions {
@@ -35,6 +35,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   }
   if (!env.SCIM_TOKEN && !env.SCIM_TOKEN_SHA256) env.SCIM_TOKEN = randomBytes(32).toString("base64url");
   for (const file of options.functionFiles) await import(pathToFileURL(file).href);
+  // The local host hands handlers the body as a stream, as Azure does with HTTP streams on; an app
+  // without them would get a buffered body there, so serving it here would hide the difference.
+  if (!httpStreamsEnabled()) {
+    throw new Error(
+      "The function app does not enable HTTP streams: call app.setup({ enableHttpStream: true }).",
+    );
+  }
   const host = await startLocalHost({
     registrations,
     routePrefix: "",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { tokenEndpointUrl } from "../../shared/discovery/authentication-schemes.js";
 import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
 /** Limits, races and bounded work (what real Cosmos DB would otherwise turn into 500s or losses). */
@@ -215,8 +216,8 @@ describe("request bodies: nothing is read that need not be", () => {
    * Sends the headers and the first `first` bytes of a body, then waits for an answer before
    * sending more: a server that read the whole body before answering would never answer.
    */
-  async function partial(headers: Record<string, string>, first: number, path = "/Users") {
-    const url = new URL(`${c.baseUrl}${path}`);
+  async function partial(headers: Record<string, string>, first: number, target = `${c.baseUrl}/Users`) {
+    const url = new URL(target);
     const { request } = await import("node:http");
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
@@ -270,6 +271,16 @@ describe("request bodies: nothing is read that need not be", () => {
     );
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).detail).toMatch(/524288 bytes/);
+  });
+
+  test("the token endpoint reads no more than 64 KiB of a chunked body: 400 while the client is still sending", async () => {
+    const r = await partial(
+      { "Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked" },
+      200_000,
+      tokenEndpointUrl(c.baseUrl),
+    );
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({ error: "invalid_request" });
   });
 
   test("a body that is not valid UTF-8 is 400 invalidSyntax, not stored with replacement characters", async () => {

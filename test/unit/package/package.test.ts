@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { PackageResult } from "../../../infra/package/build-package.mjs";
 import type { ZipEntry } from "../../../infra/package/zip.mjs";
 import { functionFiles } from "../../../shared/local/function-files.js";
-import { installFunctionsCore } from "../../../shared/local/functions-core-shim.js";
+import { httpStreamsEnabled, installFunctionsCore } from "../../../shared/local/functions-core-shim.js";
 
 const root = path.resolve(__dirname, "../../..");
 const probe = path.join(root, "infra/package/load-probe.cjs");
@@ -25,6 +25,7 @@ interface ProbeOutput {
   loadMs: number;
   modules: number;
   count: number;
+  httpStreams: boolean;
   registrations: Registered[];
 }
 
@@ -79,6 +80,9 @@ describe("production bundle", () => {
     expect(bundled.registrations.map((r) => `${r.name}.ts`).sort()).toEqual(result.functionFiles);
     // One file loaded, whatever the dependency tree.
     expect(bundled.modules).toBe(1);
+    // Both enable HTTP streams before the first registration (app.setup throws after start-up).
+    expect(bundled.httpStreams).toBe(true);
+    expect(httpStreamsEnabled()).toBe(true);
   });
 
   test("keeps @azure/functions-core a runtime require and leaves the dev-only server out", () => {

@@ -1,0 +1,12 @@
+import { app } from "@azure/functions";
+
+/*
+ * Imported for its effect by every module that builds a handler, so that it runs before the first
+ * `app.http`. Why: without HTTP streams the Functions host reads a request's whole body (up to its
+ * FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, 100 MB by default) and passes it to the worker before a
+ * handler runs; with them the handler gets the body as a stream, so a refused credential or an
+ * over-long body is answered without the body ever being held in memory (read-body.ts reads at
+ * most the limit). Microsoft also recommends streams for HTTP performance. Needs Functions host
+ * 4.28 or later (Core Tools 4.0.5530 or later); `app.setup` throws on an older host.
+ */
+app.setup({ enableHttpStream: true });
