@@ -8,5 +8,7 @@ import { app } from "@azure/functions";
  * over-long body is answered without the body ever being held in memory (read-body.ts reads at
  * most the limit). Microsoft also recommends streams for HTTP performance. Needs Functions host
  * 4.28 or later (Core Tools 4.0.5530 or later); `app.setup` throws on an older host.
+ * With streams on, a handler that throws leaves the response unsent (azure-functions-nodejs-library
+ * #324): both handler factories (scimHandler, tokenHandler) catch everything and answer 500.
  */
 app.setup({ enableHttpStream: true });
