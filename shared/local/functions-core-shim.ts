@@ -47,8 +47,11 @@ export function installFunctionsCore(): readonly Registration[] {
       return undefined;
     },
     // Its presence tells `app.setup` the host is recent enough for HTTP streams (4.28 or later).
+    // Problems still reach the console, as the library's own fallback sends them; the rest is kept.
     log(level: string, _category: string, message: string) {
       systemLog.push({ level, message });
+      if (level === "warning") console.warn(message);
+      else if (level === "error" || level === "critical") console.error(message);
     },
     registerHook() {
       return { dispose() {} };

@@ -38,6 +38,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   // The local host hands handlers the body as a stream, as Azure does with HTTP streams on; an app
   // without them would get a buffered body there, so serving it here would hide the difference.
   if (!httpStreamsEnabled()) {
+    await cosmos?.close();
     throw new Error(
       "The function app does not enable HTTP streams: call app.setup({ enableHttpStream: true }).",
     );
