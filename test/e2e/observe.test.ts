@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type Client, startServer } from "../support/local-server.js";
 
@@ -13,8 +15,9 @@ afterAll(async () => {
   await c?.server.close();
 });
 
-// The README's Observe query reads this line with
-// `parse message with "Cosmos DB: calls=" calls:int " requestCharge=" ru:real " status=" status:int`.
+// The README's Observe query reads this line with PARSE (checked below).
+const PARSE =
+  'parse message with "Cosmos DB: calls=" calls:int " requestCharge=" ru:real " status=" status:int';
 const TRACE = /^Cosmos DB: calls=(\d+) requestCharge=(\d+\.\d\d) status=(\d{3})$/;
 
 async function traceOf(method: string, path: string, body?: unknown) {
@@ -43,4 +46,10 @@ test("every SCIM request logs one line with its Cosmos DB calls, request charge 
   const invalid = await traceOf("GET", `/Users?filter=${encodeURIComponent("userName eq")}`);
   expect(invalid.reply.status).toBe(400);
   expect(invalid.calls).toBe(0);
+});
+
+test("the README's cost query parses the line in that form and weights sampled rows by itemCount", () => {
+  const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+  expect(readme).toContain(`| ${PARSE}\n`);
+  expect(readme).toContain("total_ru = sum(ru * itemCount)");
 });
