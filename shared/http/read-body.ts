@@ -22,7 +22,14 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, lim
   let size = 0;
   const reader = stream.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    // A body stream fails only when its connection does (the client hung up while sending): the
+    // request is incomplete, not a fault of this server.
+    const { done, value } = await reader.read().catch(() => {
+      throw new ScimError(
+        "invalidSyntax",
+        "The request body ended early: the connection closed while it was sent.",
+      );
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

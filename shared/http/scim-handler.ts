@@ -39,13 +39,12 @@ export function scimHandler(
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     let ctx: CallContext | undefined;
     const answer = (response: HttpResponseInit) => {
-      // One line per request: what it cost in Cosmos DB (Application Insights `traces`; README, Observe).
-      if (ctx) {
-        const { calls, requestCharge } = ctx.meter;
-        context.log(
-          `Cosmos DB: calls=${calls} requestCharge=${requestCharge.toFixed(2)} status=${response.status}`,
-        );
-      }
+      // One line per request, refused ones too (no context yet: no calls): what it cost in Cosmos DB
+      // (Application Insights `traces`; README, Observe).
+      const { calls, requestCharge } = ctx?.meter ?? { calls: 0, requestCharge: 0 };
+      context.log(
+        `Cosmos DB: calls=${calls} requestCharge=${requestCharge.toFixed(2)} status=${response.status}`,
+      );
       return response;
     };
     try {
@@ -97,7 +96,7 @@ export function scimHandler(
         "internal",
         `An unexpected error occurred. Reference: ${context.invocationId}.`,
       );
-      return render({ status: 500, body: { ...internal.body() } });
+      return answer(render({ status: 500, body: { ...internal.body() } }));
     }
   };
 }

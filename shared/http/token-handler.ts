@@ -39,12 +39,15 @@ export function tokenHandler(): HttpHandler {
       if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
         return oauthError(400, "invalid_request", "The request body is too large.");
       }
-      // Read no further than the limit: a chunked body declares no length.
-      const bytes = await readLimited(request.body, MAX_BODY_BYTES).catch((error: unknown) => {
-        if (error instanceof ScimError && error.status === 413) return undefined;
-        throw error;
-      });
-      if (!bytes) return oauthError(400, "invalid_request", "The request body is too large.");
+      // Read no further than the limit (a chunked body declares no length); a body over it, or
+      // cut short by a client that hung up, is the client's error.
+      let bytes: Buffer;
+      try {
+        bytes = await readLimited(request.body, MAX_BODY_BYTES);
+      } catch (error) {
+        if (!(error instanceof ScimError) || error.status >= 500) throw error;
+        return oauthError(400, "invalid_request", error.detail);
+      }
       const outcome = await services.issueToken({
         contentType: request.headers.get("content-type") ?? undefined,
         authorization: request.headers.get("authorization") ?? undefined,

@@ -1,13 +1,17 @@
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type Client, startServer } from "../support/local-server.js";
+import { tokenEndpointUrl } from "../../shared/discovery/authentication-schemes.js";
+import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
 let c: Client;
 const lines: string[] = [];
+const everything: string[] = [];
 
 beforeAll(async () => {
-  c = await startServer({}, (_level, message) => {
+  c = await startServer({}, (level, message) => {
+    everything.push(`${level}: ${message}`);
     if (message.startsWith("Cosmos DB: ")) lines.push(message);
   });
 }, 30_000);
@@ -20,16 +24,16 @@ const PARSE =
   'parse message with "Cosmos DB: calls=" calls:int " requestCharge=" ru:real " status=" status:int';
 const TRACE = /^Cosmos DB: calls=(\d+) requestCharge=(\d+\.\d\d) status=(\d{3})$/;
 
-async function traceOf(method: string, path: string, body?: unknown) {
+async function traceOf(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
   lines.length = 0;
-  const reply = await c.call(method, path, body);
+  const reply = await c.call(method, path, body, headers);
   expect(lines, `${method} ${path}`).toHaveLength(1);
   const [, calls, charge, status] = TRACE.exec(lines[0] ?? "") ?? [];
   expect(Number(status)).toBe(reply.status);
   return { calls: Number(calls), charge: Number(charge), reply };
 }
 
-test("every SCIM request logs one line with its Cosmos DB calls, request charge and status, in the form the Kusto query parses", async () => {
+test("every SCIM request logs one line with its Cosmos DB calls, request charge and status, in the form the Kusto query parses, refused ones too", async () => {
   const created = await traceOf("POST", "/Users", { userName: "observe@contoso.com" });
   expect(created.reply.status).toBe(201);
   expect(created.calls).toBe(1);
@@ -46,10 +50,46 @@ test("every SCIM request logs one line with its Cosmos DB calls, request charge 
   const invalid = await traceOf("GET", `/Users?filter=${encodeURIComponent("userName eq")}`);
   expect(invalid.reply.status).toBe(400);
   expect(invalid.calls).toBe(0);
+
+  // Refused before any operation runs: still one line each.
+  const unauthenticated = await traceOf("GET", "/Users", undefined, { Authorization: "Bearer wrong" });
+  expect(unauthenticated.reply.status).toBe(401);
+  expect(unauthenticated.calls).toBe(0);
+  const unparsable = await traceOf("POST", "/Users", "{not json");
+  expect(unparsable.reply.status).toBe(400);
+  expect(unparsable.calls).toBe(0);
 });
 
 test("the README's cost query parses the line in that form and weights sampled rows by itemCount", () => {
   const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
   expect(readme).toContain(`| ${PARSE}\n`);
   expect(readme).toContain("total_ru = sum(ru * itemCount)");
+});
+
+/** Sends the headers and the start of a body, then hangs up. */
+function hangUp(target: string, contentType: string) {
+  const url = new URL(target);
+  return new Promise<void>((resolve) => {
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": contentType, "Content-Length": "1000" },
+    });
+    req.on("error", () => resolve());
+    req.write('{"userName":"gone', () => setTimeout(() => req.destroy(), 50));
+  });
+}
+
+test("a client that hangs up in the middle of its body is a 400 in the logs, not an unexpected error", async () => {
+  lines.length = 0;
+  everything.length = 0;
+  await hangUp(`${c.baseUrl}/Users`, "application/scim+json");
+  await expect.poll(() => lines.length).toBe(1);
+  expect(lines[0]).toMatch(/ status=400$/);
+  // The token endpoint logs no cost line: give it the time the SCIM request took, then look.
+  await hangUp(tokenEndpointUrl(c.baseUrl), "application/x-www-form-urlencoded");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(everything.join("\n")).not.toMatch(/Unexpected error|Local host failure/);
 });
