@@ -41,20 +41,35 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, lim
   return Buffer.concat(chunks);
 }
 
-/** The first forbidden member name in a parsed JSON value, as a path, if any. */
-function forbiddenName(value: unknown, path: string): string | undefined {
+/**
+ * How deeply a body may nest objects and arrays. SCIM's deepest body, a /Bulk operation whose
+ * resource holds a complex multi-valued attribute, is under 10 levels. Without a bound, code that
+ * walks a body recursively (this module's check first) ran out of stack at a few thousand levels,
+ * which a 512 KiB body reaches easily.
+ */
+const MAX_NESTING = 64;
+
+/**
+ * The first forbidden member name in a parsed JSON value, as a path, if any. Throws invalidSyntax
+ * for a value nested deeper than MAX_NESTING (the recursion stops there).
+ */
+function forbiddenName(value: unknown, path: string, depth = 1): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (depth > MAX_NESTING) {
+    throw new ScimError("invalidSyntax", `The request body nests deeper than ${MAX_NESTING} levels.`);
+  }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = forbiddenName(item, `${path}[${i}]`);
+      const found = forbiddenName(item, `${path}[${i}]`, depth + 1);
       if (found) return found;
     }
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const at = path ? `${path}.${key}` : key;
-      if (FORBIDDEN_NAMES.has(foldCase(key))) return at;
-      const found = forbiddenName(item, at);
-      if (found) return found;
-    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_NAMES.has(foldCase(key))) return at;
+    const found = forbiddenName(item, at, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
@@ -62,8 +77,9 @@ function forbiddenName(value: unknown, path: string): string | undefined {
 /**
  * Reads and parses a JSON body (RFC 7644 §3.1, §3.8): `application/scim+json` or `application/json`,
  * at most `limit` bytes (413 otherwise, before reading when `Content-Length` says so, and as soon as
- * a chunked body passes it), valid UTF-8 (RFC 8259 §8.1) and JSON (400 invalidSyntax otherwise), and
- * free of member names that could reach an object's prototype (400 invalidValue).
+ * a chunked body passes it), valid UTF-8 (RFC 8259 §8.1) and JSON nested at most MAX_NESTING levels
+ * (400 invalidSyntax otherwise), and free of member names that could reach an object's prototype
+ * (400 invalidValue).
  */
 export async function readJsonBody(
   contentType: string | undefined,

@@ -283,6 +283,27 @@ describe("request bodies: nothing is read that need not be", () => {
     expect(JSON.parse(r.body)).toMatchObject({ error: "invalid_request" });
   });
 
+  test("a body nested thousands of levels deep is 400 invalidSyntax, not a stack overflow's 500", async () => {
+    const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    for (const [method, path, body] of [
+      ["POST", "/Users", `{"userName":"deep@x.y","x":${deep(20_000)}}`],
+      [
+        "POST",
+        "/Bulk",
+        `{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":${deep(5_000)}}`,
+      ],
+    ] as const) {
+      const r = await c.call(method, path, body);
+      expect(r.status, path).toBe(400);
+      expect(r.body.scimType).toBe("invalidSyntax");
+      expect(r.body.detail).toBe("The request body nests deeper than 64 levels.");
+    }
+    // At the limit the body is read and judged by the schema as usual.
+    const atLimit = await c.call("POST", "/Users", `{"userName":"deep@x.y","x":${deep(63)}}`);
+    expect(atLimit.status).toBe(400);
+    expect(atLimit.body.detail).not.toMatch(/nests deeper/);
+  });
+
   test("a body that is not valid UTF-8 is 400 invalidSyntax, not stored with replacement characters", async () => {
     const bytes = Buffer.concat([
       Buffer.from('{"userName":"bad'),
