@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { getResource } from "../shared/operations/get-resource.js";
 
 app.http("groups-get", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Groups/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(getResource("Group")),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { listResources } from "../shared/operations/list-resources.js";
 
 app.http("groups-list", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Groups"),
   authLevel: "anonymous",
   handler: scimHandler(listResources("Group")),

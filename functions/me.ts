@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { notImplemented } from "../shared/operations/discovery-operations.js";
 
 app.http("me", {
-  methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+  methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
   route: scimRoute("Me"),
   authLevel: "anonymous",
   handler: scimHandler(notImplemented("/Me (RFC 7644 §3.11)")),

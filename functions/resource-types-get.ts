@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { getResourceType } from "../shared/operations/discovery-operations.js";
 
 app.http("resource-types-get", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("ResourceTypes/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(getResourceType),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { listResourceTypes } from "../shared/operations/discovery-operations.js";
 
 app.http("resource-types-list", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("ResourceTypes"),
   authLevel: "anonymous",
   handler: scimHandler(listResourceTypes),

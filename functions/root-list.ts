@@ -4,7 +4,7 @@ import { SCIM_PATH } from "../shared/http/scim-path.js";
 import { listAll } from "../shared/operations/root-query.js";
 
 app.http("root-list", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: SCIM_PATH,
   authLevel: "anonymous",
   handler: scimHandler(listAll),

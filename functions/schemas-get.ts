@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { getSchema } from "../shared/operations/discovery-operations.js";
 
 app.http("schemas-get", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Schemas/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(getSchema),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { listSchemas } from "../shared/operations/discovery-operations.js";
 
 app.http("schemas-list", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Schemas"),
   authLevel: "anonymous",
   handler: scimHandler(listSchemas),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { getServiceProviderConfig } from "../shared/operations/discovery-operations.js";
 
 app.http("service-provider-config", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("ServiceProviderConfig"),
   authLevel: "anonymous",
   handler: scimHandler(getServiceProviderConfig),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { getResource } from "../shared/operations/get-resource.js";
 
 app.http("users-get", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Users/{id}"),
   authLevel: "anonymous",
   handler: scimHandler(getResource("User")),

@@ -4,7 +4,7 @@ import { scimRoute } from "../shared/http/scim-path.js";
 import { listResources } from "../shared/operations/list-resources.js";
 
 app.http("users-list", {
-  methods: ["GET"],
+  methods: ["GET", "HEAD"],
   route: scimRoute("Users"),
   authLevel: "anonymous",
   handler: scimHandler(listResources("User")),

@@ -2,25 +2,26 @@ import { sameName } from "../schema/compare-values.js";
 
 /**
  * Every path under the Tenant URL that a function serves, with its methods: what a 405 lists in
- * `Allow` (RFC 9110 §15.5.6). A test checks it against the `app.http` registrations in
- * `functions/`, so the two cannot drift.
+ * `Allow` (RFC 9110 §15.5.6). HEAD goes wherever GET does (RFC 9110 §9.3.2): the same function
+ * answers, and the host sends the headers without the body. A test checks this table against the
+ * `app.http` registrations in `functions/`, so the two cannot drift.
  */
 export const SCIM_ROUTES: Readonly<Record<string, readonly string[]>> = {
-  "": ["GET"],
+  "": ["GET", "HEAD"],
   ".search": ["POST"],
   Bulk: ["POST"],
-  Groups: ["GET", "POST"],
+  Groups: ["GET", "HEAD", "POST"],
   "Groups/.search": ["POST"],
-  "Groups/{id}": ["GET", "PUT", "PATCH", "DELETE"],
-  Me: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-  ResourceTypes: ["GET"],
-  "ResourceTypes/{id}": ["GET"],
-  Schemas: ["GET"],
-  "Schemas/{id}": ["GET"],
-  ServiceProviderConfig: ["GET"],
-  Users: ["GET", "POST"],
+  "Groups/{id}": ["GET", "HEAD", "PUT", "PATCH", "DELETE"],
+  Me: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+  ResourceTypes: ["GET", "HEAD"],
+  "ResourceTypes/{id}": ["GET", "HEAD"],
+  Schemas: ["GET", "HEAD"],
+  "Schemas/{id}": ["GET", "HEAD"],
+  ServiceProviderConfig: ["GET", "HEAD"],
+  Users: ["GET", "HEAD", "POST"],
   "Users/.search": ["POST"],
-  "Users/{id}": ["GET", "PUT", "PATCH", "DELETE"],
+  "Users/{id}": ["GET", "HEAD", "PUT", "PATCH", "DELETE"],
 };
 
 /** The methods the route matching `path` (relative to the Tenant URL) serves, if some route does. */

@@ -49,18 +49,46 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
   });
 
   test.each([
-    ["PUT", "/Users", "GET, POST"],
-    ["DELETE", "/Users", "GET, POST"],
-    ["POST", "/Users/some-id", "GET, PUT, PATCH, DELETE"],
-    ["POST", "/ServiceProviderConfig", "GET"],
-    ["DELETE", "/Schemas", "GET"],
-    ["PATCH", "/", "GET"],
+    ["PUT", "/Users", "GET, HEAD, POST"],
+    ["DELETE", "/Users", "GET, HEAD, POST"],
+    ["POST", "/Users/some-id", "GET, HEAD, PUT, PATCH, DELETE"],
+    ["POST", "/ServiceProviderConfig", "GET, HEAD"],
+    ["DELETE", "/Schemas", "GET, HEAD"],
+    ["PATCH", "/", "GET, HEAD"],
     ["GET", "/Bulk", "POST"],
+    ["HEAD", "/Bulk", "POST"],
   ])("%s %s is 405 with Allow: %s", async (method, path, allow) => {
-    const r = await c.call(method, path, method === "GET" || method === "DELETE" ? undefined : {});
+    const bodyless = ["GET", "HEAD", "DELETE"].includes(method);
+    const r = await c.call(method, path, bodyless ? undefined : {});
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe(allow);
-    expect(r.body).toMatchObject({ schemas: [ERROR], status: "405" });
+    // A HEAD answer carries GET's headers and no body.
+    if (method === "HEAD") expect(r.body).toBeUndefined();
+    else expect(r.body).toMatchObject({ schemas: [ERROR], status: "405" });
+  });
+
+  test("HEAD answers wherever GET does, with GET's status and headers and no body (RFC 9110 §9.3.2)", async () => {
+    const created = await c.call("POST", "/Users", { userName: "head.request@contoso.com" });
+    expect(created.status).toBe(201);
+    for (const path of [
+      `/Users/${created.body.id}`,
+      '/Users?filter=userName eq "head.request@contoso.com"',
+      "/Groups",
+      "/ServiceProviderConfig",
+      "/Schemas",
+      "/ResourceTypes/User",
+      "/Users/no-such-user",
+    ]) {
+      const get = await c.call("GET", path);
+      const head = await fetch(`${c.baseUrl}${path}`, {
+        method: "HEAD",
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      });
+      expect(head.status, path).toBe(get.status);
+      expect(head.headers.get("content-type"), path).toBe(get.headers.get("content-type"));
+      expect(head.headers.get("etag"), path).toBe(get.headers.get("etag"));
+      expect(await head.text(), path).toBe("");
+    }
   });
 
   test("unauthenticated requests to unknown paths are 401, not a map of the routes", async () => {
