@@ -77,7 +77,8 @@ function hangUp(target: string, contentType: string) {
       method: "POST",
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": contentType, "Content-Length": "1000" },
     });
-    req.on("error", () => resolve());
+    req.on("error", () => undefined);
+    req.on("close", () => resolve());
     req.write('{"userName":"gone', () => setTimeout(() => req.destroy(), 50));
   });
 }
