@@ -13,10 +13,16 @@ const tooLarge = (limit: number) =>
   new ScimError("payloadTooLarge", `The request body exceeds ${limit} bytes.`);
 
 /**
- * Reads at most `limit` bytes of a body stream: a longer body is cut off there, never buffered whole
- * (413 payloadTooLarge).
+ * Reads at most `limit` bytes of a body stream (413 payloadTooLarge past it): a declared
+ * `Content-Length` over the limit is refused unread, and a longer body is cut off at the limit,
+ * never buffered whole.
  */
-export async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+export async function readLimited(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+  contentLength?: string,
+): Promise<Buffer> {
+  if (contentLength !== undefined && Number(contentLength) > limit) throw tooLarge(limit);
   if (!stream) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -87,8 +93,7 @@ export async function readJsonBody(
   stream: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<unknown> {
-  if (contentLength !== undefined && Number(contentLength) > limit) throw tooLarge(limit);
-  const bytes = await readLimited(stream, limit);
+  const bytes = await readLimited(stream, limit, contentLength);
   if (bytes.byteLength === 0) return undefined;
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
   if (mediaType && !JSON_TYPES.has(mediaType)) {

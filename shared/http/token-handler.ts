@@ -36,14 +36,15 @@ export function tokenHandler(): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const services = await getServices();
-      if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-        return oauthError(400, "invalid_request", "The request body is too large.");
-      }
-      // Read no further than the limit (a chunked body declares no length); a body over it, or
-      // cut short by a client that hung up, is the client's error.
+      // Read no further than the limit (nothing when Content-Length declares more); a body over
+      // it, or cut short by a client that hung up, is the client's error.
       let bytes: Buffer;
       try {
-        bytes = await readLimited(request.body, MAX_BODY_BYTES);
+        bytes = await readLimited(
+          request.body,
+          MAX_BODY_BYTES,
+          request.headers.get("content-length") ?? undefined,
+        );
       } catch (error) {
         if (!(error instanceof ScimError) || error.status >= 500) throw error;
         return oauthError(400, "invalid_request", error.detail);

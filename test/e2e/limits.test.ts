@@ -283,6 +283,19 @@ describe("request bodies: nothing is read that need not be", () => {
     expect(JSON.parse(r.body)).toMatchObject({ error: "invalid_request" });
   });
 
+  test("the token endpoint refuses a declared Content-Length over 64 KiB unread", async () => {
+    const r = await partial(
+      { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(1024 * 1024) },
+      1024,
+      tokenEndpointUrl(c.baseUrl),
+    );
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({
+      error: "invalid_request",
+      error_description: "The request body exceeds 65536 bytes.",
+    });
+  });
+
   test("a body nested thousands of levels deep is 400 invalidSyntax, not a stack overflow's 500", async () => {
     const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
     for (const [method, path, body] of [
