@@ -41,6 +41,10 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     ["GET", "/scim/v2"],
     // The Functions host matches GET Users/{id} first: a user whose id is ".search" is not found.
     ["GET", "/Users/.search"],
+    // Malformed percent-encoding stays as sent (as Kestrel leaves it): no such user, no such endpoint.
+    ["GET", "/Users/%E0%A4%A"],
+    ["DELETE", "/Groups/100%"],
+    ["GET", "/%zz"],
   ])("%s %s is 404 with a SCIM Error", async (method, path) => {
     const r = await c.call(method, path);
     expect(r.status).toBe(404);
