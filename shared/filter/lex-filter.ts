@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from "../schema/scim-json.js";
 import { expected, invalidFilter, quote } from "./invalid-filter.js";
 
 /** One lexical token of a filter; `position` is 1-based in the filter text. */
@@ -29,6 +30,11 @@ function readString(text: string, start: number): Token {
   while (i < text.length) {
     const ch = text[i] as string;
     if (ch === '"') {
+      if (hasLoneSurrogate(value)) {
+        throw invalidFilter(
+          `The string at position ${start + 1} of the filter holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not Unicode text`,
+        );
+      }
       return { kind: "string", text: text.slice(start, i + 1), position: start + 1, value };
     }
     if (ch === "\\") {

@@ -1,5 +1,6 @@
 import { ScimError } from "../errors/scim-error.js";
 import { foldCase } from "../schema/compare-values.js";
+import { hasLoneSurrogate } from "../schema/scim-json.js";
 
 const JSON_TYPES = new Set(["application/scim+json", "application/json"]);
 
@@ -56,25 +57,45 @@ export async function readLimited(
 const MAX_NESTING = 64;
 
 /**
- * The first forbidden member name in a parsed JSON value, as a path, if any. Throws invalidSyntax
- * for a value nested deeper than MAX_NESTING (the recursion stops there).
+ * What is wrong with a parsed JSON body, if anything: a member name that could reach an object's
+ * prototype, or a string (name or value) that is not Unicode text. Throws invalidSyntax for a
+ * value nested deeper than MAX_NESTING (the recursion stops there).
  */
-function forbiddenName(value: unknown, path: string, depth = 1): string | undefined {
+function bodyProblem(value: unknown, path: string, depth = 1): ScimError | undefined {
+  if (typeof value === "string") {
+    return hasLoneSurrogate(value)
+      ? new ScimError(
+          "invalidValue",
+          `${path ? `Attribute '${path}'` : "The request body"}: the string holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not Unicode text (RFC 8259 §8.2).`,
+        )
+      : undefined;
+  }
   if (value === null || typeof value !== "object") return undefined;
   if (depth > MAX_NESTING) {
     throw new ScimError("invalidSyntax", `The request body nests deeper than ${MAX_NESTING} levels.`);
   }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = forbiddenName(item, `${path}[${i}]`, depth + 1);
+      const found = bodyProblem(item, `${path}[${i}]`, depth + 1);
       if (found) return found;
     }
     return undefined;
   }
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_NAMES.has(foldCase(key))) return at;
-    const found = forbiddenName(item, at, depth + 1);
+    if (FORBIDDEN_NAMES.has(foldCase(key))) {
+      return new ScimError(
+        "invalidValue",
+        `Unknown attribute '${at}': it is not defined by the resource's schemas.`,
+      );
+    }
+    if (hasLoneSurrogate(key)) {
+      return new ScimError(
+        "invalidValue",
+        `An attribute name in the request body holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not Unicode text (RFC 8259 §8.2).`,
+      );
+    }
+    const found = bodyProblem(item, at, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -85,7 +106,7 @@ function forbiddenName(value: unknown, path: string, depth = 1): string | undefi
  * at most `limit` bytes (413 otherwise, before reading when `Content-Length` says so, and as soon as
  * a chunked body passes it), valid UTF-8 (RFC 8259 §8.1) and JSON nested at most MAX_NESTING levels
  * (400 invalidSyntax otherwise), and free of member names that could reach an object's prototype
- * (400 invalidValue).
+ * and of strings that are not Unicode text (400 invalidValue).
  */
 export async function readJsonBody(
   contentType: string | undefined,
@@ -115,12 +136,7 @@ export async function readJsonBody(
     const reason = error instanceof Error ? error.message : "unparseable";
     throw new ScimError("invalidSyntax", `The request body is not valid JSON: ${reason}.`);
   }
-  const forbidden = forbiddenName(parsed, "");
-  if (forbidden) {
-    throw new ScimError(
-      "invalidValue",
-      `Unknown attribute '${forbidden}': it is not defined by the resource's schemas.`,
-    );
-  }
+  const problem = bodyProblem(parsed, "");
+  if (problem) throw problem;
   return parsed;
 }

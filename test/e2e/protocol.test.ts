@@ -290,6 +290,40 @@ describe("input hygiene", () => {
     },
   );
 
+  test("a string holding half a surrogate pair is 400 naming the attribute, and nothing is stored; a whole pair is text", async () => {
+    const lone = await c.call("POST", "/Users", '{"userName":"lone\\ud800@x.y"}');
+    expect(lone.status).toBe(400);
+    expect(lone.body).toMatchObject({ scimType: "invalidValue" });
+    expect(lone.body.detail).toMatch(/^Attribute 'userName': .*unpaired surrogate/);
+    const nested = await c.call(
+      "POST",
+      "/Users",
+      '{"userName":"lone2@x.y","emails":[{"value":"a\\udfffb@x.y"}]}',
+    );
+    expect(nested.body.detail).toMatch(/^Attribute 'emails\[0\]\.value': /);
+    const name = await c.call("POST", "/Users", '{"userName":"lone3@x.y","\\ud800":1}');
+    expect(name.status).toBe(400);
+    const listed = await c.call("GET", `/Users?filter=${enc('userName sw "lone"')}`);
+    expect(listed.body.totalResults).toBe(0);
+
+    const pair = await c.call("POST", "/Users", '{"userName":"pair\\ud83d\\ude00@x.y"}');
+    expect(pair.status).toBe(201);
+    expect(pair.body.userName).toBe("pair\u{1F600}@x.y");
+    const u = pair.body.id as string;
+    const patch = await c.call(
+      "PATCH",
+      `/Users/${u}`,
+      `{"schemas":["${PATCH}"],"Operations":[{"op":"replace","path":"displayName","value":"x\\udbff"}]}`,
+    );
+    expect(patch.status).toBe(400);
+    const after = await c.call("GET", `/Users/${u}`);
+    expect(after.body.displayName).toBeUndefined();
+    expect(after.body.meta.version).toBe(pair.body.meta.version);
+    const filtered = await c.call("GET", `/Users?filter=${enc('userName eq "pair\\ud83d"')}`);
+    expect(filtered.status).toBe(400);
+    expect(filtered.body.scimType).toBe("invalidFilter");
+  });
+
   test("group members and PATCH values cannot smuggle a member through __proto__", async () => {
     const u = await user();
     const g = await c.call(

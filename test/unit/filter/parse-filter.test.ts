@@ -33,6 +33,8 @@ const valid: [string, unknown][] = [
   // Strings: JSON escapes.
   ['displayName eq "a\\"b\\\\c\\u00e9\\n\\/\\t"', cmp("displayName", "eq", 'a"b\\cé\n/\t')],
   ['displayName eq ""', cmp("displayName", "eq", "")],
+  // A surrogate pair spelled as two escapes is one character.
+  ['displayName eq "\\ud83d\\ude00"', cmp("displayName", "eq", "\u{1F600}")],
   ['displayName eq "and or not ) ( ] ["', cmp("displayName", "eq", "and or not ) ( ] [")],
   // Precedence: not > and > or, left-associative.
   ["a pr or b pr and c pr", or(pr("a"), and(pr("b"), pr("c")))],
@@ -118,6 +120,12 @@ const invalid: [string, string][] = [
   ],
   ['userName eq "a\\u12"', 'at position 15 of the filter, found "\\\\u"'],
   ['userName eq "a\tb"', "Expected an escaped control character at position 15 of the filter, found U+0009"],
+  // Half a surrogate pair is no Unicode text (RFC 8259 §8.2): refused, not sent to Cosmos DB.
+  [
+    'userName eq "a\\ud800b"',
+    "The string at position 13 of the filter holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not Unicode text",
+  ],
+  ['emails[value eq "\\udc00"] pr', "The string at position 17 of the filter holds an unpaired surrogate"],
   ["x eq 01", 'Expected a JSON number at position 6 of the filter, found "01"'],
   ["x eq 1.", 'Expected a JSON number at position 6 of the filter, found "1."'],
   ["x eq -", 'Expected a JSON number at position 6 of the filter, found "-"'],
