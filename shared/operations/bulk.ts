@@ -1,4 +1,5 @@
 import { ScimError } from "../errors/scim-error.js";
+import { decodePathSegment } from "../http/scim-path.js";
 import { foldCase, sameName } from "../schema/compare-values.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
 import { createResource } from "./create-resource.js";
@@ -225,7 +226,7 @@ async function run(
       );
     }
   }
-  const params: Record<string, string> = id === undefined ? {} : { id: decodeURIComponent(id) };
+  const params: Record<string, string> = id === undefined ? {} : { id: decodePathSegment(id) };
   const single: ScimRequest = {
     method: op.method,
     url: new URL(`${request.baseUrl}${path}`),

@@ -123,6 +123,18 @@ describe("/Bulk", () => {
     expect((await c.call("GET", `/Users/${id}`)).status).toBe(404);
   });
 
+  test("an operation's path decodes as a request path does: a malformed escape is no such resource, not a failure", async () => {
+    const created = await c.call("POST", "/Users", { userName: "bulk.escape@contoso.com" });
+    const r = await bulk([
+      { method: "DELETE", path: "/Users/%E0" },
+      { method: "PUT", path: "/Groups/100%", data: { displayName: "x" } },
+      { method: "DELETE", path: `/Users/${encodeURIComponent(created.body.id)}` },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["404", "404", "204"]);
+    expect(r.body.Operations[0].response.detail).toBe('User "%E0" not found.');
+  });
+
   test("maxOperations and maxPayloadSize are advertised and enforced (413 with the limit)", async () => {
     const spc = await c.call("GET", "/ServiceProviderConfig");
     expect(spc.body.bulk).toEqual({ supported: true, maxOperations: 6, maxPayloadSize: 20000 });

@@ -248,6 +248,46 @@ const searchBody = fc.record(
   },
   { requiredKeys: [] },
 );
+/** /Bulk operations: every method and path form, bulkId references, and the bodies above as `data`. */
+const bulkOperation = fc
+  .record(
+    {
+      method: mostly(fc.constantFrom("POST", "PUT", "PATCH", "DELETE", "post")),
+      path: mostly(
+        fc.constantFrom(
+          "/Users",
+          "/Groups",
+          "/Users/{user}",
+          "/Groups/{group}",
+          "/Users/{user}x",
+          "/Users/bulkId:a",
+          "/Groups/bulkId:b",
+          "/Users/%E0%A4",
+          "/Groups/100%",
+          "/Users/{user}/x",
+          "Users",
+          "",
+        ),
+      ),
+      bulkId: mostly(fc.constantFrom("a", "b", "c")),
+      version: fc.constantFrom('W/"x"', "*", ""),
+      data: fc.oneof(userBody, groupBody, patchBody, json),
+    },
+    { requiredKeys: ["method", "path"] },
+  )
+  // The fixtures must outlive every case: no operation deletes them.
+  .filter(
+    (op) => !(op.method === "DELETE" && typeof op.path === "string" && /\{(user|group)\}$/.test(op.path)),
+  );
+const bulkBody = fc.record(
+  {
+    schemas: mostly(fc.constant(["urn:ietf:params:scim:api:messages:2.0:BulkRequest"])),
+    failOnErrors: fc.oneof(fc.integer({ min: -1, max: 3 }), json),
+    Operations: mostly(fc.array(bulkOperation, { minLength: 1, maxLength: 4 })),
+  },
+  { requiredKeys: ["Operations"] },
+);
+
 /** Mostly the right shape, with no field or any JSON now and then. */
 const bodyOf = (shape: fc.Arbitrary<unknown>) =>
   fc.oneof({ arbitrary: shape, weight: 9 }, { arbitrary: json, weight: 1 });
@@ -303,6 +343,10 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       }),
   },
   {
+    name: "Bulk bodies",
+    requests: bodyOf(bulkBody).map((body) => ({ method: "POST", path: "/Bulk", body: stringify(body) })),
+  },
+  {
     name: "headers",
     requests: fc
       .record({
@@ -344,6 +388,39 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       }),
   },
 ];
+
+const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
+
+const notScimError = (status: number, body: { schemas?: unknown; status?: unknown; detail?: unknown }) =>
+  JSON.stringify(body.schemas) !== JSON.stringify([ERROR_SCHEMA]) ||
+  body.status !== String(status) ||
+  typeof body.detail !== "string";
+
+/** What the fuzzing rules have against one answer, if anything, and whether it refused the request. */
+export function judgeAnswer(reply: { status: number; text: string; contentType: string }): {
+  problem?: string;
+  rejected: boolean;
+} {
+  if (reply.status >= 500) return { problem: `answered ${reply.status}`, rejected: true };
+  const json = /^application\/scim\+json/.test(reply.contentType) ? JSON.parse(reply.text) : undefined;
+  if (reply.status >= 400) {
+    return json && !notScimError(reply.status, json)
+      ? { rejected: true }
+      : { problem: `${reply.status} is not a SCIM Error`, rejected: true };
+  }
+  // A BulkResponse answers 200 whatever its operations did: each operation's answer is judged too.
+  if (!Array.isArray(json?.schemas) || !json.schemas.includes(BULK_RESPONSE)) return { rejected: false };
+  const ops = json.Operations as { status?: unknown; response?: { schemas?: unknown } }[];
+  for (const [i, op] of ops.entries()) {
+    const status = Number(op.status);
+    if (!(status >= 200 && status < 500))
+      return { problem: `Operations[${i}] answered ${op.status}`, rejected: true };
+    if (status >= 400 && (!op.response || notScimError(status, op.response)))
+      return { problem: `Operations[${i}]: ${status} is not a SCIM Error`, rejected: true };
+  }
+  return { rejected: ops.every((op) => Number(op.status) >= 400) };
+}
 
 /** Sends one fuzz request to the endpoint at `baseUrl`, with the fixtures' ids in its path. */
 export async function sendFuzzRequest(
