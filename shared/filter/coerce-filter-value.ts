@@ -1,5 +1,10 @@
 import type { Attribute } from "../schema/attribute.js";
-import { booleanOf, type ComparisonOperator, normalizeScalar } from "../schema/compare-values.js";
+import {
+  booleanOf,
+  type ComparisonOperator,
+  hasRealDateFields,
+  normalizeScalar,
+} from "../schema/compare-values.js";
 import type { ValueType } from "./bound-filter.js";
 import { invalidFilter, quote } from "./invalid-filter.js";
 
@@ -63,7 +68,10 @@ export function coerceFilterValue(
       if (typeof value !== "number") throw wrong("a number");
       return value;
     case "dateTime": {
-      const time = typeof value === "string" && DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+      const time =
+        typeof value === "string" && DATE_TIME.test(value) && hasRealDateFields(value)
+          ? Date.parse(value)
+          : Number.NaN;
       if (Number.isNaN(time)) throw wrong("an ISO 8601 date-time string");
       return normalizeScalar(attribute, value);
     }

@@ -41,6 +41,25 @@ export function normalizeScalar<T extends ScimValue>(attribute: Attribute, value
   return foldsCase(attribute) ? foldCase(value) : value;
 }
 
+const DATE_FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether the date and time fields at the start of an ISO 8601 / RFC 3339 string exist on the
+ * calendar and the clock: `Date.parse` rolls "2024-02-30" over to March 1 and "T24:00" to the next
+ * midnight, so a value a client never meant would be stored and compared.
+ */
+export function hasRealDateFields(text: string): boolean {
+  const fields = DATE_FIELDS.exec(text);
+  if (!fields) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = fields
+    .slice(1)
+    .map((field) => (field === undefined ? undefined : Number(field)));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59;
+}
+
 /** A date-time string as its UTC ISO instant, or undefined when it is not a date. */
 function instant(text: string): string | undefined {
   const time = Date.parse(text);

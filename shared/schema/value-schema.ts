@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
-import { booleanOf } from "./compare-values.js";
+import { booleanOf, hasRealDateFields } from "./compare-values.js";
 import { findAttribute } from "./resolve-path.js";
 import { isObject } from "./scim-json.js";
 
@@ -69,7 +69,7 @@ function scalarSchema(attribute: Attribute): z.ZodType {
       return z
         .string()
         .refine(
-          (s) => ISO_DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
+          (s) => ISO_DATE_TIME.test(s) && hasRealDateFields(s) && !Number.isNaN(Date.parse(s)),
           "expected an ISO 8601 date-time",
         );
     case "binary":

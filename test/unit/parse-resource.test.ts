@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ScimError } from "../../shared/errors/scim-error.js";
 import { parseResource } from "../../shared/schema/parse-resource.js";
 import { buildResourceTypes } from "../../shared/schema/resource-type.js";
+import { CUSTOM_USER, sampleExtensions } from "./discovery/sample-extensions.js";
 
 const { User } = buildResourceTypes();
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -63,5 +64,35 @@ describe("parseResource (POST/PUT bodies)", () => {
     expect(e.code).toBe(code);
     expect(e.status).toBe(400);
     expect(e.detail).toContain(fragment);
+  });
+});
+
+describe("dateTime values (RFC 7643 §2.3.5)", () => {
+  const { User: Custom } = buildResourceTypes(sampleExtensions());
+  const withEnd = (contractEnd: string) => ({ userName: "d@x.com", [CUSTOM_USER]: { contractEnd } });
+
+  test.each(["2024-02-29T00:00:00Z", "2000-02-29T23:59:59.5+01:00", "2024-12-31T00:00:00-0800"])(
+    "%s is a date-time",
+    (value) => {
+      expect(parseResource(Custom, withEnd(value)).resource[CUSTOM_USER]).toEqual({ contractEnd: value });
+    },
+  );
+
+  // Date.parse takes each of these, as March 1, May 1 or the next midnight: a value the client did
+  // not send would be compared and filtered on.
+  test.each([
+    "2023-02-29T00:00:00Z",
+    "1900-02-29T00:00:00Z",
+    "2024-04-31T00:00:00Z",
+    "2024-01-00T00:00:00Z",
+    "2024-01-01T24:00:00Z",
+    "last Tuesday",
+  ])("%s is 400 invalidValue naming the attribute", (value) => {
+    expect(() => parseResource(Custom, withEnd(value))).toThrow(
+      expect.objectContaining({
+        code: "invalidValue",
+        detail: expect.stringContaining(`${CUSTOM_USER}:contractEnd`),
+      }),
+    );
   });
 });

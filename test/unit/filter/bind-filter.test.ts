@@ -199,6 +199,13 @@ describe("bindFilter", () => {
       'The attribute "meta.created" needs an ISO 8601 date-time string, found "yesterday"',
     ],
     ['meta.created gt "2024-13-45"', "needs an ISO 8601 date-time string"],
+    // Date.parse would roll these over to March 1 and to the next midnight.
+    [
+      'meta.created gt "2023-02-29T00:00:00Z"',
+      'needs an ISO 8601 date-time string, found "2023-02-29T00:00:00Z"',
+    ],
+    ['meta.lastModified lt "2024-04-31"', "needs an ISO 8601 date-time string"],
+    ['meta.created gt "2024-01-01T24:00:00Z"', "needs an ISO 8601 date-time string"],
     ["meta.created gt 2024", "needs an ISO 8601 date-time string, found 2024"],
     ["userName eq 5", 'The attribute "userName" needs a string, found 5 at position 1 of the filter'],
     ["userName eq true", 'The attribute "userName" needs a string, found true'],
