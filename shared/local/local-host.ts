@@ -7,6 +7,9 @@ import type { Registration } from "./functions-core-shim.js";
 import { compileRoutes } from "./match-route.js";
 import { plainResponse, viaHttpResponse } from "./plain-response.js";
 
+/** Kestrel's `KeepAliveTimeout` default (KestrelServerLimits). */
+export const KESTREL_KEEP_ALIVE_MS = 130_000;
+
 export interface LocalHost {
   url: string;
   close(): Promise<void>;
@@ -76,6 +79,10 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
+  // Kestrel, the Functions host's server, keeps idle connections 130 s; Node's default is 5 s. With
+  // 5 s, a client reusing a connection after a pause races the server closing it ("fetch failed:
+  // other side closed"), which a busy event loop makes likely: seen in `npm run bench`.
+  server.keepAliveTimeout = KESTREL_KEEP_ALIVE_MS;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
@@ -106,6 +107,28 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     });
     expect(response.status).toBe(404);
   });
+
+  test("an idle connection stays open as Kestrel keeps it (130 s), not Node's 5 s, so a client reusing it after a pause is not cut off", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ keepAlive: string; port: number | undefined }>((resolve, reject) => {
+        const request = http.get(`${c.baseUrl}/ServiceProviderConfig`, { agent }, (response) => {
+          const port = request.socket?.localPort;
+          response.resume();
+          response.on("end", () => resolve({ keepAlive: String(response.headers["keep-alive"]), port }));
+        });
+        request.on("error", reject);
+      });
+    try {
+      const first = await get();
+      expect(first.keepAlive).toBe("timeout=130");
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const second = await get();
+      expect(second.port).toBe(first.port);
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 });
 
 describe("conditional GET (RFC 7644 §3.14)", () => {
