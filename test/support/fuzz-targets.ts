@@ -248,8 +248,35 @@ const searchBody = fc.record(
   },
   { requiredKeys: [] },
 );
-/** /Bulk operations: every method and path form, bulkId references, and the bodies above as `data`. */
-const bulkOperation = fc
+/** A /Bulk operation that can succeed: method, path and data that belong together (RFC 7644 §3.7). */
+const coherentBulkOperation = fc.oneof(
+  fc.record({
+    method: fc.constant("POST"),
+    path: fc.constant("/Users"),
+    bulkId: fc.constantFrom("a", "c"),
+    data: userBody,
+  }),
+  fc.record({
+    method: fc.constant("POST"),
+    path: fc.constant("/Groups"),
+    bulkId: fc.constantFrom("b", "c"),
+    // A group of the user created as "a" in the same request, when there is one.
+    data: groupBody.map((g) => ({ ...g, members: [{ value: "bulkId:a" }] })),
+  }),
+  fc.record({
+    method: fc.constant("PATCH"),
+    path: fc.constantFrom("/Users/{user}", "/Groups/{group}", "/Users/bulkId:a", "/Groups/bulkId:b"),
+    data: patchBody,
+  }),
+  fc.record({ method: fc.constant("PUT"), path: fc.constant("/Users/{user}"), data: userBody }),
+  fc.record({ method: fc.constant("PUT"), path: fc.constant("/Groups/{group}"), data: groupBody }),
+  fc.record({
+    method: fc.constant("DELETE"),
+    path: fc.constantFrom("/Users/bulkId:a", "/Groups/bulkId:b", "/Users/{user}x"),
+  }),
+);
+/** Any /Bulk operation: every method and path form, bulkId references, and the bodies above as `data`. */
+const noisyBulkOperation = fc
   .record(
     {
       method: mostly(fc.constantFrom("POST", "PUT", "PATCH", "DELETE", "post")),
@@ -279,13 +306,37 @@ const bulkOperation = fc
   .filter(
     (op) => !(op.method === "DELETE" && typeof op.path === "string" && /\{(user|group)\}$/.test(op.path)),
   );
+/** Operations whose bulkIds are mostly distinct (a repeated one refuses the whole request). */
+const bulkOperations = fc
+  .array(
+    fc.oneof({ arbitrary: coherentBulkOperation, weight: 7 }, { arbitrary: noisyBulkOperation, weight: 3 }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((ops) =>
+    fc.boolean().map((keepRepeats) => {
+      if (keepRepeats) return ops;
+      const seen = new Set<unknown>();
+      return ops.map((op, i) => {
+        const { bulkId } = op as { bulkId?: unknown };
+        if (typeof bulkId !== "string" || !seen.has(bulkId)) {
+          seen.add(bulkId);
+          return op;
+        }
+        return { ...op, bulkId: `${bulkId}${i}` };
+      });
+    }),
+  );
 const bulkBody = fc.record(
   {
     schemas: mostly(fc.constant(["urn:ietf:params:scim:api:messages:2.0:BulkRequest"])),
-    failOnErrors: fc.oneof(fc.integer({ min: -1, max: 3 }), json),
-    Operations: mostly(fc.array(bulkOperation, { minLength: 1, maxLength: 4 })),
+    failOnErrors: fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 8 },
+      { arbitrary: fc.integer({ min: -1, max: 0 }), weight: 1 },
+      { arbitrary: json, weight: 1 },
+    ),
+    Operations: mostly(bulkOperations),
   },
-  { requiredKeys: ["Operations"] },
+  { requiredKeys: ["schemas", "Operations"] },
 );
 
 /** Mostly the right shape, with no field or any JSON now and then. */
