@@ -103,24 +103,33 @@ function bodyProblem(value: unknown, path: string, depth = 1): ScimError | undef
 
 /**
  * Reads and parses a JSON body (RFC 7644 §3.1, §3.8): `application/scim+json` or `application/json`,
- * at most `limit` bytes (413 otherwise, before reading when `Content-Length` says so, and as soon as
- * a chunked body passes it), valid UTF-8 (RFC 8259 §8.1) and JSON nested at most MAX_NESTING levels
- * (400 invalidSyntax otherwise), and free of member names that could reach an object's prototype
- * and of strings that are not Unicode text (400 invalidValue).
+ * not content-coded (415 otherwise), at most `limit` bytes (413 otherwise, before reading when
+ * `Content-Length` says so, and as soon as a chunked body passes it), valid UTF-8 (RFC 8259 §8.1)
+ * and JSON nested at most MAX_NESTING levels (400 invalidSyntax otherwise), and free of member names
+ * that could reach an object's prototype and of strings that are not Unicode text (400 invalidValue).
  */
 export async function readJsonBody(
-  contentType: string | undefined,
-  contentLength: string | undefined,
+  header: (name: string) => string | undefined,
   stream: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<unknown> {
-  const bytes = await readLimited(stream, limit, contentLength);
+  const bytes = await readLimited(stream, limit, header("content-length"));
   if (bytes.byteLength === 0) return undefined;
-  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  const mediaType = header("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (mediaType && !JSON_TYPES.has(mediaType)) {
     throw new ScimError(
       "unsupportedMediaType",
       `Content-Type '${mediaType}' is not supported: send application/scim+json or application/json.`,
+    );
+  }
+  // Neither the Functions host nor this code decompresses request bodies: a gzip body would only
+  // fail later as "not UTF-8" (RFC 9110 §15.5.16: 415, with Accept-Encoding naming what is taken).
+  const coding = header("content-encoding")?.trim().toLowerCase();
+  if (coding && coding !== "identity") {
+    throw new ScimError(
+      "unsupportedMediaType",
+      `Content-Encoding '${coding}' is not supported: send the body uncompressed.`,
+      { "Accept-Encoding": "identity" },
     );
   }
   let text: string;

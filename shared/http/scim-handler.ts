@@ -67,8 +67,7 @@ export function scimHandler(
       const method = request.method.toUpperCase();
       const body = WITH_BODY.has(method)
         ? await readJsonBody(
-            request.headers.get("content-type") ?? undefined,
-            request.headers.get("content-length") ?? undefined,
+            (name) => request.headers.get(name) ?? undefined,
             request.body,
             bodyLimit(services.config),
           )

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { tokenEndpointUrl } from "../../shared/discovery/authentication-schemes.js";
 import { type Client, startServer, TOKEN } from "../support/local-server.js";
@@ -330,5 +331,26 @@ describe("request bodies: nothing is read that need not be", () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { scimType: string }).scimType).toBe("invalidSyntax");
+  });
+
+  test("a media type or a content coding the server does not take is 415 naming it; identity is no coding", async () => {
+    const post = (headers: Record<string, string>, body: Uint8Array | string) =>
+      fetch(`${c.baseUrl}/Users`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json", ...headers },
+        body,
+      });
+    const gzipped = await post({ "Content-Encoding": "gzip" }, gzipSync('{"userName":"gz@x.y"}'));
+    expect(gzipped.status).toBe(415);
+    expect(gzipped.headers.get("accept-encoding")).toBe("identity");
+    expect(await gzipped.json()).toMatchObject({ status: "415", detail: expect.stringContaining("'gzip'") });
+    const text = await post({ "Content-Type": "text/plain" }, '{"userName":"plain@x.y"}');
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as { detail: string }).detail).toContain("'text/plain'");
+    expect(
+      (await c.call("GET", `/Users?filter=${encodeURIComponent('userName eq "gz@x.y"')}`)).body.totalResults,
+    ).toBe(0);
+    const identity = await post({ "Content-Encoding": "identity" }, '{"userName":"identity@x.y"}');
+    expect(identity.status).toBe(201);
   });
 });
