@@ -54,8 +54,8 @@ const bench: Bench = async ({ log }) => {
             const before = await versions();
             const reply = await send(request);
             const what = `${request.method} ${request.path}`;
-            const { problem, rejected } = judgeAnswer(reply);
-            if (problem?.includes("answered 5")) outcome.serverErrors++;
+            const { problem, serverError, rejected } = judgeAnswer(reply);
+            if (serverError) outcome.serverErrors++;
             if (problem) throw new Error(`${what}: ${problem}: ${reply.text.slice(0, 200)}`);
             if (!rejected) return;
             outcome.rejected++;

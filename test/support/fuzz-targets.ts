@@ -448,12 +448,16 @@ const notScimError = (status: number, body: { schemas?: unknown; status?: unknow
   body.status !== String(status) ||
   typeof body.detail !== "string";
 
-/** What the fuzzing rules have against one answer, if anything, and whether it refused the request. */
+/**
+ * What the fuzzing rules have against one answer, if anything (`serverError` when it, or one of its
+ * /Bulk operations, answered 5xx), and whether it refused the request.
+ */
 export function judgeAnswer(reply: { status: number; text: string; contentType: string }): {
   problem?: string;
+  serverError?: boolean;
   rejected: boolean;
 } {
-  if (reply.status >= 500) return { problem: `answered ${reply.status}`, rejected: true };
+  if (reply.status >= 500) return { problem: `answered ${reply.status}`, serverError: true, rejected: true };
   const json = /^application\/scim\+json/.test(reply.contentType) ? JSON.parse(reply.text) : undefined;
   if (reply.status >= 400) {
     return json && !notScimError(reply.status, json)
@@ -466,7 +470,11 @@ export function judgeAnswer(reply: { status: number; text: string; contentType: 
   for (const [i, op] of ops.entries()) {
     const status = Number(op.status);
     if (!(status >= 200 && status < 500))
-      return { problem: `Operations[${i}] answered ${op.status}`, rejected: true };
+      return {
+        problem: `Operations[${i}] answered ${op.status}`,
+        serverError: status >= 500,
+        rejected: true,
+      };
     if (status >= 400 && (!op.response || notScimError(status, op.response)))
       return { problem: `Operations[${i}]: ${status} is not a SCIM Error`, rejected: true };
   }
