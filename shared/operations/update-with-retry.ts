@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
-import { etagValue, weakEtag } from "../schema/render-resource.js";
+import { namesVersion, weakEtag } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { CallContext } from "../store/cosmos-call.js";
@@ -20,9 +20,7 @@ export interface Update {
  */
 export function checkIfMatch(header: string | undefined, currentEtag: string): boolean {
   if (header === undefined) return false;
-  const wanted = header.split(",").map((t) => t.trim());
-  if (wanted.includes("*")) return true;
-  if (!wanted.some((t) => etagValue(t) === etagValue(currentEtag))) {
+  if (!namesVersion(header, currentEtag)) {
     throw new ScimError(
       "preconditionFailed",
       `The resource has changed: its version is ${weakEtag(currentEtag)}, not ${header}.`,

@@ -19,6 +19,15 @@ export function etagValue(header: string): string {
 }
 
 /**
+ * Whether an `If-Match` / `If-None-Match` list (RFC 9110 §13.1) names the version `etag`: `*`, or
+ * one of its entity tags by weak comparison, as every version here is a weak ETag.
+ */
+export function namesVersion(header: string, etag: string): boolean {
+  const current = etagValue(etag);
+  return header.split(",").some((tag) => tag.trim() === "*" || etagValue(tag) === current);
+}
+
+/**
  * Renders a stored resource as SCIM JSON (RFC 7643 §3): `schemas` from the extensions present,
  * `id`, full `meta` (location and version derived, never stored), and `$ref` on references the
  * server owns. `extra` carries attributes derived at read time (a user's `groups`, a group's `members`).
