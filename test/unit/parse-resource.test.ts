@@ -67,6 +67,34 @@ describe("parseResource (POST/PUT bodies)", () => {
   });
 });
 
+describe("typed values of custom extension attributes (RFC 7643 §2.3)", () => {
+  const { User: Custom } = buildResourceTypes(sampleExtensions());
+  const withValue = (name: string, value: unknown) => ({
+    userName: "t@x.com",
+    [CUSTOM_USER]: { [name]: value },
+  });
+
+  test.each([
+    ["badgeNumber", 9_007_199_254_740_991],
+    ["photoHash", "aGVsbG8="],
+  ])("%s takes %j", (name, value) => {
+    expect(parseResource(Custom, withValue(name, value)).resource[CUSTOM_USER]).toEqual({ [name]: value });
+  });
+
+  test.each([
+    ["badgeNumber", 9_007_199_254_740_992],
+    ["badgeNumber", 1.5],
+    ["photoHash", "not base64!"],
+  ])("%s refuses %j with 400 invalidValue naming it", (name, value) => {
+    expect(() => parseResource(Custom, withValue(name, value))).toThrow(
+      expect.objectContaining({
+        code: "invalidValue",
+        detail: expect.stringContaining(`${CUSTOM_USER}:${name}`),
+      }),
+    );
+  });
+});
+
 describe("dateTime values (RFC 7643 §2.3.5)", () => {
   const { User: Custom } = buildResourceTypes(sampleExtensions());
   const withEnd = (contractEnd: string) => ({ userName: "d@x.com", [CUSTOM_USER]: { contractEnd } });
