@@ -3,6 +3,7 @@ import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerInProcessServer } from "../store/cosmos-client.js";
 import { inProcessHttpClient } from "./in-process-transport.js";
+import { installItemSizeLimit } from "./item-size-limit.js";
 import { installUniqueKeyLookups } from "./unique-key-lookups.js";
 
 /** The well-known key of the Cosmos DB emulator; the embedded server accepts any key. */
@@ -94,16 +95,18 @@ function answerQueryPlan(req: http.IncomingMessage, res: http.ServerResponse): v
 /**
  * Starts `@vercel/cosmosdb-server` in-process on loopback (plain HTTP; data lives in memory and is
  * gone on exit). It is a development dependency: production builds never load this module.
- * Four things differ from the package's defaults: connections are kept alive (its
+ * Five things differ from the package's defaults: connections are kept alive (its
  * `createHttpServer()` answers `connection: close` unless asked, so every SDK call opened a new TCP
  * connection), query-plan requests the SDK ignores are answered without running the query,
- * equality lookups on a unique key read the server's unique-key index (unique-key-lookups.ts), and
- * clients in this process reach it without a socket (in-process-transport.ts); other processes
- * reach it over HTTP.
+ * equality lookups on a unique key read the server's unique-key index (unique-key-lookups.ts),
+ * items over Cosmos DB's 2 MB limit are refused as Cosmos DB refuses them (item-size-limit.ts),
+ * and clients in this process reach it without a socket (in-process-transport.ts); other
+ * processes reach it over HTTP.
  */
 export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const { createHttpServer } = await import("@vercel/cosmosdb-server");
   await installUniqueKeyLookups();
+  await installItemSizeLimit();
   const server = createHttpServer({ keepAlive: true });
   // Idle connections stay open a minute (Node's default is 5 s); the SDK's agent reuses them.
   server.keepAliveTimeout = 60_000;

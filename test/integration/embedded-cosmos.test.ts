@@ -8,6 +8,7 @@ import {
   MINIMAL_QUERY_PLAN,
   startEmbeddedCosmos,
 } from "../../shared/local/embedded-cosmos.js";
+import { COSMOS_ITEM_LIMIT_BYTES } from "../../shared/local/item-size-limit.js";
 
 // The embedded server's container query (what a plan request used to run a second time).
 const load = createRequire(__filename);
@@ -141,5 +142,59 @@ describe("embedded Cosmos DB front", () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+describe("embedded Cosmos DB item size limit (as Cosmos DB: 413 past 2 MiB, nothing written)", () => {
+  /** An item whose JSON is exactly `bytes` long. */
+  const itemOf = (id: string, bytes: number) => {
+    const bare = JSON.stringify({ id, t: "x", pad: "" });
+    return { id, t: "x", pad: "p".repeat(bytes - bare.length) };
+  };
+  const statusOf = async (call: Promise<unknown>) =>
+    call.then(
+      () => 200,
+      (error: { code?: number }) => error.code,
+    );
+
+  test("a create up to the limit is stored; one byte more is refused with 413", async () => {
+    await container.items.create(itemOf("at-limit", COSMOS_ITEM_LIMIT_BYTES));
+    expect(await statusOf(container.items.create(itemOf("over-limit", COSMOS_ITEM_LIMIT_BYTES + 1)))).toBe(
+      413,
+    );
+    expect((await container.item("over-limit", "x").read()).statusCode).toBe(404);
+  });
+
+  test("a replace and an upsert that would pass the limit are refused and change nothing", async () => {
+    const { resource } = await container.items.create(itemOf("grows", 1000));
+    expect(
+      await statusOf(container.item("grows", "x").replace(itemOf("grows", COSMOS_ITEM_LIMIT_BYTES + 10))),
+    ).toBe(413);
+    expect(await statusOf(container.items.upsert(itemOf("grows", COSMOS_ITEM_LIMIT_BYTES + 10)))).toBe(413);
+    const after = (await container.item("grows", "x").read()).resource;
+    expect(after._etag).toBe(resource?._etag);
+    expect(after.pad).toHaveLength(itemOf("grows", 1000).pad.length);
+  });
+
+  test("a patch is measured by the item it would produce", async () => {
+    const { resource } = await container.items.create(itemOf("patched", COSMOS_ITEM_LIMIT_BYTES - 100));
+    const add = (value: string) =>
+      container.item("patched", "x").patch([{ op: "set", path: "/more", value }]);
+    expect(await statusOf(add("m".repeat(200)))).toBe(413);
+    expect((await container.item("patched", "x").read()).resource?._etag).toBe(resource?._etag);
+    // A patch that shrinks it, or keeps it within the limit, goes through.
+    await container.item("patched", "x").patch([{ op: "set", path: "/pad", value: "short" }]);
+    await add("m".repeat(200));
+  });
+
+  test("inside a transactional batch, the oversize operation answers 413", async () => {
+    const response = await container.items.batch(
+      [
+        { operationType: "Create", resourceBody: itemOf("batch-small", 100) },
+        { operationType: "Create", resourceBody: itemOf("batch-big", COSMOS_ITEM_LIMIT_BYTES + 1) },
+      ],
+      "x",
+    );
+    expect(response.result?.map((r) => r.statusCode)).toEqual([201, 413]);
   });
 });
