@@ -10,7 +10,7 @@ import { type CallContext, callContext } from "./store/cosmos-call.js";
 import { createCosmosClient, ensureContainers } from "./store/cosmos-client.js";
 import { CosmosMemberLookup } from "./store/member-lookup.js";
 import { CosmosMembershipStore } from "./store/membership-store.js";
-import { CosmosResourceStore } from "./store/resource-store.js";
+import { CosmosResourceStore, USER_LIMITS } from "./store/resource-store.js";
 import { CosmosTenantStore } from "./store/tenant-store.js";
 import { TenantRegistry } from "./tenants/tenant-registry.js";
 
@@ -76,7 +76,7 @@ export async function createServices(env: Record<string, string | undefined>): P
       config,
       resourceTypes,
       ctx,
-      users: new CosmosResourceStore(users, tenantId, ctx),
+      users: new CosmosResourceStore(users, tenantId, ctx, USER_LIMITS),
       groups: new CosmosResourceStore(groups, tenantId, ctx),
       memberships: new CosmosMembershipStore(memberships, tenantId, ctx),
       memberLookup: new CosmosMemberLookup(users, groups, tenantId, ctx),

@@ -94,3 +94,54 @@ export async function* groupMembers(
   );
   for await (const page of iterator.getAsyncIterator()) yield* page.resources;
 }
+
+/** One of a user's groups: the group's id and its displayName (RFC 7643 §4.1.2 `value`, `display`). */
+export interface UserGroup {
+  value: string;
+  display: string;
+}
+
+/**
+ * The groups a user is a direct member of, with their names, or undefined if there is no such user.
+ * Usually one point read: the user document carries a copy. A user whose groups outgrew the copy
+ * (64 KiB) is marked `groupsOverflow`, and its groups are its memberships, named from the groups'
+ * documents (a membership whose group is gone is skipped: its sweep is behind).
+ */
+export async function userGroups(
+  containers: { users: Container; groups: Container; memberships: Container },
+  tenantId: string,
+  userId: string,
+): Promise<UserGroup[] | undefined> {
+  const { resource: user } = await containers.users
+    .item(userId, tenantId)
+    .read<{ groups?: UserGroup[]; groupsOverflow?: boolean }>();
+  if (!user) return undefined;
+  if (!user.groupsOverflow) return user.groups ?? [];
+  const tenant = { name: "@tenant", value: tenantId };
+  const { resources: links } = await containers.memberships.items
+    .query<{ groupId: string }>(
+      {
+        query: "SELECT c.groupId FROM c WHERE c.tenantId = @tenant AND c.memberId = @user",
+        parameters: [tenant, { name: "@user", value: userId }],
+      },
+      { partitionKey: tenantId },
+    )
+    .fetchAll();
+  const out: UserGroup[] = [];
+  // ARRAY_CONTAINS with up to 1,000 ids per query keeps each query's text small.
+  for (let i = 0; i < links.length; i += 1000) {
+    const ids = links.slice(i, i + 1000).map((link) => link.groupId);
+    const { resources } = await containers.groups.items
+      .query<{ id: string; displayName: string }>(
+        {
+          query:
+            "SELECT c.id, c.resource.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)",
+          parameters: [tenant, { name: "@ids", value: ids }],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    for (const group of resources) out.push({ value: group.id, display: group.displayName });
+  }
+  return out;
+}

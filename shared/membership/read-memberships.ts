@@ -81,11 +81,42 @@ async function present(
 }
 
 /**
- * A User's read-only `groups` (RFC 7643 §4.1.2) from the copy on the user document, which the
- * membership writes keep in step (see write-memberships.ts): no query, whatever the user's groups.
+ * The read-only `groups` (RFC 7643 §4.1.2) of each user: from the copy on the user document, which
+ * the membership writes keep in step (see write-memberships.ts), at no cost; for the users whose
+ * groups outgrew the copy (`groupsOverflow`), from their memberships and the groups' current
+ * names, one query of each for all of them. A user in no group has no entry.
  */
-export function userGroups(user: Pick<StoredResource, "groups">, baseUrl: string): ScimObject[] {
-  return (user.groups ?? []).map((g) => renderUserGroup(baseUrl, g.value, g.display));
+export async function userGroups(
+  scope: Pick<Scope, "memberships" | "memberLookup">,
+  users: readonly Pick<StoredResource, "id" | "groups" | "groupsOverflow">[],
+  baseUrl: string,
+): Promise<Map<string, ScimObject[]>> {
+  const out = new Map<string, ScimObject[]>();
+  const add = (userId: string, group: ScimObject) => {
+    const list = out.get(userId);
+    if (list) list.push(group);
+    else out.set(userId, [group]);
+  };
+  const overflow: string[] = [];
+  for (const user of users) {
+    if (user.groupsOverflow) overflow.push(user.id);
+    else for (const g of user.groups ?? []) add(user.id, renderUserGroup(baseUrl, g.value, g.display));
+  }
+  if (overflow.length === 0) return out;
+  const links = await scope.memberships.byMembers(overflow, MAX_PAGE_MEMBERS);
+  if (links.length > MAX_PAGE_MEMBERS) {
+    throw new ScimError(
+      "tooMany",
+      `These users are in more than ${MAX_PAGE_MEMBERS} groups together; ask for fewer (count), or leave groups out (excludedAttributes=groups).`,
+    );
+  }
+  // The groups that still exist, under their current names (a deleted group's sweep may be behind).
+  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
+  for (const link of links) {
+    const name = names.get(link.groupId);
+    if (name !== undefined) add(link.memberId, renderUserGroup(baseUrl, link.groupId, name));
+  }
+  return out;
 }
 
 /**
@@ -107,14 +138,15 @@ export async function derivedAttributes(
     return { members: await readMembers(scope, stored.id, baseUrl) };
   }
   if (!isReturned(type, projection, "groups")) return {};
-  const groups = userGroups(stored, baseUrl);
-  return groups.length > 0 ? { groups } : {};
+  const groups = (await userGroups(scope, [stored], baseUrl)).get(stored.id);
+  return groups ? { groups } : {};
 }
 
 /**
  * `derivedAttributes` for a whole page of a list (RFC 7644 §3.4.2): groups get `members` (`[]` when
  * none) from one membership query for the page, never one per item; users get `groups` from their
- * documents at no cost; nothing is read when the projection leaves the attribute out.
+ * documents at no cost (one query for those marked `groupsOverflow`); nothing is read when the
+ * projection leaves the attribute out.
  */
 export async function derivedForPage(
   scope: Pick<Scope, "resourceTypes" | "memberships" | "memberLookup">,
@@ -143,9 +175,6 @@ export async function derivedForPage(
     return out;
   }
   if (!isReturned(type, projection, "groups")) return out;
-  for (const item of items) {
-    const groups = userGroups(item, baseUrl);
-    if (groups.length > 0) out.set(item.id, { groups });
-  }
+  for (const [id, groups] of await userGroups(scope, items, baseUrl)) out.set(id, { groups });
   return out;
 }

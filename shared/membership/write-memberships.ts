@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
 import type { Scope } from "../operations/operation.js";
-import type { GroupRef, StoredResource } from "../store/documents.js";
+import { fitsGroupsCopy, type GroupRef, type SeenUser, type StoredResource } from "../store/documents.js";
 import { mapLimited } from "../store/map-limited.js";
 import type { MemberRecord, MembershipLink } from "../store/membership-store.js";
-import type { WriteResult } from "../store/resource-store.js";
+import type { PatchFields, WriteResult } from "../store/resource-store.js";
 import { diffMembers, type MemberPlan } from "./plan-member-changes.js";
 import { forEachMember } from "./read-memberships.js";
 
@@ -19,6 +19,9 @@ import { forEachMember } from "./read-memberships.js";
  *   (`confirmMembers`), then brings each user's copy in step (`syncUserGroups`);
  * - deleting a resource deletes it first, then sweeps its memberships (readers skip memberships
  *   whose target is gone), then brings the copies of the users concerned in step.
+ * A user's copy is bounded (`GROUPS_COPY_MAX_BYTES`, with room kept for it in every user
+ * document): a copy that would outgrow it is replaced, once and for good, by `groupsOverflow`,
+ * and readers take that user's groups from the memberships.
  * Whichever of a concurrent add and delete runs second sees the other's effect, so a membership
  * naming a deleted group or member never survives.
  */
@@ -32,7 +35,7 @@ const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** att
 /** A user whose document was read before the membership change, and what that change was. */
 export interface KnownUser {
   id: string;
-  seen: { etag: string; groups: GroupRef[] };
+  seen: SeenUser;
   /** Whether the membership exists: this request wrote it (or ended it) after that read. */
   member: boolean;
 }
@@ -44,7 +47,10 @@ export interface KnownUser {
  * when nothing changes, which moves the ETag): so of two concurrent syncs, the one that writes last
  * read the truth after the other had written, whatever the order of the membership changes behind
  * them. The entry exists exactly when the membership and the group both exist, and carries the
- * group's current displayName.
+ * group's current displayName. When the copy would outgrow its budget, or Cosmos DB refuses it
+ * as over the item limit, the user is marked `groupsOverflow` instead (its copy emptied, in the
+ * same conditional write); a marked user's sync writes the mark again, which keeps the ETag
+ * moving and the user's existence checked exactly as a copy write does.
  *
  * A `KnownUser` skips the reads on its first attempt: its document was read before this request
  * changed the membership, and `group` (when given) was read after that change, so the same order
@@ -57,8 +63,19 @@ export async function syncUserGroups(
   group?: StoredResource | null,
 ): Promise<Set<string>> {
   const gone = new Set<string>();
-  const write = (userId: string, groups: readonly GroupRef[], etag: string) =>
-    scope.users.patch(userId, { groups: [...groups] }, etag);
+  const write = async (
+    userId: string,
+    groups: readonly GroupRef[],
+    user: Pick<SeenUser, "etag" | "groupsOverflow">,
+  ) => {
+    const copy: PatchFields = { groups: [...groups] };
+    const fields = !user.groupsOverflow && fitsGroupsCopy(groups) ? copy : OVERFLOW;
+    const written = await scope.users.patch(userId, fields, user.etag);
+    // Cosmos DB's own measure (a document written before the copy had room kept for it).
+    if (!written.ok && written.reason === "tooLarge" && fields === copy)
+      return scope.users.patch(userId, OVERFLOW, user.etag);
+    return written;
+  };
   const entries = (
     current: readonly GroupRef[],
     member: boolean,
@@ -75,7 +92,7 @@ export async function syncUserGroups(
     const known = seen.get(userId);
     // A removal's entry goes whatever the group is called: it needs no read of the group.
     if (known && (group !== undefined || !known.member)) {
-      const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen.etag);
+      const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen);
       if (first.ok) return;
       if (first.reason === "missing") {
         gone.add(userId);
@@ -88,11 +105,11 @@ export async function syncUserGroups(
         gone.add(userId);
         return;
       }
-      const [member, found] = await Promise.all([
-        scope.memberships.exists(groupId, userId),
-        scope.groups.read(groupId),
-      ]);
-      const written = await write(userId, entries(user.groups ?? [], member, found), user.etag);
+      // A marked user's groups are read from the memberships: its write needs neither.
+      const [member, found] = user.groupsOverflow
+        ? [false, null]
+        : await Promise.all([scope.memberships.exists(groupId, userId), scope.groups.read(groupId)]);
+      const written = await write(userId, entries(user.groups ?? [], member, found), user);
       if (written.ok) return;
       if (written.reason === "missing") {
         gone.add(userId);
@@ -109,6 +126,9 @@ export async function syncUserGroups(
   });
   return gone;
 }
+
+/** A user whose groups outgrew the copy: the copy emptied, the user marked (see `syncUserGroups`). */
+const OVERFLOW: PatchFields = { groups: [], groupsOverflow: true };
 
 const displayNameOf = (group: StoredResource) => {
   const name = group.resource.displayName;

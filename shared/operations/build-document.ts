@@ -25,7 +25,7 @@ export interface DocumentInput {
   lastModified: string;
   passwordHash: string | undefined;
   /** What the membership writes keep beside the resource; a rewrite of the resource keeps it. */
-  kept?: Pick<StoredResource, "groups" | "namesPropagated">;
+  kept?: Pick<StoredResource, "groups" | "groupsOverflow" | "namesPropagated">;
 }
 
 /** Builds the stored document: the resource, its comparison form, and meta timestamps in both. */
@@ -40,6 +40,7 @@ export function buildDocument(type: ResourceType, input: DocumentInput): NewDocu
     normalized: normalizeResource(type, resource),
     ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
     ...(input.kept?.groups?.length ? { groups: input.kept.groups } : {}),
+    ...(input.kept?.groupsOverflow ? { groupsOverflow: true as const } : {}),
     ...(input.kept?.namesPropagated !== undefined ? { namesPropagated: input.kept.namesPropagated } : {}),
   };
 }

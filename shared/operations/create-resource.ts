@@ -35,14 +35,14 @@ export function createResource(kind: ResourceKind): Operation {
     if (!plan) {
       const result = await store.create(doc);
       if (!result.ok)
-        throw result.reason === "tooLarge" ? tooLarge(type, result.bytes) : uniquenessError(type, parsed);
+        throw result.reason === "tooLarge" ? tooLarge(type, result.size) : uniquenessError(type, parsed);
       return respondWithResource(request, type, result.value, 201);
     }
     const { created, members: stored } = await createWithMembers(scope, id, plan.replace ?? [], () =>
       store.create(doc),
     );
     if (!created.ok)
-      throw created.reason === "tooLarge" ? tooLarge(type, created.bytes) : uniquenessError(type, parsed);
+      throw created.reason === "tooLarge" ? tooLarge(type, created.size) : uniquenessError(type, parsed);
     const rendered = stored.map((m) => renderMember(request.baseUrl, { memberId: m.id, memberType: m.type }));
     return respondWithResource(request, type, created.value, 201, { members: rendered });
   };

@@ -3,7 +3,7 @@ import { type Projection, parseProjection, projectResource } from "../schema/pro
 import { renderResource, weakEtag } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import type { StoredResource } from "../store/documents.js";
+import { GROUPS_COPY_MAX_BYTES, type StoredResource } from "../store/documents.js";
 import { type ScimRequest, type ScimResponse, scimResponse } from "./operation.js";
 
 /** RFC 7644 §3.9 `attributes` / `excludedAttributes` of a request's query string. */
@@ -42,9 +42,16 @@ export function uniquenessError(type: ResourceType, resource: ScimObject): ScimE
   );
 }
 
-/** 413 for a write whose stored document would pass Cosmos DB's item limit: nothing is written. */
-export const tooLarge = (type: ResourceType, bytes: number) =>
-  new ScimError(
-    "payloadTooLarge",
-    `The ${type.name} would take ${bytes} bytes in Cosmos DB, over its item limit of 2 MB (the stored document holds each value twice: as sent and lower-cased for case-insensitive queries); nothing was changed.`,
-  );
+/**
+ * 413 for a write whose stored document would pass Cosmos DB's item limit: nothing is written.
+ * `size` is our own measure; without it, Cosmos DB refused the write itself.
+ */
+export function tooLarge(type: ResourceType, size?: { bytes: number; limit: number }): ScimError {
+  const why =
+    "the stored document holds each value twice, as sent and lower-cased for case-insensitive queries" +
+    (type.name === "User" ? `, and keeps ${GROUPS_COPY_MAX_BYTES / 1024} KiB for the user's groups` : "");
+  const measure = size
+    ? `would take ${size.bytes} bytes in Cosmos DB, over the ${size.limit} bytes it may take within the 2 MB item limit`
+    : "is over Cosmos DB's 2 MB item limit";
+  return new ScimError("payloadTooLarge", `The ${type.name} ${measure} (${why}); nothing was changed.`);
+}

@@ -71,7 +71,7 @@ export async function updateWithRetry(
     if (result.ok) return { stored: result.value, changed: true };
     if (result.reason === "conflict") throw uniquenessError(type, update.resource);
     if (result.reason === "missing") throw notFound(type, id);
-    if (result.reason === "tooLarge") throw tooLarge(type, result.bytes);
+    if (result.reason === "tooLarge") throw tooLarge(type, result.size);
     if (clientPrecondition) {
       throw new ScimError(
         "preconditionFailed",

@@ -24,6 +24,11 @@ export interface ResourceDocument {
    * with the `memberships` documents (the source of truth) so that reading a user costs one read.
    */
   groups?: GroupRef[];
+  /**
+   * Users only: set once the user's groups no longer fit the copy's budget (`GROUPS_COPY_MAX_BYTES`);
+   * from then on `groups` stays empty and readers take the user's groups from the memberships.
+   */
+  groupsOverflow?: true;
   /** Groups only: the displayName every member's `groups` entry carries (a rename propagates to it). */
   namesPropagated?: string;
   _etag?: string;
@@ -35,10 +40,28 @@ export type GroupRef = { value: string; display: string };
 /** What reads return: `normalized` is never needed to render a resource, so reads do not fetch it. */
 export type StoredResource = Pick<
   ResourceDocument,
-  "id" | "resource" | "passwordHash" | "groups" | "namesPropagated"
+  "id" | "resource" | "passwordHash" | "groups" | "groupsOverflow" | "namesPropagated"
 > & {
   etag: string;
 };
+
+/**
+ * A user as a membership change saw it before writing: its version and its `groups` copy, so that
+ * the copy can be brought in step without reading the user again.
+ */
+export type SeenUser = Pick<StoredResource, "etag" | "groupsOverflow"> & { groups: GroupRef[] };
+
+/**
+ * The most a user's `groups` copy may take, as UTF-8 JSON: about 650 groups with 40-character
+ * names, 200 with 256-character ones. A user document is written with this much of Cosmos DB's
+ * item limit kept free (`MAX_ITEM_BYTES`), so the copy can never push it past the limit; a copy
+ * that would outgrow it is not written, and the user is marked `groupsOverflow` instead.
+ */
+export const GROUPS_COPY_MAX_BYTES = 64 * 1024;
+
+/** Whether `groups` fits a user document's copy budget. */
+export const fitsGroupsCopy = (groups: readonly GroupRef[]): boolean =>
+  Buffer.byteLength(JSON.stringify(groups)) <= GROUPS_COPY_MAX_BYTES;
 
 /** What a group member is: RFC 7643 §4.2 `members.type` canonical values. */
 export type MemberType = "User" | "Group";

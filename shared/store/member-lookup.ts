@@ -1,6 +1,6 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
-import { type GroupRef, isStorableId, type MemberType } from "./documents.js";
+import { type GroupRef, isStorableId, type MemberType, type SeenUser } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
 /**
@@ -9,7 +9,7 @@ import { chunk, mapLimited } from "./map-limited.js";
  */
 export interface FoundMember {
   type: MemberType;
-  seen?: { etag: string; groups: GroupRef[] };
+  seen?: SeenUser;
 }
 
 /** Reads about the resources one tenant's memberships point at: which ids exist, what groups are called. */
@@ -24,10 +24,15 @@ interface Row {
   id: string;
   tenantId?: string;
   groups?: GroupRef[];
+  groupsOverflow?: true;
   _etag?: string;
 }
 
-const seenOf = (row: Row): FoundMember["seen"] => ({ etag: row._etag ?? "", groups: row.groups ?? [] });
+const seenOf = (row: Row): SeenUser => ({
+  etag: row._etag ?? "",
+  groups: row.groups ?? [],
+  ...(row.groupsOverflow ? { groupsOverflow: true as const } : {}),
+});
 
 /**
  * Up to this many ids are checked with point reads (1 RU each, independent of container size: the
@@ -84,7 +89,7 @@ export class CosmosMemberLookup implements MemberLookup {
       return hits;
     }
     const query =
-      "SELECT c.id, c.groups, c._etag FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
+      "SELECT c.id, c.groups, c.groupsOverflow, c._etag FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
     for (const part of chunk(ids, IDS_PER_QUERY)) {
       for (const row of await this.queryAll<Row>(container, query, part)) hits.set(row.id, seenOf(row));
     }

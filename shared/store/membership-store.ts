@@ -1,11 +1,11 @@
 import type { Container, JSONValue, OperationInput, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosAttempt, cosmosCall, cosmosValue } from "./cosmos-call.js";
 import {
-  type GroupRef,
   isStorableId,
   type MembershipDocument,
   type MemberType,
   membershipId,
+  type SeenUser,
 } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
@@ -14,7 +14,7 @@ export interface MemberRecord {
   id: string;
   type: MemberType;
   /** A user's version and `groups` as the check read them (before any membership write). */
-  seen?: { etag: string; groups: GroupRef[] };
+  seen?: SeenUser;
 }
 
 /** What membership queries return: a projection, never the whole document. */

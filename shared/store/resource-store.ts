@@ -1,6 +1,12 @@
 import type { Container, JSONValue, PatchOperation, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall } from "./cosmos-call.js";
-import { type GroupRef, isStorableId, type ResourceDocument, type StoredResource } from "./documents.js";
+import {
+  GROUPS_COPY_MAX_BYTES,
+  type GroupRef,
+  isStorableId,
+  type ResourceDocument,
+  type StoredResource,
+} from "./documents.js";
 
 /** A document as operations build it; the store adds the tenant it is bound to. */
 export type NewDocument = Omit<ResourceDocument, "tenantId" | "_etag">;
@@ -8,12 +14,17 @@ export type NewDocument = Omit<ResourceDocument, "tenantId" | "_etag">;
 export type WriteResult =
   | { ok: true; value: StoredResource }
   | { ok: false; reason: "conflict" | "stale" | "missing" }
-  | { ok: false; reason: "tooLarge"; bytes: number };
+  /**
+   * Over the item limit: `bytes` the document would take against the `limit` it may take, or
+   * neither when Cosmos DB itself refused the write (413).
+   */
+  | { ok: false; reason: "tooLarge"; size?: { bytes: number; limit: number } };
 
 /** The fields `patch` can set. */
 export interface PatchFields {
   lastModified?: string;
   groups?: GroupRef[];
+  groupsOverflow?: true;
   namesPropagated?: string;
 }
 
@@ -38,6 +49,18 @@ export type QueryPage =
  */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024 - 1024;
 
+/** How a store measures the documents it writes against `MAX_ITEM_BYTES`. */
+export interface StoreLimits {
+  /**
+   * Bytes kept free in every document for its `groups` copy (the users container: the copy grows
+   * with membership writes, after the resource was measured). The copy itself is not counted.
+   */
+  reserveBytes: number;
+}
+
+/** The users container's limits: room for the largest `groups` copy (`GROUPS_COPY_MAX_BYTES`). */
+export const USER_LIMITS: StoreLimits = { reserveBytes: GROUPS_COPY_MAX_BYTES };
+
 /**
  * The repository port for the Users or the Groups of one tenant: every call is a single-partition
  * operation on that tenant's partition, retried within the request's budget when Cosmos DB is
@@ -60,13 +83,17 @@ export interface ResourceStore {
 }
 
 const toStored = (
-  doc: Pick<ResourceDocument, "id" | "resource" | "passwordHash" | "groups" | "namesPropagated" | "_etag">,
+  doc: Pick<
+    ResourceDocument,
+    "id" | "resource" | "passwordHash" | "groups" | "groupsOverflow" | "namesPropagated" | "_etag"
+  >,
 ): StoredResource => ({
   id: doc.id,
   resource: doc.resource,
   etag: doc._etag ?? "",
   ...(doc.passwordHash ? { passwordHash: doc.passwordHash } : {}),
   ...(doc.groups?.length ? { groups: doc.groups } : {}),
+  ...(doc.groupsOverflow ? { groupsOverflow: true as const } : {}),
   ...(doc.namesPropagated !== undefined ? { namesPropagated: doc.namesPropagated } : {}),
 });
 
@@ -82,14 +109,16 @@ export class CosmosResourceStore implements ResourceStore {
     private readonly container: Container,
     private readonly tenantId: string,
     private readonly ctx: CallContext,
+    private readonly limits: StoreLimits = { reserveBytes: 0 },
   ) {}
 
   async create(doc: NewDocument): Promise<WriteResult> {
     const body: ResourceDocument = { ...doc, tenantId: this.tenantId };
-    const bytes = Buffer.byteLength(JSON.stringify(body));
-    if (bytes > MAX_ITEM_BYTES) return { ok: false, reason: "tooLarge", bytes };
-    const result = await cosmosCall(this.ctx, () => this.container.items.create(body), [409]);
+    const over = this.oversize(body);
+    if (over) return over;
+    const result = await cosmosCall(this.ctx, () => this.container.items.create(body), [409, 413]);
     if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    if (result.status === 413) return { ok: false, reason: "tooLarge" };
     if (result.retried) {
       // A lost response to our own successful create looks like a conflict with ourselves.
       const mine = await this.readDocument(doc.id);
@@ -106,17 +135,18 @@ export class CosmosResourceStore implements ResourceStore {
   async replace(doc: NewDocument, etag: string): Promise<WriteResult> {
     if (!isStorableId(doc.id)) return { ok: false, reason: "missing" };
     const body: ResourceDocument = { ...doc, tenantId: this.tenantId };
-    const bytes = Buffer.byteLength(JSON.stringify(body));
-    if (bytes > MAX_ITEM_BYTES) return { ok: false, reason: "tooLarge", bytes };
+    const over = this.oversize(body);
+    if (over) return over;
     const result = await cosmosCall(
       this.ctx,
       () =>
         this.container
           .item(doc.id, this.tenantId)
           .replace(body, { accessCondition: { type: "IfMatch", condition: etag } }),
-      [404, 409, 412],
+      [404, 409, 412, 413],
     );
     if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    if (result.status === 413) return { ok: false, reason: "tooLarge" };
     if (result.status === 412 && result.retried) {
       // The version moved on: maybe to the very document this call wrote before its response was lost.
       const current = await this.readDocument(doc.id);
@@ -150,6 +180,7 @@ export class CosmosResourceStore implements ResourceStore {
       operations.push({ op: "set", path: "/normalized/meta/lastModified", value: fields.lastModified });
     }
     if (fields.groups !== undefined) operations.push({ op: "set", path: "/groups", value: fields.groups });
+    if (fields.groupsOverflow) operations.push({ op: "set", path: "/groupsOverflow", value: true });
     if (fields.namesPropagated !== undefined) {
       operations.push({ op: "set", path: "/namesPropagated", value: fields.namesPropagated });
     }
@@ -157,9 +188,11 @@ export class CosmosResourceStore implements ResourceStore {
     const result = await cosmosCall(
       this.ctx,
       () => this.container.item(id, this.tenantId).patch<ResourceDocument>(operations, options),
-      [404, 412],
+      [404, 412, 413],
     );
     if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
+    // The patched document would pass the item limit: nothing was written.
+    if (result.status === 413) return { ok: false, reason: "tooLarge" };
     // A patch sets values: repeating one that had succeeded unseen changes nothing, but moves the ETag.
     if (result.status === 412 && result.retried) {
       const current = await this.readDocument(id);
@@ -169,7 +202,7 @@ export class CosmosResourceStore implements ResourceStore {
   }
 
   async query(spec: QuerySpec): Promise<QueryPage> {
-    const query = `SELECT c.id, c.resource, c.groups, c._etag FROM c WHERE ${tenantClause(spec.where)}${
+    const query = `SELECT c.id, c.resource, c.groups, c.groupsOverflow, c._etag FROM c WHERE ${tenantClause(spec.where)}${
       spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ""
     }`;
     const result = await cosmosCall(
@@ -215,6 +248,17 @@ export class CosmosResourceStore implements ResourceStore {
       continuation = result.value.continuationToken || undefined;
     } while (continuation);
     return total;
+  }
+
+  /**
+   * The refusal for a document over its limit, or undefined when it fits. The `groups` copy is
+   * bounded on its own (`GROUPS_COPY_MAX_BYTES`) and has `reserveBytes` kept for it.
+   */
+  private oversize(body: ResourceDocument): WriteResult | undefined {
+    const { groups: _copy, ...rest } = body;
+    const bytes = Buffer.byteLength(JSON.stringify(rest));
+    const limit = MAX_ITEM_BYTES - this.limits.reserveBytes;
+    return bytes > limit ? { ok: false, reason: "tooLarge", size: { bytes, limit } } : undefined;
   }
 
   private async readDocument(id: string): Promise<ResourceDocument | undefined> {

@@ -6,6 +6,7 @@ import {
   type Membership,
   type StoredScimDocument,
   userByUserName,
+  userGroups,
 } from "../../docs/examples/read-scim-data.js";
 import { parseConfig } from "../../shared/config.js";
 import { createCosmosClient } from "../../shared/store/cosmos-client.js";
@@ -71,5 +72,34 @@ describe("the storage contract (docs/storage.md) and its example reader", () => 
       members.push(m.memberId);
     }
     expect(members.sort()).toEqual([ann.body.id, bob.body.id].sort());
+  });
+
+  test("the reader's userGroups: the copy, and the memberships once the user's groups outgrew it", async () => {
+    const suffix = Date.now();
+    const containers = {
+      users: database().container("users"),
+      groups: database().container("groups"),
+      memberships: database().container("memberships"),
+    };
+    const ann = await c.call("POST", "/Users", { userName: `ann.groups.${suffix}@contoso.com` });
+    const bob = await c.call("POST", "/Users", { userName: `bob.groups.${suffix}@contoso.com` });
+    const few: string[] = [];
+    const many: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Long names: 24 of them outgrow the copy's 64 KiB.
+      const displayName = `Readers ${suffix} ${i} `.padEnd(3000, "x");
+      const members = i < 2 ? [{ value: ann.body.id }, { value: bob.body.id }] : [{ value: bob.body.id }];
+      const group = await c.call("POST", "/Groups", { displayName, members });
+      expect(group.status).toBe(201);
+      if (i < 2) few.push(`${group.body.id}=${displayName}`);
+      many.push(`${group.body.id}=${displayName}`);
+    }
+    const named = (groups: { value: string; display: string }[] | undefined) =>
+      (groups ?? []).map((g) => `${g.value}=${g.display}`).sort();
+    expect(named(await userGroups(containers, TENANT, ann.body.id))).toEqual(few.sort());
+    const bobDoc = (await containers.users.item(bob.body.id, TENANT).read<ResourceDocument>()).resource;
+    expect(bobDoc?.groupsOverflow).toBe(true);
+    expect(named(await userGroups(containers, TENANT, bob.body.id))).toEqual(many.sort());
+    expect(await userGroups(containers, TENANT, "no-such-user")).toBeUndefined();
   });
 });

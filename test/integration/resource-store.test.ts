@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseConfig } from "../../shared/config.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
 import { buildResourceTypes } from "../../shared/schema/resource-type.js";
 import { createServices, type Services } from "../../shared/services.js";
+import { callContext } from "../../shared/store/cosmos-call.js";
+import { createCosmosClient } from "../../shared/store/cosmos-client.js";
+import { GROUPS_COPY_MAX_BYTES } from "../../shared/store/documents.js";
+import { CosmosResourceStore, MAX_ITEM_BYTES } from "../../shared/store/resource-store.js";
 import { startTestCosmos, type TestCosmos } from "../support/test-cosmos.js";
 
 const User = buildResourceTypes().User;
@@ -71,5 +76,41 @@ describe("CosmosResourceStore on the embedded server", () => {
     expect(filtered).toBe(1);
     expect(await store("t3").delete("q0")).toEqual({ ok: true });
     expect(await store("t3").delete("q0")).toEqual({ ok: false, reason: "missing" });
+  });
+
+  test("the item limit: users keep room for their groups copy, and Cosmos DB's own 413 is data, never thrown", async () => {
+    const tenant = cosmos.tenant("t4");
+    const sized = (id: string, bytes: number) => {
+      const base = doc(id, `${id}@x.com`);
+      const nickName = "x".repeat(Math.floor((bytes - Buffer.byteLength(JSON.stringify(base))) / 2));
+      return {
+        ...base,
+        resource: { ...base.resource, nickName },
+        normalized: { ...base.normalized, nickName },
+      };
+    };
+    // Our measure: the users store refuses what would leave no room for the copy.
+    const users = services.scope(tenant).users;
+    expect(await users.create(sized("l1", MAX_ITEM_BYTES - GROUPS_COPY_MAX_BYTES + 100))).toMatchObject({
+      ok: false,
+      reason: "tooLarge",
+      size: { limit: MAX_ITEM_BYTES - GROUPS_COPY_MAX_BYTES },
+    });
+    expect((await users.create(sized("l2", MAX_ITEM_BYTES - GROUPS_COPY_MAX_BYTES - 100))).ok).toBe(true);
+    // Cosmos DB's: a store that keeps no margin at all sends what Cosmos DB refuses.
+    const client = createCosmosClient(parseConfig(cosmos.env).cosmos);
+    try {
+      const container = client.database(cosmos.env.COSMOS_DATABASE as string).container("users");
+      const loose = new CosmosResourceStore(container, tenant, callContext(10_000), { reserveBytes: -8192 });
+      const refused = { ok: false, reason: "tooLarge" };
+      expect(await loose.create(sized("l3", MAX_ITEM_BYTES + 4096))).toEqual(refused);
+      const current = await loose.read("l2");
+      expect(await loose.replace(sized("l2", MAX_ITEM_BYTES + 4096), current?.etag ?? "")).toEqual(refused);
+      const copy = Array.from({ length: 40 }, (_, i) => ({ value: `g${i}`, display: "d".repeat(2000) }));
+      expect(await loose.patch("l2", { groups: copy })).toEqual(refused);
+      expect((await loose.read("l2"))?.etag).toBe(current?.etag);
+    } finally {
+      client.dispose();
+    }
   });
 });
