@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
 import type { Scope } from "../operations/operation.js";
@@ -303,14 +304,26 @@ export async function touchGroup(scope: MemberScope, groupId: string): Promise<S
 }
 
 /**
+ * What a group records in `namesPropagated` for `name`: a SHA-256 of it, so that the record adds a
+ * few dozen bytes to the group document whatever the name's length (the document already holds the
+ * name twice, and a name can take a large part of the item limit).
+ */
+export const nameMark = (name: string): string =>
+  `sha256:${createHash("sha256").update(name).digest("base64url")}`;
+
+/** Whether the group's members carry its current name (documents written before `nameMark` hold the name). */
+const namePropagated = (group: StoredResource, name: string) =>
+  group.namesPropagated === nameMark(name) || group.namesPropagated === name;
+
+/**
  * After a group's displayName changed: every user member's `groups` copy gets the new name, then
- * the group records that its members carry it. If this is interrupted, the group still records
- * the old name, so the next write to the group (Entra's retry of the same PATCH included) carries
+ * the group records that its members carry it (`nameMark`). If this is interrupted, the group
+ * still records the old name's mark, so the next write to the group (Entra's retry of the same PATCH included) carries
  * it on. A rename of a group of n users costs about 4n point operations.
  */
 export async function propagateGroupName(scope: MemberScope, group: StoredResource): Promise<void> {
   const name = displayNameOf(group);
-  if (group.namesPropagated === name) return;
+  if (namePropagated(group, name)) return;
   const users: string[] = [];
   await forEachMember(scope.memberships, group.id, (link) => {
     if (link.memberType === "User") users.push(link.memberId);
@@ -320,7 +333,7 @@ export async function propagateGroupName(scope: MemberScope, group: StoredResour
   // Only if the name did not change again meanwhile (that rename carries its own name on).
   const now = await scope.groups.read(group.id);
   if (now && displayNameOf(now) === name)
-    await scope.groups.patch(group.id, { namesPropagated: name }, now.etag);
+    await scope.groups.patch(group.id, { namesPropagated: nameMark(name) }, now.etag);
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ScimError } from "../errors/scim-error.js";
 import { planMemberList } from "../membership/plan-member-changes.js";
 import { renderMember } from "../membership/read-memberships.js";
-import { createWithMembers } from "../membership/write-memberships.js";
+import { createWithMembers, nameMark } from "../membership/write-memberships.js";
 import { parseResource } from "../schema/parse-resource.js";
 import { buildDocument, hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
@@ -30,7 +30,7 @@ export function createResource(kind: ResourceKind): Operation {
       lastModified: now,
       passwordHash: password === undefined ? undefined : await hashPassword(password),
       // A new group's members get its current name with their `groups` entry.
-      ...(plan ? { kept: { namesPropagated: String(parsed.displayName ?? "") } } : {}),
+      ...(plan ? { kept: { namesPropagated: nameMark(String(parsed.displayName ?? "")) } } : {}),
     });
     if (!plan) {
       const result = await store.create(doc);

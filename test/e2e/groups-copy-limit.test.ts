@@ -2,6 +2,7 @@ import type { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseConfig } from "../../shared/config.js";
 import { COSMOS_ITEM_LIMIT_BYTES } from "../../shared/local/item-size-limit.js";
+import { nameMark } from "../../shared/membership/write-memberships.js";
 import { createCosmosClient } from "../../shared/store/cosmos-client.js";
 import { GROUPS_COPY_MAX_BYTES, type ResourceDocument } from "../../shared/store/documents.js";
 import { type Client, startServer } from "../support/local-server.js";
@@ -183,5 +184,30 @@ describe("a user's groups copy stays within its budget", () => {
     const after = await stored(u);
     expect(after?.groupsOverflow).toBe(true);
     expect(await groupsOf(u)).toHaveLength(1);
+  });
+  test("a group whose name takes a large part of the item limit is created with members, renamed, and the rename settles", async () => {
+    const u = await user();
+    const huge = (tag: string) => `${tag} ${++seq} `.padEnd(700_000, "h");
+    const first = huge("First");
+    const g = await group(first, [u]);
+    expect(await groupsOf(u)).toEqual([`${g}=${first}`]);
+    const second = huge("Second");
+    const renamed = await c.call(
+      "PATCH",
+      `/Groups/${g}`,
+      patch({ op: "Replace", path: "displayName", value: second }),
+    );
+    expect(renamed.status).toBe(204);
+    expect(await groupsOf(u)).toEqual([`${g}=${second}`]);
+    const doc = (
+      await client
+        .database(process.env.COSMOS_DATABASE ?? "scim")
+        .container("groups")
+        .item(g, TENANT)
+        .read<ResourceDocument>()
+    ).resource;
+    // The group records its members carry the name in a few dozen bytes, not a third copy of it.
+    expect(doc?.namesPropagated).toBe(nameMark(second));
+    expect(bytesOf(doc)).toBeLessThan(2 * 700_000 + 2000);
   });
 });
