@@ -64,19 +64,11 @@ export async function syncUserGroups(
   group?: StoredResource | null,
 ): Promise<Set<string>> {
   const gone = new Set<string>();
-  const write = async (
+  const write = (
     userId: string,
     groups: readonly GroupRef[],
     user: Pick<SeenUser, "etag" | "groupsOverflow">,
-  ) => {
-    const copy: PatchFields = { groups: [...groups] };
-    const fields = !user.groupsOverflow && fitsGroupsCopy(groups) ? copy : OVERFLOW;
-    const written = await scope.users.patch(userId, fields, user.etag);
-    // Cosmos DB's own measure (a document written before the copy had room kept for it).
-    if (!written.ok && written.reason === "tooLarge" && fields === copy)
-      return scope.users.patch(userId, OVERFLOW, user.etag);
-    return written;
-  };
+  ) => writeCopy(scope, userId, groups, user);
   const entries = (
     current: readonly GroupRef[],
     member: boolean,
@@ -130,6 +122,57 @@ export async function syncUserGroups(
 
 /** A user whose groups outgrew the copy: the copy emptied, the user marked (see `syncUserGroups`). */
 const OVERFLOW: PatchFields = { groups: [], groupsOverflow: true };
+
+/**
+ * Writes a user's copy conditionally on the version it was computed from: `groups`, or the
+ * `groupsOverflow` mark when the user has it or the copy would outgrow its budget.
+ */
+async function writeCopy(
+  scope: MemberScope,
+  userId: string,
+  groups: readonly GroupRef[],
+  user: Pick<SeenUser, "etag" | "groupsOverflow">,
+): Promise<WriteResult> {
+  const copy: PatchFields = { groups: [...groups] };
+  const fields = !user.groupsOverflow && fitsGroupsCopy(groups) ? copy : OVERFLOW;
+  const written = await scope.users.patch(userId, fields, user.etag);
+  // Cosmos DB's own measure (a document written before the copy had room kept for it).
+  if (!written.ok && written.reason === "tooLarge" && fields === copy)
+    return scope.users.patch(userId, OVERFLOW, user.etag);
+  return written;
+}
+
+/**
+ * Takes `groupId`'s entry out of each user's copy, whatever the memberships say: the first step of
+ * ending memberships that a retried request could not find again (a PUT's removed members, whom the
+ * retry no longer sees as members). Done before the memberships are deleted, an interruption after
+ * the deletion leaves no entry behind; `syncUserGroups` follows the deletion as usual, reading the
+ * truth, for an add that races the removal. Until then the copy leads the memberships by this change.
+ */
+async function dropEntries(scope: MemberScope, groupId: string, users: readonly KnownUser[]): Promise<void> {
+  await mapLimited(users, SYNCS_IN_FLIGHT, async (known) => {
+    let user: Pick<StoredResource, "etag" | "groups" | "groupsOverflow"> | undefined = known.seen;
+    for (let attempt = 0; user; attempt++) {
+      const groups = user.groups ?? [];
+      // A marked user's groups are the memberships themselves: nothing to take out.
+      if (user.groupsOverflow || !groups.some((g) => g.value === groupId)) return;
+      const written = await writeCopy(
+        scope,
+        known.id,
+        groups.filter((g) => g.value !== groupId),
+        user,
+      );
+      if (written.ok || written.reason === "missing") return;
+      if (attempt > 0) await sleep(backoff(attempt));
+      if (Date.now() >= scope.ctx.deadline) {
+        throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
+          "Retry-After": "1",
+        });
+      }
+      user = await scope.users.read(known.id);
+    }
+  });
+}
 
 const displayNameOf = (group: StoredResource) => {
   const name = group.resource.displayName;
@@ -217,22 +260,45 @@ async function currentMembers(scope: MemberScope, groupId: string): Promise<Memb
  * Makes `wanted` (already checked to exist) the group's complete member list: reads the current
  * members, then removes the extra and adds the missing ones, so unchanged memberships are never
  * touched and the group is never seen empty in between. Idempotent: a retry after a failure midway
- * finishes the job. Returns the final members and whether anything changed.
+ * finishes the job, copies included. The retry sees the memberships as already written, so:
+ * - removed users lose the entry before their memberships go (`dropEntries`);
+ * - an unchanged user member whose copy, as the plan read it, lacks the group (an earlier attempt
+ *   wrote the membership, then stopped) is brought in step with the added ones.
+ * Returns the final members and whether anything changed.
  */
 async function replaceMembers(scope: MemberScope, groupId: string, wanted: readonly MemberRecord[]) {
   const current = await currentMembers(scope, groupId);
-  const diff = diffMembers(new Set(current.map((m) => m.memberId)), wanted);
+  const currentIds = new Set(current.map((m) => m.memberId));
+  const diff = diffMembers(currentIds, wanted);
   const removeSet = new Set(diff.remove);
   const removed = current.filter((m) => removeSet.has(m.memberId));
+  const removedUsers = await formerMembers(
+    scope,
+    removed.filter((m) => m.memberType === "User").map((m) => m.memberId),
+  );
+  await dropEntries(
+    scope,
+    groupId,
+    removedUsers.filter((user): user is KnownUser => typeof user !== "string"),
+  );
   const ended = await removeMembers(
     scope,
     groupId,
     removed.map((m) => m.memberId),
-    removed.filter((m) => m.memberType === "User").map((m) => m.memberId),
+    removedUsers,
   );
   const added = await scope.memberships.add(groupId, diff.add);
   const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
-  const kept = new Set((await confirmMembers(scope, groupId, diff.add, touched)).map((m) => m.id));
+  const behind = wanted.filter(
+    (m) =>
+      currentIds.has(m.id) &&
+      m.seen !== undefined &&
+      !m.seen.groupsOverflow &&
+      !m.seen.groups.some((g) => g.value === groupId),
+  );
+  const kept = new Set(
+    (await confirmMembers(scope, groupId, [...diff.add, ...behind], touched)).map((m) => m.id),
+  );
   const addedIds = new Set(diff.add.map((m) => m.id));
   return { members: wanted.filter((m) => !addedIds.has(m.id) || kept.has(m.id)), touched };
 }
@@ -337,17 +403,20 @@ export async function propagateGroupName(scope: MemberScope, group: StoredResour
 }
 
 /**
- * The memberships of a deleted User or Group go after it (RFC 7644 §3.6), to the end of the query;
- * then the users that were members of a deleted group lose it from their `groups`, and the groups
- * a deleted resource was a member of get a new `meta.lastModified`. Idempotent: a repeated DELETE
- * runs it again and finishes whatever an interrupted one left.
+ * The memberships of a deleted User or Group go after it (RFC 7644 §3.6), to the end of the query,
+ * page by page. What follows from a page is done before its memberships are deleted, so that a
+ * repeated DELETE, which finds the memberships an interrupted one left, also finds what it still
+ * has to do: the users that were members of a deleted group lose it from their `groups`, and the
+ * groups a deleted resource was a member of get a new `meta.lastModified` (readers already leave
+ * the deleted member out, so the new version never shows it). Idempotent: a repeated DELETE runs
+ * it again and finishes whatever an interrupted one left.
  */
 export async function sweepMemberships(scope: MemberScope, id: string): Promise<void> {
-  const removed = await scope.memberships.removeReferences(id);
-  const members = removed.filter((l) => l.groupId === id && l.memberType === "User").map((l) => l.memberId);
-  // Read after the memberships went, with the group already gone: no write can bring the entry back.
-  for (let i = 0; i < members.length; i += 1000)
-    await syncUserGroups(scope, id, await formerMembers(scope, members.slice(i, i + 1000)));
-  const parents = new Set(removed.filter((l) => l.memberId === id).map((l) => l.groupId));
-  await mapLimited([...parents], SYNCS_IN_FLIGHT, (groupId) => touchGroup(scope, groupId));
+  await scope.memberships.removeReferences(id, async (page) => {
+    const members = page.filter((l) => l.groupId === id && l.memberType === "User").map((l) => l.memberId);
+    // The group is already gone: whatever a sync reads, the entry goes, and no write brings it back.
+    if (members.length > 0) await syncUserGroups(scope, id, await formerMembers(scope, members));
+    const parents = new Set(page.filter((l) => l.memberId === id).map((l) => l.groupId));
+    await mapLimited([...parents], SYNCS_IN_FLIGHT, (groupId) => touchGroup(scope, groupId));
+  });
 }

@@ -49,8 +49,10 @@ export interface MembershipStore {
   /**
    * Deletes every membership naming `id` as group or as member, following the query's continuation
    * to the end (Cosmos may return an empty page that still has one); returns the ones deleted.
+   * `visit` sees each page before its memberships are deleted: what must follow from them is done
+   * while a repeated sweep can still find them.
    */
-  removeReferences(id: string): Promise<MembershipLink[]>;
+  removeReferences(id: string, visit?: (page: MembershipLink[]) => Promise<void>): Promise<MembershipLink[]>;
 }
 
 /** Cosmos transactional batches hold at most 100 operations. */
@@ -122,7 +124,10 @@ export class CosmosMembershipStore implements MembershipStore {
     return this.linksWhere("groupId", groupIds, limit);
   }
 
-  async removeReferences(id: string): Promise<MembershipLink[]> {
+  async removeReferences(
+    id: string,
+    visit?: (page: MembershipLink[]) => Promise<void>,
+  ): Promise<MembershipLink[]> {
     const query =
       "SELECT c.id, c.groupId, c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND (c.groupId = @id OR c.memberId = @id)";
     const deleted: MembershipLink[] = [];
@@ -133,9 +138,14 @@ export class CosmosMembershipStore implements MembershipStore {
         [{ name: "@id", value: id }],
         continuation,
       );
+      const links = page.items.map(({ groupId, memberId, memberType }) => ({
+        groupId,
+        memberId,
+        memberType,
+      }));
+      if (visit) await visit(links);
       await this.deleteIds(page.items.map((r) => r.id));
-      for (const { groupId, memberId, memberType } of page.items)
-        deleted.push({ groupId, memberId, memberType });
+      deleted.push(...links);
       continuation = page.continuation;
     } while (continuation);
     return deleted;

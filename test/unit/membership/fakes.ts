@@ -80,15 +80,12 @@ export class MemoryMemberships implements MembershipStore {
     return [...this.links.values()].filter((l) => groupIds.includes(l.groupId)).slice(0, limit + 1);
   }
 
-  async removeReferences(id: string) {
+  async removeReferences(id: string, visit?: (page: MembershipLink[]) => Promise<void>) {
     this.log.push(`removeReferences ${id}`);
-    const removed: MembershipLink[] = [];
-    for (const [key, l] of this.links) {
-      if (l.groupId === id || l.memberId === id) {
-        this.links.delete(key);
-        removed.push(l);
-      }
-    }
+    const removed = [...this.links.values()].filter((l) => l.groupId === id || l.memberId === id);
+    if (visit) await visit(removed);
+    this.log.push(`deleted ${removed.length}`);
+    for (const l of removed) this.links.delete(`${l.groupId}~${l.memberId}`);
     return removed;
   }
 }
@@ -105,9 +102,14 @@ export class MemoryLookup implements MemberLookup {
     const out = new Map<string, FoundMember>();
     for (const id of ids) {
       const r = this.resources.get(id);
-      if (r?.type === "User")
-        out.set(id, { type: r.type, seen: { etag: `e${r.version ?? 0}`, groups: r.groups ?? [] } });
-      else if (r) out.set(id, { type: r.type });
+      if (r?.type === "User") {
+        const seen = {
+          etag: `e${r.version ?? 0}`,
+          groups: r.groups ?? [],
+          ...(r.groupsOverflow ? { groupsOverflow: true as const } : {}),
+        };
+        out.set(id, { type: r.type, seen });
+      } else if (r) out.set(id, { type: r.type });
     }
     return out;
   }
@@ -128,6 +130,7 @@ export interface FakeResource {
   type: MemberType;
   displayName?: string;
   groups?: GroupRef[];
+  groupsOverflow?: true;
   version?: number;
 }
 
@@ -151,6 +154,7 @@ export class MemoryResources implements ResourceStore {
       resource: this.kind === "Group" ? { displayName: r.displayName ?? "" } : { userName: id },
       etag: `e${r.version ?? 0}`,
       ...(r.groups?.length ? { groups: r.groups } : {}),
+      ...(r.groupsOverflow ? { groupsOverflow: true as const } : {}),
     };
   }
 
@@ -167,6 +171,7 @@ export class MemoryResources implements ResourceStore {
     if (r?.type !== this.kind) return { ok: false, reason: "missing" };
     if (etag !== undefined && etag !== `e${r.version ?? 0}`) return { ok: false, reason: "stale" };
     if (fields.groups) r.groups = fields.groups;
+    if (fields.groupsOverflow) r.groupsOverflow = true;
     r.version = (r.version ?? 0) + 1;
     return { ok: true, value: this.stored(id, r) };
   }

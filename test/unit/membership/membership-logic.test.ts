@@ -372,7 +372,7 @@ describe("planMemberList / applyMemberChanges on a new group", () => {
 });
 
 describe("sweepMemberships (after a DELETE)", () => {
-  it("a deleted group's user members lose it in one conditional write each, read after the sweep", async () => {
+  it("a deleted group's user members lose it in one conditional write each, before their memberships go", async () => {
     const w = world();
     await applyMemberChanges(w, "g1", {
       replace: undefined,
@@ -387,7 +387,14 @@ describe("sweepMemberships (after a DELETE)", () => {
     w.resources.delete("g1");
     w.log.length = 0;
     await sweepMemberships(w, "g1");
-    expect(w.log).toEqual(["removeReferences g1", "existing u1,u2", "patch u1 groups", "patch u2 groups"]);
+    // Before the deletion: a sweep interrupted after it would find no membership naming these users.
+    expect(w.log).toEqual([
+      "removeReferences g1",
+      "existing u1,u2",
+      "patch u1 groups",
+      "patch u2 groups",
+      "deleted 3",
+    ]);
     expect(w.resources.get("u1")?.groups).toEqual([]);
     expect(w.resources.get("u2")?.groups).toEqual([]);
     expect(w.memberships.members("g1")).toEqual([]);
@@ -401,7 +408,13 @@ describe("sweepMemberships (after a DELETE)", () => {
     w.log.length = 0;
     await sweepMemberships(w, "u1");
     expect(w.memberships.members("g1")).toEqual([]);
-    expect(w.log).toEqual(["removeReferences u1", "patch g1 lastModified", "patch g2 lastModified"]);
+    // Before the deletion, as for a group's members: a repeated sweep still finds what is left.
+    expect(w.log).toEqual([
+      "removeReferences u1",
+      "patch g1 lastModified",
+      "patch g2 lastModified",
+      "deleted 2",
+    ]);
   });
 });
 
@@ -438,5 +451,61 @@ describe("syncUserGroups: a user's groups copy", () => {
     // The add's own write comes last, with a version that no longer holds: refused, then redone.
     await syncUserGroups(w, "g1", [{ id: "u1", seen, member: true }], groupAfterAdd);
     expect(w.resources.get("u1")?.groups).toEqual([]);
+  });
+});
+
+describe("replacing a group's members: retried after an interruption, the copies follow", () => {
+  it("an unchanged member whose copy lacks the group (an earlier attempt stopped after the membership) gets it", async () => {
+    const w = world();
+    w.memberships.seed("g1", "u1");
+    w.memberships.seed("g1", "u2");
+    w.resources.set("u2", { type: "User", groups: [{ value: "g1", display: "Sales" }] });
+    const plan = await planMemberList(w.memberLookup, "g1", [{ value: "u1" }, { value: "u2" }]);
+    w.log.length = 0;
+    await applyMemberChanges(w, "g1", plan);
+    expect(w.resources.get("u1")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+    // Nothing was changed, so nothing else is written: u2's copy was already right.
+    expect(w.log).toEqual(["membersPage g1 -", "add g1 ", "read g1", "patch u1 groups"]);
+  });
+
+  it("a removed user loses the entry before its membership goes, so a retry has nothing left to find", async () => {
+    const w = world();
+    await applyMemberChanges(w, "g1", { replace: undefined, remove: [], add: [{ id: "u1", type: "User" }] });
+    expect(w.resources.get("u1")?.groups).toEqual([{ value: "g1", display: "Sales" }]);
+    const plan = await planMemberList(w.memberLookup, "g1", []);
+    w.log.length = 0;
+    await applyMemberChanges(w, "g1", plan);
+    const drop = w.log.indexOf("patch u1 groups");
+    expect(drop).toBeGreaterThan(-1);
+    expect(drop).toBeLessThan(w.log.indexOf("remove g1 u1"));
+    expect(w.resources.get("u1")?.groups).toEqual([]);
+    expect(w.memberships.members("g1")).toEqual([]);
+  });
+});
+
+describe("a user's copy within its budget (GROUPS_COPY_MAX_BYTES)", () => {
+  // Seven of these take 70 KB: more than the copy's 64 KiB.
+  const long = (i: number) => ({ value: `big${i}`, display: "n".repeat(10_000) });
+
+  it("a copy that would outgrow it is not written: the user is marked groupsOverflow", async () => {
+    const w = world();
+    w.resources.set("u1", { type: "User", groups: [0, 1, 2, 3, 4, 5, 6].map(long) });
+    await syncUserGroups(
+      w,
+      "g1",
+      [{ id: "u1", seen: { etag: "e0", groups: [0, 1, 2, 3, 4, 5, 6].map(long) }, member: true }],
+      (await w.groups.read("g1")) as StoredResource,
+    );
+    expect(w.resources.get("u1")?.groupsOverflow).toBe(true);
+    expect(w.resources.get("u1")?.groups).toEqual([]);
+  });
+
+  it("a marked user's sync writes the mark again, reading neither membership nor group", async () => {
+    const w = world();
+    w.resources.set("u1", { type: "User", groupsOverflow: true, version: 3 });
+    w.log.length = 0;
+    expect(await syncUserGroups(w, "g1", ["u1"])).toEqual(new Set());
+    expect(w.log).toEqual(["read u1", "patch u1 groups,groupsOverflow"]);
+    expect(w.resources.get("u1")?.version).toBe(4);
   });
 });
