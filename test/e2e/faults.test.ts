@@ -118,6 +118,21 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "PATCH /Groups: an add that takes the user's groups past the copy's budget",
+    setup: async (p) => {
+      const a = await user(`${p}a`);
+      // 5 entries of about 12 KB fit the copy's 64 KiB; the 6th marks the user groupsOverflow.
+      const long = (i: number) => `${p}${`long ${i} `.padEnd(12_000, "x")}`;
+      for (let i = 0; i < 5; i++) await group(long(i), [a]);
+      const id = await group(long(5));
+      return {
+        method: "PATCH",
+        path: `/Groups/${id}`,
+        body: { schemas: [PATCH], Operations: [{ op: "Add", path: "members", value: [{ value: a }] }] },
+      };
+    },
+  },
+  {
     name: "PUT /Groups replacing the members",
     setup: async (p) => {
       const [a, b, d] = [await user(`${p}a`), await user(`${p}b`), await user(`${p}d`)];
@@ -175,7 +190,10 @@ async function retryLikeEntra(call: Call, first: Reply): Promise<void> {
   expect(transient(reply), `still failing after retries: ${call.method} ${call.path}`).toBe(false);
 }
 
-/** The state a scenario can change, named without its prefix and ids: users, groups, members. */
+/**
+ * The state a scenario can change, named without its prefix and ids: users (with their `groups`),
+ * groups, members.
+ */
 async function snapshot(prefix: string) {
   const sw = (attribute: string) => encodeURIComponent(`${attribute} sw "${prefix}"`);
   const users = await c.call("GET", `/Users?filter=${sw("userName")}&count=100`);
@@ -187,13 +205,20 @@ async function snapshot(prefix: string) {
       u.userName.slice(prefix.length),
     ]),
   );
-  const strip = (s: string) => s.slice(prefix.length);
+  // Without the prefix; a long name as its start and length, so that a difference stays readable.
+  const strip = (s: string) => {
+    const name = s.slice(prefix.length);
+    return name.length > 40 ? `${name.slice(0, 20)}… (${name.length})` : name;
+  };
   return {
-    users: users.body.Resources.map((u: { userName: string; active: boolean; displayName: string }) => ({
-      userName: strip(u.userName),
-      active: u.active,
-      displayName: u.displayName?.startsWith(prefix) ? strip(u.displayName) : u.displayName,
-    })).sort((a: { userName: string }, b: { userName: string }) => a.userName.localeCompare(b.userName)),
+    users: users.body.Resources.map(
+      (u: { userName: string; active: boolean; displayName: string; groups?: { display: string }[] }) => ({
+        userName: strip(u.userName),
+        active: u.active,
+        displayName: u.displayName?.startsWith(prefix) ? strip(u.displayName) : u.displayName,
+        groups: (u.groups ?? []).map((g) => strip(g.display)).sort(),
+      }),
+    ).sort((a: { userName: string }, b: { userName: string }) => a.userName.localeCompare(b.userName)),
     groups: groups.body.Resources.map((g: { displayName: string; members: { value: string }[] }) => ({
       displayName: strip(g.displayName),
       members: g.members.map((m) => names.get(m.value) ?? `missing ${m.value}`).sort(),
