@@ -19,21 +19,19 @@ export interface QueryParams {
   excludedAttributes: string | undefined;
 }
 
+/** An integer from a query string or a SearchRequest body, clamped to the safe range; the error names what came. */
 const integer = (name: string) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^-?\d+$/, `'${name}' must be an integer`)
-        .transform(Number),
-    ])
-    .pipe(
-      z
-        .number({ error: `'${name}' must be an integer` })
-        .int(`'${name}' must be an integer`)
-        .transform((n) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n))),
-    );
+  z.unknown().transform((value, ctx) => {
+    const n =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && /^\s*-?\d+\s*$/.test(value)
+          ? Number(value)
+          : NaN;
+    if (Number.isInteger(n)) return Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
+    ctx.addIssue({ code: "custom", message: `'${name}' must be an integer, not ${JSON.stringify(value)}` });
+    return z.NEVER;
+  });
 
 const list = z.union([z.string(), z.array(z.string()).transform((a) => a.join(","))]);
 
@@ -68,7 +66,10 @@ function parse(input: Record<string, unknown>): QueryParams {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue?.path[0] ?? "query");
-    throw new ScimError("invalidValue", `Query parameter '${name}': ${issue?.message ?? "invalid"}.`);
+    const message = issue?.message ?? "invalid";
+    // Our own messages name the parameter already.
+    const detail = message.startsWith(`'${name}'`) ? message : `'${name}': ${message}`;
+    throw new ScimError("invalidValue", `Query parameter ${detail}.`);
   }
   const p = result.data;
   return {

@@ -1,5 +1,6 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
+import { sameName } from "./compare-values.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject } from "./scim-json.js";
@@ -40,7 +41,8 @@ function resolveList(resourceType: ResourceType, list: string | undefined, param
   for (const raw of splitList(list ?? "")) {
     // Microsoft's SCIM reference tests send `emails[type eq "work"]`: the attribute is what is asked.
     const name = raw.trim().replace(/\[[^\]]*\]/, "");
-    if (!name) continue;
+    // `schemas` is an attribute of every resource (RFC 7643 §3), always returned: naming it changes nothing.
+    if (!name || sameName(name, "schemas")) continue;
     const split = splitSchemaUrn(resourceType, name);
     if (split && split.rest === "" && split.schema !== resourceType.core) {
       out.add(split.schema.id);
@@ -62,8 +64,10 @@ export function parseProjection(
   excludedAttributes: string | undefined,
 ): Projection {
   const included = resolveList(resourceType, attributes, "attributes");
+  // `attributes=schemas` names only what is always returned: that, and nothing else.
+  const named = splitList(attributes ?? "").some((name) => name.trim() !== "");
   return {
-    attributes: included.size > 0 ? included : undefined,
+    attributes: named ? included : undefined,
     excluded: resolveList(resourceType, excludedAttributes, "excludedAttributes"),
   };
 }

@@ -389,6 +389,40 @@ describe("Microsoft's reference client forms", () => {
   });
 });
 
+describe("query parameters", () => {
+  test("schemas (RFC 7643 §3, on every resource, always returned) can be named in attributes and excludedAttributes", async () => {
+    const u = await user({ title: "T" });
+    const only = await c.call("GET", `/Users/${u}?attributes=schemas`);
+    expect(only.status).toBe(200);
+    expect(only.body).toEqual({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], id: u });
+    const without = await c.call("GET", `/Users/${u}?excludedAttributes=SCHEMAS,title`);
+    expect(without.status).toBe(200);
+    expect(without.body.schemas).toEqual(["urn:ietf:params:scim:schemas:core:2.0:User"]);
+    expect(without.body.title).toBeUndefined();
+  });
+
+  test("a count or startIndex that is not an integer is 400 naming the parameter and what came", async () => {
+    for (const [query, detail] of [
+      ["count=1.5", `Query parameter 'count' must be an integer, not "1.5".`],
+      ["startIndex=abc", `Query parameter 'startIndex' must be an integer, not "abc".`],
+    ]) {
+      const r = await c.call("GET", `/Users?${query}`);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ scimType: "invalidValue", detail });
+    }
+    const search = await c.call("POST", "/Users/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      count: true,
+    });
+    expect(search.status).toBe(400);
+    expect(search.body.detail).toBe("Query parameter 'count' must be an integer, not true.");
+    // Integers as a SearchRequest sends them, and as strings with spaces, still work.
+    const ok = await c.call("GET", "/Users?count=%201%20&startIndex=1");
+    expect(ok.status).toBe(200);
+    expect(ok.body.itemsPerPage).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("PATCH of a missing resource", () => {
   test("is 404 whatever its operations contain", async () => {
     const missing = "00000000-0000-0000-0000-000000000000";
