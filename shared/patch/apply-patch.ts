@@ -1,7 +1,7 @@
 import { ScimError } from "../errors/scim-error.js";
 import { scimEquals } from "../schema/compare-values.js";
 import type { ResourceType } from "../schema/resource-type.js";
-import type { ScimObject, ScimValue } from "../schema/scim-json.js";
+import { isBlank, type ScimObject } from "../schema/scim-json.js";
 import { applyPatchAction } from "./apply-patch-action.js";
 import { compilePatchOperation, type PatchAction } from "./compile-patch-operation.js";
 import { emptyMemberChanges, type MemberChanges, recordMemberChange } from "./member-changes.js";
@@ -22,8 +22,6 @@ export interface CompiledPatch<E extends string> {
   /** Net changes per external attribute, one entry for each name in `externalAttributes`. */
   external: Record<E, MemberChanges>;
 }
-
-const isUnset = (value: ScimValue | undefined) => value === undefined || value === null || value === "";
 
 /**
  * Validates every PATCH operation (RFC 7644 §3.5.2) without looking at the resource, so that a
@@ -69,8 +67,11 @@ export function applyCompiledPatch(
   let next = resource;
   for (const action of compiled.actions) next = applyPatchAction(next, action);
   for (const attribute of resourceType.coreAttributes) {
-    if (attribute.required && !isUnset(resource[attribute.name]) && isUnset(next[attribute.name])) {
-      throw new ScimError("invalidValue", `Attribute '${attribute.name}' is required and cannot be removed.`);
+    if (attribute.required && !isBlank(resource[attribute.name]) && isBlank(next[attribute.name])) {
+      throw new ScimError(
+        "invalidValue",
+        `Attribute '${attribute.name}' is required and cannot be removed or made blank.`,
+      );
     }
   }
   // Fresh JSON either way, so the caller may modify what it gets without touching its input.

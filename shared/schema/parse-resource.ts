@@ -3,7 +3,7 @@ import type { Attribute } from "./attribute.js";
 import { sameName } from "./compare-values.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
-import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
+import { isBlank, isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 import { valueSchema, zodToScimError } from "./value-schema.js";
 
 export interface ParsedResource {
@@ -97,15 +97,18 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   }
 
   for (const attribute of resourceType.core.attributes) {
-    if (attribute.required && resource[attribute.name] === undefined) {
-      throw new ScimError("invalidValue", `Attribute '${attribute.name}' is required.`);
+    if (attribute.required && isBlank(resource[attribute.name])) {
+      throw new ScimError("invalidValue", `Attribute '${attribute.name}' is required and cannot be blank.`);
     }
   }
   for (const { schema } of resourceType.extensions) {
     const ext = resource[schema.id];
     for (const attribute of schema.attributes) {
-      if (attribute.required && (!isObject(ext) || ext[attribute.name] === undefined)) {
-        throw new ScimError("invalidValue", `Attribute '${schema.id}:${attribute.name}' is required.`);
+      if (attribute.required && (!isObject(ext) || isBlank(ext[attribute.name]))) {
+        throw new ScimError(
+          "invalidValue",
+          `Attribute '${schema.id}:${attribute.name}' is required and cannot be blank.`,
+        );
       }
     }
   }

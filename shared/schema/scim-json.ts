@@ -17,3 +17,10 @@ export const isObject = (v: unknown): v is ScimObject =>
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
+/**
+ * No value for a required attribute: absent, null, "" (RFC 7643 §2.5: unassigned), or text of white
+ * space only, which names nothing (a userName or displayName of blanks is no name).
+ */
+export const isBlank = (value: ScimValue | undefined): boolean =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "");

@@ -43,6 +43,7 @@ describe("parseResource (POST/PUT bodies)", () => {
   test.each([
     [{ userName: 5 }, "invalidValue", "userName"],
     [{ displayName: "x" }, "invalidValue", "userName' is required"],
+    [{ userName: " \t " }, "invalidValue", "userName' is required and cannot be blank"],
     [{ userName: "a", emails: [{ value: 1 }] }, "invalidValue", "emails[0].value"],
     [
       {

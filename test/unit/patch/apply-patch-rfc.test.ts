@@ -571,6 +571,12 @@ describe("applyPatch: errors name the path", () => {
       mentions: ["'userName'"],
     },
     {
+      name: "replacing userName with white space only (required: a blank name is no name)",
+      operations: [{ op: "replace", path: "userName", value: "   " }],
+      code: "invalidValue",
+      mentions: ["'userName'", "blank"],
+    },
+    {
       name: "removing a Group's displayName (required)",
       type: Group,
       resource: deepFreeze({ displayName: "G" }),
