@@ -18,8 +18,11 @@ import { forEachMember } from "./read-memberships.js";
  * request, retried, completes, and that readers never show half done:
  * - adding writes the membership, then re-checks that group and member still exist
  *   (`confirmMembers`), then brings each user's copy in step (`syncUserGroups`);
- * - deleting a resource deletes it first, then sweeps its memberships (readers skip memberships
- *   whose target is gone), then brings the copies of the users concerned in step.
+ * - deleting a resource deletes it first (readers skip memberships whose target is gone), then
+ *   sweeps its memberships page by page: each page's users' copies and parent groups first, the
+ *   memberships after, so that a repeated DELETE still finds what an interrupted one left;
+ * - a PUT's removed users lose the entry before their memberships go (`dropEntries`), since its
+ *   retry no longer sees them as members.
  * A user's copy is bounded (`GROUPS_COPY_MAX_BYTES`, with room kept for it in every user
  * document): a copy that would outgrow it is replaced, once and for good, by `groupsOverflow`,
  * and readers take that user's groups from the memberships.
@@ -384,8 +387,8 @@ const namePropagated = (group: StoredResource, name: string) =>
 /**
  * After a group's displayName changed: every user member's `groups` copy gets the new name, then
  * the group records that its members carry it (`nameMark`). If this is interrupted, the group
- * still records the old name's mark, so the next write to the group (Entra's retry of the same PATCH included) carries
- * it on. A rename of a group of n users costs about 4n point operations.
+ * still records the old name's mark, so the next write to the group (Entra's retry of the same
+ * PATCH included) carries it on. A rename of a group of n users costs about 4n point operations.
  */
 export async function propagateGroupName(scope: MemberScope, group: StoredResource): Promise<void> {
   const name = displayNameOf(group);
