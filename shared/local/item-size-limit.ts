@@ -29,7 +29,9 @@ class RequestEntityTooLarge extends Error {
 }
 
 function refuseOversize(data: unknown): void {
-  const bytes = Buffer.byteLength(JSON.stringify(data));
+  // A patch hands over the stored item, system properties included: measure every write alike.
+  const { _rid, _self, _etag, _ts, _attachments, ...item } = data as Record<string, unknown>;
+  const bytes = Buffer.byteLength(JSON.stringify(item));
   if (bytes > COSMOS_ITEM_LIMIT_BYTES) throw new RequestEntityTooLarge(`item of ${bytes} bytes`);
 }
 
