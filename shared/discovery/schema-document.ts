@@ -1,4 +1,4 @@
-import type { Attribute, AttributeType, Mutability, Returned, Uniqueness } from "../schema/attribute.js";
+import type { Attribute } from "../schema/attribute.js";
 import { sameName } from "../schema/compare-values.js";
 import type { ResourceTypes } from "../schema/resource-type.js";
 import type { Schema } from "../schema/schema.js";
@@ -6,21 +6,15 @@ import { type DiscoveryMeta, discoveryMeta } from "./discovery-meta.js";
 
 export const SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
-/** One attribute as RFC 7643 §7 publishes it. Optional keys are absent, never null (Entra rejects nulls). */
-export interface AttributeDocument {
-  name: string;
-  type: AttributeType;
-  multiValued: boolean;
-  description: string;
-  required: boolean;
-  caseExact: boolean;
-  mutability: Mutability;
-  returned: Returned;
-  uniqueness: Uniqueness;
+/**
+ * One attribute as RFC 7643 §7 publishes it: the definition's own fields, as plain JSON. Optional
+ * keys are absent, never null (Entra rejects nulls).
+ */
+export type AttributeDocument = Omit<Attribute, "canonicalValues" | "referenceTypes" | "subAttributes"> & {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: AttributeDocument[];
-}
+};
 
 export interface SchemaDocument {
   schemas: [typeof SCHEMA_SCHEMA];
