@@ -115,6 +115,8 @@ export async function readJsonBody(
 ): Promise<unknown> {
   const bytes = await readLimited(stream, limit, header("content-length"));
   if (bytes.byteLength === 0) return undefined;
+  // Parameters are ignored: JSON is UTF-8 whatever a `charset` says (RFC 8259 §8.1; §11: "adding one
+  // really has no effect on compliant recipients"), and the bytes are checked as UTF-8 below.
   const mediaType = header("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (mediaType && !JSON_TYPES.has(mediaType)) {
     throw new ScimError(

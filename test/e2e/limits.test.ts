@@ -353,4 +353,23 @@ describe("request bodies: nothing is read that need not be", () => {
     const identity = await post({ "Content-Encoding": "identity" }, '{"userName":"identity@x.y"}');
     expect(identity.status).toBe(201);
   });
+
+  test("a charset parameter changes nothing (RFC 8259 §11): UTF-8 bytes are read as UTF-8, others are 400", async () => {
+    const post = (body: Uint8Array) =>
+      fetch(`${c.baseUrl}/Users`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${TOKEN}`,
+          "Content-Type": "application/scim+json; charset=ISO-8859-1",
+        },
+        body,
+      });
+    const utf8 = await post(Buffer.from('{"userName":"zoë@x.y"}', "utf8"));
+    expect(utf8.status).toBe(201);
+    expect(((await utf8.json()) as { userName: string }).userName).toBe("zoë@x.y");
+    // The same text in the encoding the header names is not UTF-8: refused, never stored as "zo?".
+    const latin1 = await post(Buffer.from('{"userName":"zoë.latin1@x.y"}', "latin1"));
+    expect(latin1.status).toBe(400);
+    expect(((await latin1.json()) as { scimType: string }).scimType).toBe("invalidSyntax");
+  });
 });
