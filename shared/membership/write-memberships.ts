@@ -149,23 +149,31 @@ async function writeCopy(
  * Takes `groupId`'s entry out of each user's copy, whatever the memberships say: the first step of
  * ending memberships that a retried request could not find again (a PUT's removed members, whom the
  * retry no longer sees as members). Done before the memberships are deleted, an interruption after
- * the deletion leaves no entry behind; `syncUserGroups` follows the deletion as usual, reading the
- * truth, for an add that races the removal. Until then the copy leads the memberships by this change.
+ * the deletion leaves no entry behind; `syncUserGroups` follows the deletion as usual, for an add
+ * that races the removal. Until then the copy leads the memberships by this change. Returns the
+ * users as they now are: written before the memberships go, each is a `KnownUser` for that sync,
+ * whose first attempt then needs no read.
  */
-async function dropEntries(scope: MemberScope, groupId: string, users: readonly KnownUser[]): Promise<void> {
-  await mapLimited(users, SYNCS_IN_FLIGHT, async (known) => {
+async function dropEntries(
+  scope: MemberScope,
+  groupId: string,
+  users: readonly KnownUser[],
+): Promise<KnownUser[]> {
+  return mapLimited(users, SYNCS_IN_FLIGHT, async (known): Promise<KnownUser> => {
     let user: Pick<StoredResource, "etag" | "groups" | "groupsOverflow"> | undefined = known.seen;
     for (let attempt = 0; user; attempt++) {
       const groups = user.groups ?? [];
       // A marked user's groups are the memberships themselves: nothing to take out.
-      if (user.groupsOverflow || !groups.some((g) => g.value === groupId)) return;
+      if (user.groupsOverflow || !groups.some((g) => g.value === groupId))
+        return { ...known, seen: seenOf(user) };
       const written = await writeCopy(
         scope,
         known.id,
         groups.filter((g) => g.value !== groupId),
         user,
       );
-      if (written.ok || written.reason === "missing") return;
+      if (written.ok) return { ...known, seen: seenOf(written.value) };
+      if (written.reason === "missing") return known;
       if (attempt > 0) await sleep(backoff(attempt));
       if (Date.now() >= scope.ctx.deadline) {
         throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
@@ -174,8 +182,15 @@ async function dropEntries(scope: MemberScope, groupId: string, users: readonly 
       }
       user = await scope.users.read(known.id);
     }
+    return known;
   });
 }
+
+const seenOf = (user: Pick<StoredResource, "etag" | "groups" | "groupsOverflow">): SeenUser => ({
+  etag: user.etag,
+  groups: user.groups ?? [],
+  ...(user.groupsOverflow ? { groupsOverflow: true as const } : {}),
+});
 
 const displayNameOf = (group: StoredResource) => {
   const name = group.resource.displayName;
@@ -279,7 +294,7 @@ async function replaceMembers(scope: MemberScope, groupId: string, wanted: reado
     scope,
     removed.filter((m) => m.memberType === "User").map((m) => m.memberId),
   );
-  await dropEntries(
+  const dropped = await dropEntries(
     scope,
     groupId,
     removedUsers.filter((user): user is KnownUser => typeof user !== "string"),
@@ -288,7 +303,7 @@ async function replaceMembers(scope: MemberScope, groupId: string, wanted: reado
     scope,
     groupId,
     removed.map((m) => m.memberId),
-    removedUsers,
+    [...dropped, ...removedUsers.filter((user) => typeof user === "string")],
   );
   const added = await scope.memberships.add(groupId, diff.add);
   const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;

@@ -116,6 +116,32 @@ describe("a user's groups", () => {
     expect(await groupsOf(u)).toEqual(truth.sort());
   });
 
+  test("concurrent PUTs replacing the members, adds and removes converge on exactly the memberships that exist", async () => {
+    const users = [await user(), await user(), await user()];
+    const groups = await Promise.all(Array.from({ length: 3 }, (_, i) => group(`Put race ${seq}-${i}`)));
+    const work: Promise<{ status: number }>[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (const [i, g] of groups.entries()) {
+        const members = users.filter((_, k) => (k + round + i) % 2 === 0).map((value) => ({ value }));
+        work.push(c.call("PUT", `/Groups/${g}`, { displayName: `Put race ${seq}-${i}`, members }));
+        const one = users[(round + i) % users.length] as string;
+        const op = round % 2 === 0 ? "Add" : "Remove";
+        work.push(c.call("PATCH", `/Groups/${g}`, patch({ op, path: "members", value: [{ value: one }] })));
+      }
+    }
+    const replies = await Promise.all(work);
+    expect(replies.map((r) => r.status).filter((status) => status >= 300)).toEqual([]);
+    for (const u of users) {
+      const truth: string[] = [];
+      for (const g of groups) {
+        const r = await c.call("GET", `/Groups/${g}`);
+        if (r.body.members.some((m: { value: string }) => m.value === u))
+          truth.push(`${g}=${r.body.displayName}`);
+      }
+      expect(await groupsOf(u)).toEqual(truth.sort());
+    }
+  });
+
   test("GET /Users/{id} and Entra's lookup are one Cosmos DB call, however many groups", async () => {
     const u = await user();
     for (let i = 0; i < 3; i++) await group(`Counted ${++seq}`, [u]);
