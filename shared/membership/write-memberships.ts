@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
 import type { Scope } from "../operations/operation.js";
-import { fitsGroupsCopy, type GroupRef, type SeenUser, type StoredResource } from "../store/documents.js";
+import {
+  fitsGroupsCopy,
+  GROUPS_COPY_MAX_BYTES,
+  type GroupRef,
+  type SeenUser,
+  type StoredResource,
+} from "../store/documents.js";
 import { mapLimited } from "../store/map-limited.js";
 import type { MemberRecord, MembershipLink } from "../store/membership-store.js";
 import type { PatchFields, WriteResult } from "../store/resource-store.js";
@@ -24,8 +30,8 @@ import { forEachMember } from "./read-memberships.js";
  * - a PUT's removed users lose the entry before their memberships go (`dropEntries`), since its
  *   retry no longer sees them as members.
  * A user's copy is bounded (`GROUPS_COPY_MAX_BYTES`, with room kept for it in every user
- * document): a copy that would outgrow it is replaced, once and for good, by `groupsOverflow`,
- * and readers take that user's groups from the memberships.
+ * document): a copy that would outgrow it is replaced by the `groupsOverflow` mark, readers then
+ * take that user's groups from the memberships, and the copy comes back once the groups fit again.
  * Whichever of a concurrent add and delete runs second sees the other's effect, so a membership
  * naming a deleted group or member never survives.
  */
@@ -54,7 +60,9 @@ export interface KnownUser {
  * group's current displayName. When the copy would outgrow its budget, or Cosmos DB refuses it
  * as over the item limit, the user is marked `groupsOverflow` instead (its copy emptied, in the
  * same conditional write); a marked user's sync writes the mark again, which keeps the ETag
- * moving and the user's existence checked exactly as a copy write does.
+ * moving and the user's existence checked exactly as a copy write does. A marked user's removal
+ * or rename instead rebuilds the whole copy from the memberships (read after the user, written
+ * on its ETag, like any copy): when it fits again, the mark goes and reads are one read again.
  *
  * A `KnownUser` skips the reads on its first attempt: its document was read before this request
  * changed the membership, and `group` (when given) was read after that change, so the same order
@@ -86,8 +94,9 @@ export async function syncUserGroups(
   const ids = [...new Set(users.map((user) => (typeof user === "string" ? user : user.id)))];
   await mapLimited(ids, SYNCS_IN_FLIGHT, async (userId) => {
     const known = seen.get(userId);
-    // A removal's entry goes whatever the group is called: it needs no read of the group.
-    if (known && (group !== undefined || !known.member)) {
+    // A removal's entry goes whatever the group is called: it needs no read of the group. A marked
+    // user's removal goes to the full attempt, which sees whether the copy fits again.
+    if (known && (group !== undefined || !known.member) && !(known.seen.groupsOverflow && !known.member)) {
       const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen);
       if (first.ok) return;
       if (first.reason === "missing") {
@@ -101,11 +110,22 @@ export async function syncUserGroups(
         gone.add(userId);
         return;
       }
-      // A marked user's groups are read from the memberships: its write needs neither.
-      const [member, found] = user.groupsOverflow
-        ? [false, null]
-        : await Promise.all([scope.memberships.exists(groupId, userId), scope.groups.read(groupId)]);
-      const written = await write(userId, entries(user.groups ?? [], member, found), user);
+      let written: WriteResult | undefined;
+      if (user.groupsOverflow) {
+        // Marked: the copy is rebuilt whole, and written (clearing the mark) only if it fits, in
+        // its budget and, for a document written before the budget, in Cosmos DB's limit too.
+        const rebuilt = await rebuildCopy(scope, userId);
+        if (rebuilt)
+          written = await scope.users.patch(userId, { groups: rebuilt, groupsOverflow: false }, user.etag);
+        if (!written || (!written.ok && written.reason === "tooLarge"))
+          written = await write(userId, [], user);
+      } else {
+        const [member, found] = await Promise.all([
+          scope.memberships.exists(groupId, userId),
+          scope.groups.read(groupId),
+        ]);
+        written = await write(userId, entries(user.groups ?? [], member, found), user);
+      }
       if (written.ok) return;
       if (written.reason === "missing") {
         gone.add(userId);
@@ -121,6 +141,27 @@ export async function syncUserGroups(
     }
   });
   return gone;
+}
+
+/** The fewest bytes one copy entry takes (an id and an empty name): more entries cannot fit. */
+const MIN_ENTRY_BYTES =
+  JSON.stringify({ value: "00000000-0000-0000-0000-000000000000", display: "" }).length + 1;
+
+/**
+ * A marked user's whole copy from its memberships and the groups' current names, or undefined
+ * when it still outgrows the budget (`fitsGroupsCopy`). Two queries; no name is read for a user
+ * in more groups than could ever fit.
+ */
+async function rebuildCopy(scope: MemberScope, userId: string): Promise<GroupRef[] | undefined> {
+  const most = Math.floor(GROUPS_COPY_MAX_BYTES / MIN_ENTRY_BYTES);
+  const links = await scope.memberships.byMembers([userId], most);
+  if (links.length > most) return undefined;
+  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
+  const copy = links.flatMap((link): GroupRef[] => {
+    const name = names.get(link.groupId);
+    return name === undefined ? [] : [{ value: link.groupId, display: name }];
+  });
+  return fitsGroupsCopy(copy) ? copy : undefined;
 }
 
 /** A user whose groups outgrew the copy: the copy emptied, the user marked (see `syncUserGroups`). */

@@ -25,10 +25,11 @@ export interface ResourceDocument {
    */
   groups?: GroupRef[];
   /**
-   * Users only: set once the user's groups no longer fit the copy's budget (`GROUPS_COPY_MAX_BYTES`);
-   * from then on `groups` stays empty and readers take the user's groups from the memberships.
+   * Users only: true while the user's groups do not fit the copy's budget (`GROUPS_COPY_MAX_BYTES`):
+   * `groups` is then empty and readers take the user's groups from the memberships. false (or
+   * absent): `groups` is the copy.
    */
-  groupsOverflow?: true;
+  groupsOverflow?: boolean;
   /** Groups only: the displayName every member's `groups` entry carries (a rename propagates to it). */
   namesPropagated?: string;
   _etag?: string;

@@ -24,7 +24,8 @@ export type WriteResult =
 export interface PatchFields {
   lastModified?: string;
   groups?: GroupRef[];
-  groupsOverflow?: true;
+  /** true marks a user whose groups outgrew the copy; false clears the mark. */
+  groupsOverflow?: boolean;
   namesPropagated?: string;
 }
 
@@ -180,7 +181,8 @@ export class CosmosResourceStore implements ResourceStore {
       operations.push({ op: "set", path: "/normalized/meta/lastModified", value: fields.lastModified });
     }
     if (fields.groups !== undefined) operations.push({ op: "set", path: "/groups", value: fields.groups });
-    if (fields.groupsOverflow) operations.push({ op: "set", path: "/groupsOverflow", value: true });
+    if (fields.groupsOverflow !== undefined)
+      operations.push({ op: "set", path: "/groupsOverflow", value: fields.groupsOverflow });
     if (fields.namesPropagated !== undefined) {
       operations.push({ op: "set", path: "/namesPropagated", value: fields.namesPropagated });
     }

@@ -133,6 +133,21 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "PATCH /Groups: a remove that brings a marked user's groups back within the copy's budget",
+    setup: async (p) => {
+      const a = await user(`${p}a`);
+      // Six entries of about 12 KB: marked groupsOverflow; five fit again, so the copy is rebuilt.
+      const long = (i: number) => `${p}${`long ${i} `.padEnd(12_000, "x")}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await group(long(i), [a]));
+      return {
+        method: "PATCH",
+        path: `/Groups/${ids[0]}`,
+        body: { schemas: [PATCH], Operations: [{ op: "Remove", path: "members", value: [{ value: a }] }] },
+      };
+    },
+  },
+  {
     name: "PUT /Groups replacing the members",
     setup: async (p) => {
       const [a, b, d] = [await user(`${p}a`), await user(`${p}b`), await user(`${p}d`)];

@@ -135,6 +135,31 @@ describe("a user's groups copy stays within its budget", () => {
     expect(await groupsOf(u, "?excludedAttributes=groups")).toEqual([]);
   });
 
+  test("once the groups fit again (removes, deletes), the copy is rebuilt and the mark goes", async () => {
+    const u = await user();
+    const joined: string[] = [];
+    for (let i = 0; i < 24; i++) joined.push(await group(longName("Shrink"), [u]));
+    expect((await stored(u))?.groupsOverflow).toBe(true);
+    // 22 entries of 3 KB outgrow 64 KiB; 21 fit. Leave by a PATCH remove, and by a group's DELETE.
+    const [a, b, d] = joined;
+    for (const g of [a, b])
+      expect(
+        (await c.call("PATCH", `/Groups/${g}`, patch({ op: "Remove", path: `members[value eq "${u}"]` })))
+          .status,
+      ).toBe(204);
+    expect((await stored(u))?.groupsOverflow).toBe(true);
+    expect((await c.call("DELETE", `/Groups/${d}`)).status).toBe(204);
+    const doc = await stored(u);
+    expect(doc?.groupsOverflow).toBe(false);
+    expect(doc?.groups?.map((g) => g.value).sort()).toEqual(joined.slice(3).sort());
+    const listed = await groupsOf(u);
+    expect(listed).toHaveLength(21);
+    // From the copy again: the next add is written into it.
+    const more = await group("Small again", [u]);
+    expect((await stored(u))?.groups?.some((g) => g.value === more)).toBe(true);
+    expect(await groupsOf(u)).toEqual([...listed, `${more}=Small again`].sort());
+  });
+
   test("a user grown to its limit still joins any number of groups: no 500, no membership without its entry", async () => {
     // A body holds at most 1,000,000 bytes: a POST brings the user close, and a PATCH, sized by
     // what the server says of a first, larger one, brings it just inside its limit.
@@ -179,11 +204,20 @@ describe("a user's groups copy stays within its budget", () => {
     await users()
       .item(u, TENANT)
       .replace({ ...doc, legacyPadding: "p".repeat(pad) });
-    const g = await group(longName("Legacy"));
+    const [g, h] = [await group(longName("Legacy")), await group(longName("Legacy"))];
     await join(g, u);
-    const after = await stored(u);
-    expect(after?.groupsOverflow).toBe(true);
-    expect(await groupsOf(u)).toHaveLength(1);
+    await join(h, u);
+    expect((await stored(u))?.groupsOverflow).toBe(true);
+    expect(await groupsOf(u)).toHaveLength(2);
+    // Down to one group, the rebuilt copy fits its budget but not this document: the mark stays.
+    const left = await c.call(
+      "PATCH",
+      `/Groups/${h}`,
+      patch({ op: "Remove", path: `members[value eq "${u}"]` }),
+    );
+    expect(left.status).toBe(204);
+    expect((await stored(u))?.groupsOverflow).toBe(true);
+    expect(await groupsOf(u)).toEqual([`${g}=${(await c.call("GET", `/Groups/${g}`)).body.displayName}`]);
   });
   test("a group whose name takes a large part of the item limit is created with members, renamed, and the rename settles", async () => {
     const u = await user();

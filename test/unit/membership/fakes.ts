@@ -130,7 +130,7 @@ export interface FakeResource {
   type: MemberType;
   displayName?: string;
   groups?: GroupRef[];
-  groupsOverflow?: true;
+  groupsOverflow?: boolean;
   version?: number;
 }
 
@@ -171,7 +171,7 @@ export class MemoryResources implements ResourceStore {
     if (r?.type !== this.kind) return { ok: false, reason: "missing" };
     if (etag !== undefined && etag !== `e${r.version ?? 0}`) return { ok: false, reason: "stale" };
     if (fields.groups) r.groups = fields.groups;
-    if (fields.groupsOverflow) r.groupsOverflow = true;
+    if (fields.groupsOverflow !== undefined) r.groupsOverflow = fields.groupsOverflow;
     r.version = (r.version ?? 0) + 1;
     return { ok: true, value: this.stored(id, r) };
   }

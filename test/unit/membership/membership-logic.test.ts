@@ -507,12 +507,39 @@ describe("a user's copy within its budget (GROUPS_COPY_MAX_BYTES)", () => {
     expect(w.resources.get("u1")?.groups).toEqual([]);
   });
 
-  it("a marked user's sync writes the mark again, reading neither membership nor group", async () => {
+  it("a marked user's add writes the mark again, reading neither membership nor group", async () => {
     const w = world();
     w.resources.set("u1", { type: "User", groupsOverflow: true, version: 3 });
+    const g1 = (await w.groups.read("g1")) as StoredResource;
     w.log.length = 0;
-    expect(await syncUserGroups(w, "g1", ["u1"])).toEqual(new Set());
-    expect(w.log).toEqual(["read u1", "patch u1 groups,groupsOverflow"]);
-    expect(w.resources.get("u1")?.version).toBe(4);
+    const known = { id: "u1", seen: { etag: "e3", groups: [], groupsOverflow: true }, member: true };
+    expect(await syncUserGroups(w, "g1", [known], g1)).toEqual(new Set());
+    expect(w.log).toEqual(["patch u1 groups,groupsOverflow"]);
+    expect(w.resources.get("u1")).toMatchObject({ groupsOverflow: true, version: 4 });
+  });
+
+  it("a marked user's removal rebuilds the copy from the memberships: the mark goes once it fits", async () => {
+    const w = world();
+    w.resources.set("u1", { type: "User", groupsOverflow: true, version: 3 });
+    w.memberships.seed("g2", "u1");
+    w.log.length = 0;
+    const known = { id: "u1", seen: { etag: "e3", groups: [], groupsOverflow: true }, member: false };
+    await syncUserGroups(w, "g1", [known]);
+    expect(w.log).toEqual(["read u1", "byMembers u1", "groupNames g2", "patch u1 groups,groupsOverflow"]);
+    expect(w.resources.get("u1")).toMatchObject({
+      groupsOverflow: false,
+      groups: [{ value: "g2", display: "Ops" }],
+    });
+  });
+
+  it("a marked user whose groups still outgrow the copy stays marked", async () => {
+    const w = world();
+    w.resources.set("u1", { type: "User", groupsOverflow: true });
+    for (let i = 0; i < 7; i++) {
+      w.resources.set(`big${i}`, { type: "Group", displayName: "n".repeat(10_000) });
+      w.memberships.seed(`big${i}`, "u1");
+    }
+    await syncUserGroups(w, "g1", ["u1"]);
+    expect(w.resources.get("u1")).toMatchObject({ groupsOverflow: true, groups: [] });
   });
 });
