@@ -8,6 +8,7 @@ import { type CallContext, callContext } from "../store/cosmos-call.js";
 import "./http-streams.js";
 import { readJsonBody } from "./read-body.js";
 import { SCIM_PATH } from "./scim-path.js";
+import { allowedMethods } from "./scim-routes.js";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
@@ -22,6 +23,27 @@ function render(response: ScimResponse): HttpResponseInit {
 }
 
 const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${SCIM_PATH}`;
+
+/**
+ * 405 for a method the path's own route does not serve, when a function with a parameter took the
+ * request: a literal route is the more specific one, and `GET /Users/.search` reaches the function
+ * of `GET /Users/{id}` although `.search` answers POST only (RFC 7644 §3.4.3).
+ */
+function checkMethod(method: string, url: URL): void {
+  const prefix = `/${SCIM_PATH}`;
+  if (!url.pathname.toLowerCase().startsWith(prefix)) return;
+  const path = url.pathname.slice(prefix.length);
+  const allowed = allowedMethods(path);
+  if (allowed && !allowed.includes(method)) {
+    throw new ScimError(
+      "methodNotAllowed",
+      `${method} is not allowed on ${path}: use ${allowed.join(", ")}.`,
+      {
+        Allow: allowed.join(", "),
+      },
+    );
+  }
+}
 
 /** Services whose unknown settings were already reported (once per instance, not per request). */
 const reported = new WeakSet<object>();
@@ -65,6 +87,8 @@ export function scimHandler(
         throw unauthorized(auth);
       }
       const method = request.method.toUpperCase();
+      const url = new URL(request.url);
+      checkMethod(method, url);
       const body = WITH_BODY.has(method)
         ? await readJsonBody(
             (name) => request.headers.get(name) ?? undefined,
@@ -72,7 +96,6 @@ export function scimHandler(
             bodyLimit(services.config),
           )
         : undefined;
-      const url = new URL(request.url);
       const scimRequest: ScimRequest = {
         method,
         url,
