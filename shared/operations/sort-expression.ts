@@ -57,7 +57,10 @@ export function sortExpression(
     const resolved = resolvePath(type, sortBy);
     if (!resolved) throw new ScimError("invalidValue", `Cannot sort by unknown attribute '${sortBy}'.`);
     const leaf = resolved.subAttribute ?? resolved.attribute;
-    if (resolved.attribute.multiValued || leaf.type === "complex" || leaf.returned === "never") {
+    if (leaf.returned === "never") {
+      throw new ScimError("invalidValue", `Cannot sort by '${sortBy}': it is never returned.`);
+    }
+    if (resolved.attribute.multiValued || leaf.type === "complex") {
       throw new ScimError(
         "invalidValue",
         `Cannot sort by '${sortBy}': only singular simple attributes are sortable.`,

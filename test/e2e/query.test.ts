@@ -66,6 +66,14 @@ describe("sorting", () => {
     expect(userNames(desc.body)).toEqual(["Golf@q.test", "foxtrot@q.test"]);
     const multi = await list("sortBy=emails");
     expect(multi.status).toBe(400);
+    expect(multi.body.detail).toMatch(/only singular simple attributes/);
+    // A password is simple and singular, but never returned: the detail says that instead.
+    const secret = await list("sortBy=password");
+    expect(secret.status).toBe(400);
+    expect(secret.body).toMatchObject({
+      scimType: "invalidValue",
+      detail: "Cannot sort by 'password': it is never returned.",
+    });
   });
 });
 
