@@ -2,7 +2,7 @@ import { ScimError } from "../errors/scim-error.js";
 import type { ResourceKind, Scope } from "../operations/operation.js";
 import { isReturned, type Projection } from "../schema/projection.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import type { StoredResource } from "../store/documents.js";
+import type { GroupRef, StoredResource } from "../store/documents.js";
 import type { MembershipLink, MembershipStore } from "../store/membership-store.js";
 
 /**
@@ -81,6 +81,32 @@ async function present(
 }
 
 /**
+ * The groups of each of `userIds` from their memberships, under the groups' current names (a group
+ * whose sweep is behind, deleted but still named by a membership, is left out), as the `groups` copy
+ * holds them: what a copy would be, and what replaces it for a user marked `groupsOverflow`. One
+ * membership query and one name query for all of them; undefined when they are in more than
+ * `limit` groups together (no name is read then).
+ */
+export async function groupsFromMemberships(
+  scope: Pick<Scope, "memberships" | "memberLookup">,
+  userIds: readonly string[],
+  limit: number,
+): Promise<Map<string, GroupRef[]> | undefined> {
+  const links = await scope.memberships.byMembers(userIds, limit);
+  if (links.length > limit) return undefined;
+  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
+  const out = new Map<string, GroupRef[]>();
+  for (const link of links) {
+    const display = names.get(link.groupId);
+    if (display === undefined) continue;
+    const list = out.get(link.memberId);
+    if (list) list.push({ value: link.groupId, display });
+    else out.set(link.memberId, [{ value: link.groupId, display }]);
+  }
+  return out;
+}
+
+/**
  * The read-only `groups` (RFC 7643 §4.1.2) of each user: from the copy on the user document, which
  * the membership writes keep in step (see write-memberships.ts), at no cost; for the users whose
  * groups outgrew the copy (`groupsOverflow`), from their memberships and the groups' current
@@ -91,30 +117,25 @@ export async function userGroups(
   users: readonly Pick<StoredResource, "id" | "groups" | "groupsOverflow">[],
   baseUrl: string,
 ): Promise<Map<string, ScimObject[]>> {
-  const out = new Map<string, ScimObject[]>();
-  const add = (userId: string, group: ScimObject) => {
-    const list = out.get(userId);
-    if (list) list.push(group);
-    else out.set(userId, [group]);
-  };
-  const overflow: string[] = [];
-  for (const user of users) {
-    if (user.groupsOverflow) overflow.push(user.id);
-    else for (const g of user.groups ?? []) add(user.id, renderUserGroup(baseUrl, g.value, g.display));
-  }
-  if (overflow.length === 0) return out;
-  const links = await scope.memberships.byMembers(overflow, MAX_PAGE_MEMBERS);
-  if (links.length > MAX_PAGE_MEMBERS) {
+  const overflow = users.filter((user) => user.groupsOverflow).map((user) => user.id);
+  const queried =
+    overflow.length > 0
+      ? await groupsFromMemberships(scope, overflow, MAX_PAGE_MEMBERS)
+      : new Map<string, GroupRef[]>();
+  if (!queried) {
     throw new ScimError(
       "tooMany",
       `These users are in more than ${MAX_PAGE_MEMBERS} groups together; ask for fewer (count), or leave groups out (excludedAttributes=groups).`,
     );
   }
-  // The groups that still exist, under their current names (a deleted group's sweep may be behind).
-  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
-  for (const link of links) {
-    const name = names.get(link.groupId);
-    if (name !== undefined) add(link.memberId, renderUserGroup(baseUrl, link.groupId, name));
+  const out = new Map<string, ScimObject[]>();
+  for (const user of users) {
+    const groups = user.groupsOverflow ? queried.get(user.id) : user.groups;
+    if (groups?.length)
+      out.set(
+        user.id,
+        groups.map((g) => renderUserGroup(baseUrl, g.value, g.display)),
+      );
   }
   return out;
 }

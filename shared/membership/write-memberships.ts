@@ -8,12 +8,13 @@ import {
   type GroupRef,
   type SeenUser,
   type StoredResource,
+  seenUser,
 } from "../store/documents.js";
 import { mapLimited } from "../store/map-limited.js";
 import type { MemberRecord, MembershipLink } from "../store/membership-store.js";
 import type { PatchFields, WriteResult } from "../store/resource-store.js";
 import { diffMembers, type MemberPlan } from "./plan-member-changes.js";
-import { forEachMember } from "./read-memberships.js";
+import { forEachMember, groupsFromMemberships } from "./read-memberships.js";
 
 /**
  * The membership write protocol. The `memberships` documents are the truth; two things follow
@@ -75,11 +76,6 @@ export async function syncUserGroups(
   group?: StoredResource | null,
 ): Promise<Set<string>> {
   const gone = new Set<string>();
-  const write = (
-    userId: string,
-    groups: readonly GroupRef[],
-    user: Pick<SeenUser, "etag" | "groupsOverflow">,
-  ) => writeCopy(scope, userId, groups, user);
   const entries = (
     current: readonly GroupRef[],
     member: boolean,
@@ -95,9 +91,11 @@ export async function syncUserGroups(
   await mapLimited(ids, SYNCS_IN_FLIGHT, async (userId) => {
     const known = seen.get(userId);
     // A removal's entry goes whatever the group is called: it needs no read of the group. A marked
-    // user's removal goes to the full attempt, which sees whether the copy fits again.
-    if (known && (group !== undefined || !known.member) && !(known.seen.groupsOverflow && !known.member)) {
-      const first = await write(userId, entries(known.seen.groups, known.member, group), known.seen);
+    // user's removal goes to the full attempt, which sees whether the copy fits again; its add
+    // keeps the mark.
+    if (known && (known.member ? group !== undefined : !known.seen.groupsOverflow)) {
+      const copy = known.seen.groupsOverflow ? undefined : entries(known.seen.groups, known.member, group);
+      const first = await writeCopy(scope, userId, copy, known.seen);
       if (first.ok) return;
       if (first.reason === "missing") {
         gone.add(userId);
@@ -110,34 +108,24 @@ export async function syncUserGroups(
         gone.add(userId);
         return;
       }
-      let written: WriteResult | undefined;
+      let copy: GroupRef[] | undefined;
       if (user.groupsOverflow) {
-        // Marked: the copy is rebuilt whole, and written (clearing the mark) only if it fits, in
-        // its budget and, for a document written before the budget, in Cosmos DB's limit too.
-        const rebuilt = await rebuildCopy(scope, userId);
-        if (rebuilt)
-          written = await scope.users.patch(userId, { groups: rebuilt, groupsOverflow: false }, user.etag);
-        if (!written || (!written.ok && written.reason === "tooLarge"))
-          written = await write(userId, [], user);
+        // Marked: the copy is rebuilt whole from the memberships (written only if it fits).
+        copy = await rebuildCopy(scope, userId);
       } else {
         const [member, found] = await Promise.all([
           scope.memberships.exists(groupId, userId),
           scope.groups.read(groupId),
         ]);
-        written = await write(userId, entries(user.groups ?? [], member, found), user);
+        copy = entries(user.groups ?? [], member, found);
       }
+      const written = await writeCopy(scope, userId, copy, user);
       if (written.ok) return;
       if (written.reason === "missing") {
         gone.add(userId);
         return;
       }
-      const wait = backoff(attempt);
-      if (Date.now() + wait >= scope.ctx.deadline) {
-        throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
-          "Retry-After": "1",
-        });
-      }
-      await sleep(wait);
+      await pauseBeforeRetry(scope, attempt);
     }
   });
   return gone;
@@ -147,41 +135,52 @@ export async function syncUserGroups(
 const MIN_ENTRY_BYTES =
   JSON.stringify({ value: "00000000-0000-0000-0000-000000000000", display: "" }).length + 1;
 
+/** Before another attempt on a user that changed meanwhile: a jittered pause, or 503 past the budget. */
+async function pauseBeforeRetry(scope: MemberScope, attempt: number): Promise<void> {
+  const wait = backoff(attempt);
+  if (Date.now() + wait >= scope.ctx.deadline) {
+    throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
+      "Retry-After": "1",
+    });
+  }
+  await sleep(wait);
+}
+
 /**
- * A marked user's whole copy from its memberships and the groups' current names, or undefined
- * when it still outgrows the budget (`fitsGroupsCopy`). Two queries; no name is read for a user
- * in more groups than could ever fit.
+ * A marked user's whole copy from its memberships, or undefined when it could never fit (no name
+ * is read for a user in more groups than that); `writeCopy` checks the budget itself.
  */
 async function rebuildCopy(scope: MemberScope, userId: string): Promise<GroupRef[] | undefined> {
-  const most = Math.floor(GROUPS_COPY_MAX_BYTES / MIN_ENTRY_BYTES);
-  const links = await scope.memberships.byMembers([userId], most);
-  if (links.length > most) return undefined;
-  const names = await scope.memberLookup.groupNames(links.map((link) => link.groupId));
-  const copy = links.flatMap((link): GroupRef[] => {
-    const name = names.get(link.groupId);
-    return name === undefined ? [] : [{ value: link.groupId, display: name }];
-  });
-  return fitsGroupsCopy(copy) ? copy : undefined;
+  const found = await groupsFromMemberships(
+    scope,
+    [userId],
+    Math.floor(GROUPS_COPY_MAX_BYTES / MIN_ENTRY_BYTES),
+  );
+  return found ? (found.get(userId) ?? []) : undefined;
 }
 
 /** A user whose groups outgrew the copy: the copy emptied, the user marked (see `syncUserGroups`). */
 const OVERFLOW: PatchFields = { groups: [], groupsOverflow: true };
 
 /**
- * Writes a user's copy conditionally on the version it was computed from: `groups`, or the
- * `groupsOverflow` mark when the user has it or the copy would outgrow its budget.
+ * Writes a user's copy conditionally on the version it was computed from: `groups` (clearing the
+ * user's mark if it had one), or the `groupsOverflow` mark when there is no copy to write or it
+ * would outgrow its budget, or Cosmos DB refuses it as over the item limit (a document written
+ * before the copy had room kept for it).
  */
 async function writeCopy(
   scope: MemberScope,
   userId: string,
-  groups: readonly GroupRef[],
+  groups: readonly GroupRef[] | undefined,
   user: Pick<SeenUser, "etag" | "groupsOverflow">,
 ): Promise<WriteResult> {
-  const copy: PatchFields = { groups: [...groups] };
-  const fields = !user.groupsOverflow && fitsGroupsCopy(groups) ? copy : OVERFLOW;
+  const copy: PatchFields | undefined =
+    groups && fitsGroupsCopy(groups)
+      ? { groups: [...groups], ...(user.groupsOverflow ? { groupsOverflow: false } : {}) }
+      : undefined;
+  const fields = copy ?? OVERFLOW;
   const written = await scope.users.patch(userId, fields, user.etag);
-  // Cosmos DB's own measure (a document written before the copy had room kept for it).
-  if (!written.ok && written.reason === "tooLarge" && fields === copy)
+  if (!written.ok && written.reason === "tooLarge" && copy)
     return scope.users.patch(userId, OVERFLOW, user.etag);
   return written;
 }
@@ -206,32 +205,21 @@ async function dropEntries(
       const groups = user.groups ?? [];
       // A marked user's groups are the memberships themselves: nothing to take out.
       if (user.groupsOverflow || !groups.some((g) => g.value === groupId))
-        return { ...known, seen: seenOf(user) };
+        return { ...known, seen: seenUser(user) };
       const written = await writeCopy(
         scope,
         known.id,
         groups.filter((g) => g.value !== groupId),
         user,
       );
-      if (written.ok) return { ...known, seen: seenOf(written.value) };
+      if (written.ok) return { ...known, seen: seenUser(written.value) };
       if (written.reason === "missing") return known;
-      if (attempt > 0) await sleep(backoff(attempt));
-      if (Date.now() >= scope.ctx.deadline) {
-        throw new ScimError("unavailable", "The user is being modified concurrently; retry shortly.", {
-          "Retry-After": "1",
-        });
-      }
+      await pauseBeforeRetry(scope, attempt);
       user = await scope.users.read(known.id);
     }
     return known;
   });
 }
-
-const seenOf = (user: Pick<StoredResource, "etag" | "groups" | "groupsOverflow">): SeenUser => ({
-  etag: user.etag,
-  groups: user.groups ?? [],
-  ...(user.groupsOverflow ? { groupsOverflow: true as const } : {}),
-});
 
 const displayNameOf = (group: StoredResource) => {
   const name = group.resource.displayName;

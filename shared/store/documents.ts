@@ -52,6 +52,13 @@ export type StoredResource = Pick<
  */
 export type SeenUser = Pick<StoredResource, "etag" | "groupsOverflow"> & { groups: GroupRef[] };
 
+/** What a change sees of a user it read or wrote. */
+export const seenUser = (user: Pick<StoredResource, "etag" | "groups" | "groupsOverflow">): SeenUser => ({
+  etag: user.etag,
+  groups: user.groups ?? [],
+  ...(user.groupsOverflow ? { groupsOverflow: true } : {}),
+});
+
 /**
  * The most a user's `groups` copy may take, as UTF-8 JSON: about 650 groups with 40-character
  * names, 200 with 256-character ones. A user document is written with this much of Cosmos DB's

@@ -1,6 +1,6 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
-import { type GroupRef, isStorableId, type MemberType, type SeenUser } from "./documents.js";
+import { type GroupRef, isStorableId, type MemberType, type SeenUser, seenUser } from "./documents.js";
 import { chunk, mapLimited } from "./map-limited.js";
 
 /**
@@ -24,15 +24,11 @@ interface Row {
   id: string;
   tenantId?: string;
   groups?: GroupRef[];
-  groupsOverflow?: true;
+  groupsOverflow?: boolean;
   _etag?: string;
 }
 
-const seenOf = (row: Row): SeenUser => ({
-  etag: row._etag ?? "",
-  groups: row.groups ?? [],
-  ...(row.groupsOverflow ? { groupsOverflow: true as const } : {}),
-});
+const seenOf = (row: Row): SeenUser => seenUser({ ...row, etag: row._etag ?? "" });
 
 /**
  * Up to this many ids are checked with point reads (1 RU each, independent of container size: the
