@@ -3,7 +3,8 @@ import { type Projection, parseProjection, projectResource } from "../schema/pro
 import { renderResource, weakEtag } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
-import { GROUPS_COPY_MAX_BYTES, type StoredResource } from "../store/documents.js";
+import type { StoredResource } from "../store/documents.js";
+import type { DocumentSize } from "../store/resource-store.js";
 import { type ScimRequest, type ScimResponse, scimResponse } from "./operation.js";
 
 /** RFC 7644 §3.9 `attributes` / `excludedAttributes` of a request's query string. */
@@ -46,10 +47,10 @@ export function uniquenessError(type: ResourceType, resource: ScimObject): ScimE
  * 413 for a write whose stored document would pass Cosmos DB's item limit: nothing is written.
  * `size` is our own measure; without it, Cosmos DB refused the write itself.
  */
-export function tooLarge(type: ResourceType, size?: { bytes: number; limit: number }): ScimError {
+export function tooLarge(type: ResourceType, size?: DocumentSize): ScimError {
   const why =
     "the stored document holds each value twice, as sent and lower-cased for case-insensitive queries" +
-    (type.name === "User" ? `, and keeps ${GROUPS_COPY_MAX_BYTES / 1024} KiB for the user's groups` : "");
+    (size?.reserved ? `, and keeps ${size.reserved / 1024} KiB for the user's groups` : "");
   const measure = size
     ? `would take ${size.bytes} bytes in Cosmos DB, over the ${size.limit} bytes it may take within the 2 MB item limit`
     : "is over Cosmos DB's 2 MB item limit";

@@ -15,10 +15,18 @@ export type WriteResult =
   | { ok: true; value: StoredResource }
   | { ok: false; reason: "conflict" | "stale" | "missing" }
   /**
-   * Over the item limit: `bytes` the document would take against the `limit` it may take, or
-   * neither when Cosmos DB itself refused the write (413).
+   * Over the item limit: `bytes` the document would take against the `limit` it may take (the
+   * item limit less `reserved` for its `groups` copy), or no size when Cosmos DB itself refused
+   * the write (413).
    */
-  | { ok: false; reason: "tooLarge"; size?: { bytes: number; limit: number } };
+  | { ok: false; reason: "tooLarge"; size?: DocumentSize };
+
+/** A document's size against what it may take (see `WriteResult`). */
+export interface DocumentSize {
+  bytes: number;
+  limit: number;
+  reserved: number;
+}
 
 /** The fields `patch` can set. */
 export interface PatchFields {
@@ -259,8 +267,9 @@ export class CosmosResourceStore implements ResourceStore {
   private oversize(body: ResourceDocument): WriteResult | undefined {
     const { groups: _copy, ...rest } = body;
     const bytes = Buffer.byteLength(JSON.stringify(rest));
-    const limit = MAX_ITEM_BYTES - this.limits.reserveBytes;
-    return bytes > limit ? { ok: false, reason: "tooLarge", size: { bytes, limit } } : undefined;
+    const reserved = this.limits.reserveBytes;
+    const limit = MAX_ITEM_BYTES - reserved;
+    return bytes > limit ? { ok: false, reason: "tooLarge", size: { bytes, limit, reserved } } : undefined;
   }
 
   private async readDocument(id: string): Promise<ResourceDocument | undefined> {
