@@ -25,9 +25,10 @@ function render(response: ScimResponse): HttpResponseInit {
 const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `${url.origin}/${SCIM_PATH}`;
 
 /**
- * 405 for a method the path's own route does not serve, when a function with a parameter took the
- * request: a literal route is the more specific one, and `GET /Users/.search` reaches the function
- * of `GET /Users/{id}` although `.search` answers POST only (RFC 7644 §3.4.3).
+ * 405 with `Allow` for a method the path's route does not serve (RFC 9110 §15.5.6), whichever
+ * function took the request: the catch-all for a known path (`DELETE /Users`), or a function with
+ * a parameter where a literal route is the more specific one (`GET /Users/.search` reaches the
+ * function of `GET /Users/{id}`, although `.search` answers POST only: RFC 7644 §3.4.3).
  */
 function checkMethod(method: string, url: URL): void {
   const prefix = `/${SCIM_PATH}`;

@@ -24,11 +24,16 @@ export const SCIM_ROUTES: Readonly<Record<string, readonly string[]>> = {
   "Users/{id}": ["GET", "HEAD", "PUT", "PATCH", "DELETE"],
 };
 
+/** The route table's templates as segments, split once: every request is checked against them. */
+const TEMPLATES = Object.entries(SCIM_ROUTES).map(([template, methods]) => ({
+  parts: template.split("/").filter(Boolean),
+  methods,
+}));
+
 /** The methods the route matching `path` (relative to the Tenant URL) serves, if some route does. */
 export function allowedMethods(path: string): readonly string[] | undefined {
   const segments = path.split("/").filter(Boolean);
-  for (const [template, methods] of Object.entries(SCIM_ROUTES)) {
-    const parts = template.split("/").filter(Boolean);
+  for (const { parts, methods } of TEMPLATES) {
     if (parts.length !== segments.length) continue;
     // Literal segments match case-insensitively, as the Functions host's routes do.
     if (parts.every((part, i) => part.startsWith("{") || sameName(part, segments[i] as string)))
