@@ -1,9 +1,11 @@
 /*
  * Cosmos DB's item size limit for the embedded server. Real Cosmos DB refuses to store an item
- * whose JSON passes 2 MB (Azure Cosmos DB service quotas, "Maximum size of an item"): 413
- * RequestEntityTooLarge, `{"Errors":["Request size is too large"]}`, and nothing is written. That
- * holds for a patch as well: the item it would produce is what counts. `@vercel/cosmosdb-server`
- * stores anything, so a write that would fail in Azure succeeded locally and no test could see it.
+ * whose JSON passes 2 MB (Azure Cosmos DB service quotas, "Maximum size of an item"): a create
+ * over it is answered 413 RequestEntityTooLarge, `{"Errors":["Request size is too large"]}`, and
+ * nothing is written. For a patch whose result would pass the limit Microsoft documents no status;
+ * here it gets the same answer (the endpoint never sends one: docs/storage.md).
+ * `@vercel/cosmosdb-server` stores anything, so a write that would fail in Azure succeeded locally
+ * and no test could see it.
  *
  * Here every item the server is about to store (create, replace, upsert, patch, and the same
  * inside a transactional batch) is measured as UTF-8 JSON without the system properties the

@@ -60,7 +60,7 @@ export const seenUser = (user: Pick<StoredResource, "etag" | "groups" | "groupsO
 });
 
 /**
- * The most a user's `groups` copy may take, as UTF-8 JSON: about 650 groups with 40-character
+ * The most a user's `groups` copy may take, as UTF-8 JSON: about 640 groups with 40-character
  * names, 200 with 256-character ones. A user document is written with this much of Cosmos DB's
  * item limit kept free (`MAX_ITEM_BYTES`), so the copy can never push it past the limit; a copy
  * that would outgrow it is not written, and the user is marked `groupsOverflow` instead.

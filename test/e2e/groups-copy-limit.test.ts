@@ -1,10 +1,11 @@
-import type { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseConfig } from "../../shared/config.js";
 import { COSMOS_ITEM_LIMIT_BYTES } from "../../shared/local/item-size-limit.js";
 import { nameMark } from "../../shared/membership/write-memberships.js";
-import { createCosmosClient } from "../../shared/store/cosmos-client.js";
+import { getResource } from "../../shared/operations/get-resource.js";
+import type { ScimRequest } from "../../shared/operations/operation.js";
+import { createServices } from "../../shared/services.js";
 import { GROUPS_COPY_MAX_BYTES, type ResourceDocument } from "../../shared/store/documents.js";
+import { directCosmos } from "../support/direct-cosmos.js";
 import { type Client, startServer } from "../support/local-server.js";
 
 /**
@@ -19,23 +20,22 @@ const patch = (...Operations: unknown[]) => ({ schemas: [PATCH], Operations });
 /** A group name that makes each `groups` entry about 3 KB: 22 of them outgrow the copy. */
 const LONG = 3000;
 let c: Client;
-let client: CosmosClient;
-let TENANT: string;
+let cosmos: ReturnType<typeof directCosmos>;
 let seq = 0;
 
 beforeAll(async () => {
-  // The largest body the settings allow, so that one POST can bring a user close to the item limit.
+  // The largest body the settings allow: a POST and a PATCH then bring a user close to the item limit.
   c = await startServer({ SCIM_MAX_BODY_BYTES: "1000000" });
-  TENANT = process.env.SCIM_TENANT_ID ?? "default";
-  client = createCosmosClient(parseConfig(process.env).cosmos);
+  cosmos = directCosmos();
 }, 30_000);
 afterAll(async () => {
-  client?.dispose();
+  cosmos?.client.dispose();
   await c?.server.close();
 });
 
-const users = () => client.database(process.env.COSMOS_DATABASE ?? "scim").container("users");
-const stored = async (id: string) => (await users().item(id, TENANT).read<ResourceDocument>()).resource;
+const users = () => cosmos.database().container("users");
+const stored = async (id: string) =>
+  (await users().item(id, cosmos.tenant).read<ResourceDocument>()).resource;
 const bytesOf = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc));
 
 const user = async (extra: Record<string, unknown> = {}) => {
@@ -135,6 +135,30 @@ describe("a user's groups copy stays within its budget", () => {
     expect(await groupsOf(u, "?excludedAttributes=groups")).toEqual([]);
   });
 
+  test("reading a marked user is three Cosmos DB calls (the user, its memberships, the groups' names), one for a user with a copy", async () => {
+    const marked = await user();
+    for (let i = 0; i < 22; i++) await group(longName("Counted"), [marked]);
+    const plain = await user();
+    await group("Counted small", [plain]);
+    expect((await stored(marked))?.groupsOverflow).toBe(true);
+    const services = await createServices(process.env);
+    const callsFor = async (id: string) => {
+      const scope = services.scope(cosmos.tenant);
+      const request: ScimRequest = {
+        method: "GET",
+        url: new URL(`${c.baseUrl}/Users/${id}`),
+        header: () => undefined,
+        params: { id },
+        body: undefined,
+        baseUrl: c.baseUrl,
+      };
+      const got = await getResource("User")(request, scope);
+      return { calls: scope.ctx.meter.calls, groups: ((got.body?.groups ?? []) as unknown[]).length };
+    };
+    expect(await callsFor(marked)).toEqual({ calls: 3, groups: 22 });
+    expect(await callsFor(plain)).toEqual({ calls: 1, groups: 1 });
+  });
+
   test("once the groups fit again (removes, deletes), the copy is rebuilt and the mark goes", async () => {
     const u = await user();
     const joined: string[] = [];
@@ -202,7 +226,7 @@ describe("a user's groups copy stays within its budget", () => {
     // Grown behind the endpoint's back to just under Cosmos DB's own limit (an older release's write).
     const pad = COSMOS_ITEM_LIMIT_BYTES - 1500 - bytesOf(doc);
     await users()
-      .item(u, TENANT)
+      .item(u, cosmos.tenant)
       .replace({ ...doc, legacyPadding: "p".repeat(pad) });
     const [g, h] = [await group(longName("Legacy")), await group(longName("Legacy"))];
     await join(g, u);
@@ -233,13 +257,8 @@ describe("a user's groups copy stays within its budget", () => {
     );
     expect(renamed.status).toBe(204);
     expect(await groupsOf(u)).toEqual([`${g}=${second}`]);
-    const doc = (
-      await client
-        .database(process.env.COSMOS_DATABASE ?? "scim")
-        .container("groups")
-        .item(g, TENANT)
-        .read<ResourceDocument>()
-    ).resource;
+    const doc = (await cosmos.database().container("groups").item(g, cosmos.tenant).read<ResourceDocument>())
+      .resource;
     // The group records its members carry the name in a few dozen bytes, not a third copy of it.
     expect(doc?.namesPropagated).toBe(nameMark(second));
     expect(bytesOf(doc)).toBeLessThan(2 * 700_000 + 2000);

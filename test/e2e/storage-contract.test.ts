@@ -1,4 +1,3 @@
-import type { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import {
   activeUsers,
@@ -8,26 +7,25 @@ import {
   userByUserName,
   userGroups,
 } from "../../docs/examples/read-scim-data.js";
-import { parseConfig } from "../../shared/config.js";
-import { createCosmosClient } from "../../shared/store/cosmos-client.js";
 import type { MembershipDocument, ResourceDocument } from "../../shared/store/documents.js";
+import { directCosmos } from "../support/direct-cosmos.js";
 import { type Client, startServer } from "../support/local-server.js";
 
 let c: Client;
-let client: CosmosClient;
+let cosmos: ReturnType<typeof directCosmos>;
 let TENANT: string;
 
 beforeAll(async () => {
   c = await startServer();
-  TENANT = process.env.SCIM_TENANT_ID ?? "default";
-  client = createCosmosClient(parseConfig(process.env).cosmos);
+  cosmos = directCosmos();
+  TENANT = cosmos.tenant;
 }, 30_000);
 afterAll(async () => {
-  client?.dispose();
+  cosmos?.client.dispose();
   await c?.server.close();
 });
 
-const database = () => client.database(process.env.COSMOS_DATABASE ?? "scim");
+const database = () => cosmos.database();
 
 describe("the storage contract (docs/storage.md) and its example reader", () => {
   test("the reader's types are the stored documents' types", () => {

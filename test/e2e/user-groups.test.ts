@@ -44,6 +44,17 @@ const groupsOf = async (userId: string) => {
     .sort();
 };
 
+/** The truth the copy must equal: the groups among `groups` whose members list `userId`, as `id=name`. */
+const memberOf = async (userId: string, groups: readonly string[]) => {
+  const truth: string[] = [];
+  for (const g of groups) {
+    const r = await c.call("GET", `/Groups/${g}`);
+    if (r.body.members.some((m: { value: string }) => m.value === userId))
+      truth.push(`${g}=${r.body.displayName}`);
+  }
+  return truth.sort();
+};
+
 describe("a user's groups", () => {
   test("follow adds, removes, renames and deletes", async () => {
     const u = await user();
@@ -107,13 +118,7 @@ describe("a user's groups", () => {
     }
     const replies = (await Promise.all(work)) as { status: number }[];
     expect(replies.every((r) => r.status === 204)).toBe(true);
-    const truth: string[] = [];
-    for (const g of groups) {
-      const r = await c.call("GET", `/Groups/${g}`);
-      if (r.body.members.some((m: { value: string }) => m.value === u))
-        truth.push(`${g}=${r.body.displayName}`);
-    }
-    expect(await groupsOf(u)).toEqual(truth.sort());
+    expect(await groupsOf(u)).toEqual(await memberOf(u, groups));
   });
 
   test("concurrent PUTs replacing the members, adds and removes converge on exactly the memberships that exist", async () => {
@@ -131,15 +136,7 @@ describe("a user's groups", () => {
     }
     const replies = await Promise.all(work);
     expect(replies.map((r) => r.status).filter((status) => status >= 300)).toEqual([]);
-    for (const u of users) {
-      const truth: string[] = [];
-      for (const g of groups) {
-        const r = await c.call("GET", `/Groups/${g}`);
-        if (r.body.members.some((m: { value: string }) => m.value === u))
-          truth.push(`${g}=${r.body.displayName}`);
-      }
-      expect(await groupsOf(u)).toEqual(truth.sort());
-    }
+    for (const u of users) expect(await groupsOf(u)).toEqual(await memberOf(u, groups));
   });
 
   test("GET /Users/{id} and Entra's lookup are one Cosmos DB call, however many groups", async () => {

@@ -15,7 +15,7 @@ import {
 } from "../../../shared/membership/write-memberships.js";
 import type { ResourceKind } from "../../../shared/operations/operation.js";
 import { parseProjection } from "../../../shared/schema/projection.js";
-import type { StoredResource } from "../../../shared/store/documents.js";
+import { fitsGroupsCopy, type StoredResource } from "../../../shared/store/documents.js";
 import { world } from "./fakes.js";
 
 const BASE = "https://app.example/scim/v2";
@@ -491,6 +491,18 @@ describe("replacing a group's members: retried after an interruption, the copies
 });
 
 describe("a user's copy within its budget (GROUPS_COPY_MAX_BYTES)", () => {
+  it("holds about 640 groups with 40-character names and 200 with 256-character ones (the README's figures)", () => {
+    const copy = (count: number, nameLength: number) =>
+      Array.from({ length: count }, () => ({
+        value: "0a1b2c3d-0000-4000-8000-000000000000",
+        display: "n".repeat(nameLength),
+      }));
+    expect(fitsGroupsCopy(copy(642, 40))).toBe(true);
+    expect(fitsGroupsCopy(copy(643, 40))).toBe(false);
+    expect(fitsGroupsCopy(copy(206, 256))).toBe(true);
+    expect(fitsGroupsCopy(copy(207, 256))).toBe(false);
+  });
+
   // Seven of these take 70 KB: more than the copy's 64 KiB.
   const long = (i: number) => ({ value: `big${i}`, display: "n".repeat(10_000) });
 
