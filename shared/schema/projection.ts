@@ -36,13 +36,20 @@ function splitList(list: string): string[] {
   return out;
 }
 
-function resolveList(resourceType: ResourceType, list: string | undefined, param: string): Set<string> {
-  const out = new Set<string>();
+/** The canonical paths a list names, or undefined when it names nothing. */
+function resolveList(
+  resourceType: ResourceType,
+  list: string | undefined,
+  param: string,
+): Set<string> | undefined {
+  let out: Set<string> | undefined;
   for (const raw of splitList(list ?? "")) {
     // Microsoft's SCIM reference tests send `emails[type eq "work"]`: the attribute is what is asked.
     const name = raw.trim().replace(/\[[^\]]*\]/, "");
+    if (!name) continue;
+    out ??= new Set();
     // `schemas` is an attribute of every resource (RFC 7643 §3), always returned: naming it changes nothing.
-    if (!name || sameName(name, "schemas")) continue;
+    if (sameName(name, "schemas")) continue;
     const split = splitSchemaUrn(resourceType, name);
     if (split && split.rest === "" && split.schema !== resourceType.core) {
       out.add(split.schema.id);
@@ -63,12 +70,10 @@ export function parseProjection(
   attributes: string | undefined,
   excludedAttributes: string | undefined,
 ): Projection {
-  const included = resolveList(resourceType, attributes, "attributes");
-  // `attributes=schemas` names only what is always returned: that, and nothing else.
-  const named = splitList(attributes ?? "").some((name) => name.trim() !== "");
   return {
-    attributes: named ? included : undefined,
-    excluded: resolveList(resourceType, excludedAttributes, "excludedAttributes"),
+    // `attributes=schemas` names only what is always returned: that, and nothing else.
+    attributes: resolveList(resourceType, attributes, "attributes"),
+    excluded: resolveList(resourceType, excludedAttributes, "excludedAttributes") ?? new Set(),
   };
 }
 
