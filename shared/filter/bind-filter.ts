@@ -2,8 +2,8 @@ import type { Attribute } from "../schema/attribute.js";
 import { compareScalars, normalizeScalar } from "../schema/compare-values.js";
 import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
-import type { AttributePath, Comparison, Filter, Presence, ValuePath } from "./ast.js";
-import type { BoundConstant, BoundFilter, ValueLocation } from "./bound-filter.js";
+import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
+import type { BoundFilter, ValueLocation } from "./bound-filter.js";
 import { coerceFilterValue, storedType } from "./coerce-filter-value.js";
 import { invalidFilter } from "./invalid-filter.js";
 
@@ -225,16 +225,14 @@ const isResourceTypeMeta = (resolved: ResolvedPath) =>
   !resolved.extension && resolved.attribute.name === "meta" && resolved.subAttribute?.name === "resourceType";
 
 /**
- * `meta.resourceType` is not stored: every resource of one type has the same value (what
- * render-resource writes, the type's id), so a test on it is decided here. It is how a client
- * picks a type in a query at the server root (`filter=meta.resourceType eq "User"`).
+ * A test on an attribute that is not stored but always has a value, decided here by `decide`: `pr`
+ * holds, `eq null` fails and `ne null` holds, other operators refuse null.
  */
-function resourceTypeTest(
+function decidedTest(
   test: Comparison | Presence,
-  attribute: Attribute,
-  resourceType: ResourceType,
   name: string,
-): BoundConstant {
+  decide: (op: ComparisonOperator, value: string | number | boolean, position: number) => BoundFilter,
+): BoundFilter {
   if (test.kind === "present") return { kind: "constant", value: true };
   const { op, value, position } = test;
   if (value === null) {
@@ -242,11 +240,70 @@ function resourceTypeTest(
       throw invalidFilter(`Only "eq" and "ne" can compare "${name}" with null ${at(position)}`);
     return { kind: "constant", value: op === "ne" };
   }
-  const literal = coerceFilterValue(attribute, op, value, name, position);
-  return {
+  return decide(op, value, position);
+}
+
+/**
+ * `meta.resourceType` is not stored: every resource of one type has the same value (what
+ * render-resource writes, the type's id), so a test on it is decided here. It is how a client
+ * picks a type in a query at the server root (`filter=meta.resourceType eq "User"`).
+ */
+const resourceTypeTest = (
+  test: Comparison | Presence,
+  attribute: Attribute,
+  resourceType: ResourceType,
+  name: string,
+) =>
+  decidedTest(test, name, (op, value, position) => ({
     kind: "constant",
-    value: compareScalars(op, normalizeScalar(attribute, resourceType.id), literal),
-  };
+    value: compareScalars(
+      op,
+      normalizeScalar(attribute, resourceType.id),
+      coerceFilterValue(attribute, op, value, name, position),
+    ),
+  }));
+
+const isSchemas = (path: AttributePath) =>
+  path.uri === undefined && path.sub === undefined && path.attribute.toLowerCase() === "schemas";
+
+/**
+ * `schemas` is not stored: a resource lists its core schema and each extension it carries (what
+ * render-resource writes). So a test on it is decided per schema URI here, "some value passes" as
+ * for any multi-valued attribute: the core schema passing makes it true, an extension passing makes
+ * it "the resource carries that extension". URIs compare case-insensitively, as attribute URNs do
+ * (RFC 7643 §2.1). This is how a client picks resources by extension (RFC 7644 §3.4.2.2's
+ * `filter=schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`) or, at the
+ * server root, by type.
+ */
+function schemasTest(
+  filter: Comparison | Presence | ValuePath,
+  resourceType: ResourceType,
+  name: string,
+): BoundFilter {
+  if (filter.kind === "valuePath") {
+    throw invalidFilter(
+      `A value filter needs a complex attribute, but "${name}" is a list of schema URIs ${at(filter.position)}`,
+    );
+  }
+  return decidedTest(filter, name, (op, value, position) => {
+    if (typeof value !== "string") {
+      throw invalidFilter(
+        `The attribute "${name}" holds schema URIs: compare it with a string ${at(position)}`,
+      );
+    }
+    const passes = (uri: string) => compareScalars(op, uri.toLowerCase(), value.toLowerCase());
+    if (passes(resourceType.core.id)) return { kind: "constant", value: true };
+    const carried = resourceType.extensions
+      .filter(({ schema }) => passes(schema.id))
+      .map(
+        ({ schema }): BoundFilter => ({
+          kind: "present",
+          location: { scope: "document", keys: [schema.id] },
+          type: "object",
+        }),
+      );
+    return carried.length > 0 ? or(carried) : { kind: "constant", value: false };
+  });
 }
 
 function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<string>): BoundFilter {
@@ -262,6 +319,7 @@ function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<strin
       return { kind: "not", filter: bindTop(filter.filter, resourceType, unknown) };
     default: {
       const name = pathText(filter.path);
+      if (isSchemas(filter.path)) return schemasTest(filter, resourceType, name);
       if (unknown && !resolvePath(resourceType, name)) {
         unknown.add(name);
         return absent(filter);

@@ -23,11 +23,14 @@ export interface BoundComparison {
   value: string | number | boolean;
 }
 
-/** A simple value is present: of `type`, and non-empty if a string (RFC 7644 §3.4.2.2 `pr`). */
+/**
+ * A value is present: of `type`, and non-empty if a string (RFC 7644 §3.4.2.2 `pr`). `object` is
+ * only used for a whole schema extension, which `schemas` lists when the resource carries it.
+ */
 export interface BoundPresence {
   kind: "present";
   location: ValueLocation;
-  type: ValueType;
+  type: ValueType | "object";
 }
 
 export interface BoundLogical {

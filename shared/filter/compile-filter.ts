@@ -27,10 +27,11 @@ export interface CompileOptions {
 type Operator = Exclude<ComparisonOperator, "ne">;
 type Template = (x: string, p: string) => string;
 
-const TYPE_CHECK: Readonly<Record<ValueType, string>> = {
+const TYPE_CHECK: Readonly<Record<ValueType | "object", string>> = {
   string: "IS_STRING",
   number: "IS_NUMBER",
   boolean: "IS_BOOL",
+  object: "IS_OBJECT",
 };
 /** Each test, and its complement for values of the right type (strings and numbers are totally ordered). */
 const TEST: Readonly<Record<Operator, { holds: Template; fails: Template }>> = {

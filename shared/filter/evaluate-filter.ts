@@ -46,6 +46,7 @@ export function evaluateFilter(
         return compareScalars(node.op, valueAt(node.location, element), node.value);
       case "present": {
         const x = valueAt(node.location, element);
+        if (node.type === "object") return isObject(x);
         return typeof x === node.type && (typeof x !== "string" || x.length > 0);
       }
       case "and":

@@ -217,6 +217,63 @@ describe("root queries (RFC 7644 §3.4.2.1, §3.4.3): Users and Groups together"
     expect(search.body.Resources.map((x: { id: string }) => x.id)).toEqual([u]);
   });
 
+  test("schemas is filterable (RFC 7644 §3.4.2.2): it matches exactly what each resource lists in its schemas", async () => {
+    const tag = `schemas-${++seq}`;
+    const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const withExtension = await user({ externalId: tag, [ENTERPRISE]: { department: "Tour" } });
+    const without = await user({ externalId: tag });
+    // Its only extension attribute removed, the user no longer lists the extension.
+    const emptied = await user({ externalId: tag, [ENTERPRISE]: { department: "Gone" } });
+    const removed = await c.call("PATCH", `/Users/${emptied}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "remove", path: `${ENTERPRISE}:department` }],
+    });
+    expect(removed.status).toBe(200);
+    const g = await group(`Schemas ${tag}`, [], { externalId: tag });
+    const listed = new Map<string, string[]>();
+    for (const [path, id] of [
+      ["/Users", withExtension],
+      ["/Users", without],
+      ["/Users", emptied],
+      ["/Groups", g],
+    ] as const) {
+      listed.set(id, (await c.call("GET", `${path}/${id}`)).body.schemas);
+    }
+    const ids = async (path: string, filter: string) => {
+      const r = await c.call("GET", `${path}?filter=${enc(`externalId eq "${tag}" and (${filter})`)}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.Resources.map((x: { id: string }) => x.id).sort();
+    };
+    const expected = (path: string, test: (uris: string[]) => boolean) =>
+      [...listed]
+        .filter(([id, uris]) => (path === "/" || (path === "/Groups") === (id === g)) && test(uris))
+        .map(([id]) => id)
+        .sort();
+    const lower = (uris: string[]) => uris.map((u) => u.toLowerCase());
+    const cases: [string, (uris: string[]) => boolean][] = [
+      [`schemas eq "${ENTERPRISE}"`, (u) => u.includes(ENTERPRISE)],
+      [`SCHEMAS eq "${ENTERPRISE.toUpperCase()}"`, (u) => u.includes(ENTERPRISE)],
+      [`not (schemas eq "${ENTERPRISE}")`, (u) => !u.includes(ENTERPRISE)],
+      ['schemas eq "urn:ietf:params:scim:schemas:core:2.0:Group"', (u) => u[0]?.endsWith("Group") === true],
+      ['schemas co "extension"', (u) => lower(u).some((x) => x.includes("extension"))],
+      [
+        'schemas ne "urn:ietf:params:scim:schemas:core:2.0:User"',
+        (u) => u.some((x) => x !== "urn:ietf:params:scim:schemas:core:2.0:User"),
+      ],
+      ["schemas pr", () => true],
+      ["schemas eq null", () => false],
+    ];
+    for (const [filter, test] of cases) {
+      for (const path of ["/", "/Users", "/Groups"]) {
+        expect(await ids(path, filter), `${path} ${filter}`).toEqual(expected(path, test));
+      }
+    }
+    expect(listed.get(emptied)).toEqual(["urn:ietf:params:scim:schemas:core:2.0:User"]);
+    const bad = await c.call("GET", `/Users?filter=${enc("schemas eq 2")}`);
+    expect([bad.status, bad.body.scimType]).toEqual([400, "invalidFilter"]);
+    expect(bad.body.detail).toContain('"schemas" holds schema URIs');
+  });
+
   test("POST /.search pages by index and by cursor across both containers without repeats", async () => {
     const tag = `paged-${++seq}`;
     const made: string[] = [];

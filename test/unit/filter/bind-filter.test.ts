@@ -266,3 +266,45 @@ describe("meta.resourceType: not stored, the same for every resource of a type, 
     });
   });
 });
+
+describe("schemas: not stored, decided per schema URI when binding", () => {
+  const bindGroup = (text: string) => bindFilter(parseFilter(text), Group);
+  const carries = { kind: "present", location: doc(ENTERPRISE), type: "object" };
+
+  test.each([
+    [`schemas eq "${ENTERPRISE}"`, carries],
+    // URIs compare case-insensitively, as attribute URNs do.
+    [`Schemas eq "${ENTERPRISE.toUpperCase()}"`, carries],
+    ['schemas sw "urn:ietf:params:scim:schemas:extension"', carries],
+    ['schemas eq "urn:ietf:params:scim:schemas:core:2.0:User"', { kind: "constant", value: true }],
+    // Some value passes: the core schema is not the Group schema.
+    ['schemas ne "urn:ietf:params:scim:schemas:core:2.0:Group"', { kind: "constant", value: true }],
+    ['schemas ne "urn:ietf:params:scim:schemas:core:2.0:User"', carries],
+    ['schemas eq "urn:ietf:params:scim:schemas:core:2.0:Group"', { kind: "constant", value: false }],
+    ["schemas pr", { kind: "constant", value: true }],
+    ["schemas eq null", { kind: "constant", value: false }],
+    ["schemas ne null", { kind: "constant", value: true }],
+  ])("%s on a User", (text, bound) => {
+    expect(bindUser(text)).toEqual(bound);
+  });
+
+  test("a Group has no extension: its core schema decides", () => {
+    expect(bindGroup('schemas eq "urn:ietf:params:scim:schemas:core:2.0:Group"')).toEqual({
+      kind: "constant",
+      value: true,
+    });
+    expect(bindGroup(`schemas eq "${ENTERPRISE}"`)).toEqual({ kind: "constant", value: false });
+  });
+
+  test.each([
+    ["schemas eq true", 'The attribute "schemas" holds schema URIs: compare it with a string at position 1'],
+    ["schemas gt null", 'Only "eq" and "ne" can compare "schemas" with null'],
+    [
+      'schemas[value eq "x"]',
+      'A value filter needs a complex attribute, but "schemas" is a list of schema URIs',
+    ],
+  ])("rejects %s", (text, detail) => {
+    expect(() => bindUser(text)).toThrow(expect.objectContaining({ code: "invalidFilter", status: 400 }));
+    expect(() => bindUser(text)).toThrow(detail);
+  });
+});

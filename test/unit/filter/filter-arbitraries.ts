@@ -91,8 +91,18 @@ const topSpecs: Spec[] = [
   { path: path("manager.value", ENTERPRISE), ops: ALL, value: stringValue },
   { path: path("meta.created"), ops: ORDERING, value: dateValue },
   { path: path("meta.lastModified"), ops: ORDERING, value: dateValue },
+  // Not stored: decided per schema URI, an extension's by the presence of its object.
+  {
+    path: path("schemas"),
+    ops: ALL,
+    value: fc.oneof(
+      fc.constantFrom("urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE, ENTERPRISE.toUpperCase()),
+      fc.constantFrom("extension", "urn:", ":User", "zz"),
+      stringValue,
+    ),
+  },
 ];
-const presentOnly = [path("name"), path("emails"), path("manager"), path("meta")];
+const presentOnly = [path("name"), path("emails"), path("manager"), path("meta"), path("schemas")];
 
 const emailSpecs: Spec[] = [
   { path: path("type"), ops: ALL, value: fc.constantFrom("work", "WORK", "home", "o") },
