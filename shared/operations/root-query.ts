@@ -24,7 +24,15 @@ import {
   scimResponse,
 } from "./operation.js";
 import { type QueryParams, queryParamsFromSearch, queryParamsFromUrl } from "./query-params.js";
-import { compareInCosmosOrder, type SortOrder, sortExpression, sortKeyOf } from "./sort-expression.js";
+import {
+  compareInCosmosOrder,
+  compareSortKeys,
+  ONE_RUN,
+  type SortOrder,
+  sortExpression,
+  sortKeyOf,
+  specForRun,
+} from "./sort-expression.js";
 
 /**
  * Queries at the server root (RFC 7644 §3.4.2.1 `GET /`, §3.4.3 `POST /.search`): Users and Groups
@@ -55,6 +63,8 @@ class OrderedStream {
   private started = false;
 
   constructor(
+    /** Its key in a cursor's state: the kind, and the run of the order when there are several. */
+    readonly name: string,
     readonly kind: ResourceKind,
     private readonly store: ResourceStore,
     private readonly spec: QuerySpec,
@@ -165,6 +175,7 @@ function sortFor(type: ResourceType, params: QueryParams): SortOrder {
       orderBy: `c.id ${direction}`,
       keys: ["\u0000absent"],
       descending: params.sortOrder === "descending",
+      runs: ONE_RUN,
     };
   }
   return sortExpression(type, params.sortBy, params.sortOrder);
@@ -191,7 +202,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     ]),
   ]);
   const byCursor = params.cursor !== undefined;
-  let resume: Partial<Record<ResourceKind, Position | null>> = {};
+  let resume: Record<string, Position | null> = {};
   if (params.cursor) {
     const state = decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor);
     try {
@@ -200,9 +211,10 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       throw badCursor();
     }
   }
+  // One stream per type, or per run of its order (see SortOrder.runs): the merge puts them in order.
   const streams: OrderedStream[] = [];
   for (const kind of KINDS) {
-    if (!byType.has(kind) || resume[kind] === null) continue;
+    if (!byType.has(kind)) continue;
     const { type, store } = resourceOf(scope, kind);
     const sql = byType.get(kind);
     const sort = sorts.get(kind) as SortOrder;
@@ -214,16 +226,21 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     const keyOf = (item: StoredResource) =>
       sort.keys[0] === "\u0000absent" ? undefined : sortKeyOf(type, item, sort);
     const need = byCursor ? count : params.startIndex - 1 + count;
-    streams.push(
-      new OrderedStream(
-        kind,
-        store,
-        spec,
-        Math.min(PAGE_CAP, Math.max(1, need)),
-        resume[kind] ?? { skip: 0 },
-        keyOf,
-      ),
-    );
+    for (const run of sort.runs.keys()) {
+      const name = sort.runs.length === 1 ? kind : `${kind}.${run}`;
+      if (resume[name] === null) continue;
+      streams.push(
+        new OrderedStream(
+          name,
+          kind,
+          store,
+          specForRun(spec, sort, run),
+          Math.min(PAGE_CAP, Math.max(1, need)),
+          resume[name] ?? { skip: 0 },
+          keyOf,
+        ),
+      );
+    }
   }
   const descending = params.sortOrder === "descending";
   const startIndex = byCursor ? 1 : params.startIndex;
@@ -253,8 +270,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       const head = await stream.peek();
       if (!head) continue;
       if (best) {
-        const order =
-          compareInCosmosOrder(head.key, best.key) || compareInCosmosOrder(head.item.id, best.item.id);
+        const order = compareSortKeys(head.key, best.key) || compareInCosmosOrder(head.item.id, best.item.id);
         if ((descending ? -order : order) >= 0) continue;
       }
       best = { stream, ...head };
@@ -265,9 +281,9 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     else page.push({ kind: best.stream.kind, item: best.item });
   }
   // A stream that ended stays ended (null) in every later cursor.
-  const positions: Partial<Record<ResourceKind, Position | null>> = {};
-  for (const kind of KINDS) if (resume[kind] === null) positions[kind] = null;
-  for (const stream of streams) positions[stream.kind] = stream.position() ?? null;
+  const positions: Record<string, Position | null> = {};
+  for (const [name, position] of Object.entries(resume)) if (position === null) positions[name] = null;
+  for (const stream of streams) positions[stream.name] = stream.position() ?? null;
   const exhausted = streams.every((s) => s.position() === undefined);
   const totalResults =
     known ??

@@ -13,24 +13,39 @@ import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
 import { badCursor, decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
 import { type ResourceKind, type ScimRequest, type Scope, scimResponse } from "./operation.js";
 import type { QueryParams } from "./query-params.js";
-import { compareInCosmosOrder, type SortOrder, sortExpression, sortKeyOf } from "./sort-expression.js";
+import {
+  compareInCosmosOrder,
+  type SortOrder,
+  sortExpression,
+  sortKeyOf,
+  specForRun,
+} from "./sort-expression.js";
 
 /** Cosmos pages are capped at this many items per round trip while skipping towards startIndex. */
 const PAGE_CAP = 1000;
 
-interface Page {
-  items: StoredResource[];
-  next: string | undefined;
+/** Where a read stands: the run of the order it is in, and that run's continuation (none: its start). */
+interface Position {
+  run: number;
+  continuation?: string;
 }
 
-/** Reads pages of an ordered query from `continuation` until `skip + count` items are seen, or the end. */
+interface Page {
+  items: StoredResource[];
+  next: Position | undefined;
+}
+
+/**
+ * Reads pages of an ordered query from `spec.continuation` until `skip + count` items are seen, or
+ * the end; `skipped` says how many of `skip` it met.
+ */
 async function readOrdered(
   store: ResourceStore,
   spec: QuerySpec,
   skip: number,
   count: number,
   pageCap: number,
-): Promise<Page> {
+): Promise<{ items: StoredResource[]; next: string | undefined; skipped: number }> {
   const items: StoredResource[] = [];
   let continuation = spec.continuation;
   let toSkip = skip;
@@ -48,7 +63,70 @@ async function readOrdered(
     }
     continuation = page.continuation;
   } while (continuation && items.length < count);
-  return { items, next: continuation };
+  return { items, next: continuation, skipped: skip - toSkip };
+}
+
+/**
+ * {@link readOrdered} over the runs of `sort`, from `from`: a page may end in one run and the next
+ * start in another. When a page fills exactly where a run ends, the next run with an item is found
+ * (one item read), so that a cursor is only issued when there is more to read.
+ */
+async function readRuns(
+  store: ResourceStore,
+  spec: QuerySpec,
+  sort: SortOrder,
+  from: Position,
+  skip: number,
+  count: number,
+  pageCap: number,
+): Promise<Page> {
+  const items: StoredResource[] = [];
+  let toSkip = skip;
+  for (let run = from.run; run < sort.runs.length; run++) {
+    const continuation = run === from.run ? from.continuation : undefined;
+    const part = await readOrdered(
+      store,
+      specForRun(spec, sort, run, continuation),
+      toSkip,
+      count - items.length,
+      pageCap,
+    );
+    items.push(...part.items);
+    toSkip -= part.skipped;
+    if (part.next) return { items, next: { run, continuation: part.next } };
+    if (items.length >= count) {
+      for (let later = run + 1; later < sort.runs.length; later++) {
+        const probe = await readOrdered(store, specForRun(spec, sort, later), 0, 1, 1);
+        if (probe.items.length > 0) return { items, next: { run: later } };
+      }
+      return { items, next: undefined };
+    }
+  }
+  return { items, next: undefined };
+}
+
+/**
+ * A cursor's state: the Cosmos continuation itself for a one-run order (what cursors always were),
+ * the run and its continuation for an order read in runs.
+ */
+function positionToState(sort: SortOrder, position: Position): string {
+  if (sort.runs.length === 1) return position.continuation ?? "";
+  return JSON.stringify([position.run, position.continuation ?? null]);
+}
+
+function stateToPosition(sort: SortOrder, state: string): Position {
+  if (sort.runs.length === 1) return state ? { run: 0, continuation: state } : { run: 0 };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(state);
+  } catch {
+    throw badCursor();
+  }
+  const [run, continuation] = Array.isArray(parsed) ? parsed : [];
+  if (!Number.isInteger(run) || run < 0 || run >= sort.runs.length) throw badCursor();
+  if (typeof continuation === "string") return { run, continuation };
+  if (continuation !== null) throw badCursor();
+  return { run };
 }
 
 /**
@@ -129,17 +207,10 @@ export async function runQuery(
   let page: Page = { items: [], next: undefined };
   let totalResults: number | undefined;
   if (byCursor) {
-    const continuation = params.cursor
-      ? decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor)
-      : undefined;
-    if (count > 0)
-      page = await readOrdered(
-        store,
-        { ...spec, ...(continuation ? { continuation } : {}) },
-        0,
-        count,
-        count,
-      );
+    const from = params.cursor
+      ? stateToPosition(sort, decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor))
+      : { run: 0 };
+    if (count > 0) page = await readRuns(store, spec, sort, from, 0, count, count);
     if (!page.next && !params.cursor) totalResults = page.items.length;
   } else if (count > 0 && startIndex === 1 && sql && !params.sortBy) {
     const probe = await readUnordered(store, spec, count);
@@ -147,7 +218,7 @@ export async function runQuery(
       page = { items: sortInMemory(probe.items, sort, type), next: undefined };
       totalResults = page.items.length;
     } else {
-      page = await readOrdered(store, spec, 0, count, PAGE_CAP);
+      page = await readRuns(store, spec, sort, { run: 0 }, 0, count, PAGE_CAP);
     }
   } else if (count > 0) {
     if (startIndex > 1) {
@@ -156,7 +227,7 @@ export async function runQuery(
       if (startIndex > totalResults)
         return scimResponse(200, pagedListResponse(totalResults, startIndex, []));
     }
-    page = await readOrdered(store, spec, startIndex - 1, count, PAGE_CAP);
+    page = await readRuns(store, spec, sort, { run: 0 }, startIndex - 1, count, PAGE_CAP);
     if (!page.next && totalResults === undefined && (page.items.length > 0 || startIndex === 1)) {
       totalResults = startIndex - 1 + page.items.length;
     }
@@ -165,7 +236,12 @@ export async function runQuery(
   const resources = await renderPage(request, scope, type, page.items, params);
   const body = pagedListResponse(totalResults, startIndex, resources);
   if (byCursor && page.next) {
-    body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, page.next);
+    body.nextCursor = encodeCursor(
+      config.cursorKeys,
+      scope.tenantId,
+      digest,
+      positionToState(sort, page.next),
+    );
   }
   return scimResponse(200, body);
 }

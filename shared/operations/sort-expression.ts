@@ -4,6 +4,7 @@ import { resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { containerDefinitions } from "../store/containers.js";
 import type { StoredResource } from "../store/documents.js";
+import type { QuerySpec } from "../store/resource-store.js";
 
 /** The stable default order: creation time, then id. */
 export const DEFAULT_SORT_PATH = "/normalized/meta/created";
@@ -37,7 +38,18 @@ export interface SortOrder {
   /** The sorted path under `normalized`, for comparing items in memory exactly as Cosmos orders them. */
   keys: readonly string[];
   descending: boolean;
+  /**
+   * The runs the result is read in, one after the other, each a condition AND-ed to the filter
+   * (`undefined`: none). RFC 7644 §3.4.2.3 orders resources without a value for `sortBy` last when
+   * ascending and first when descending; Cosmos DB's ORDER BY puts an undefined value first when
+   * ascending. So an attribute a resource may lack is read as two runs, those with a value and
+   * those without, in the RFC's order; one that every resource has is one run.
+   */
+  runs: readonly (string | undefined)[];
 }
+
+/** The single run of an order whose key every resource has. */
+export const ONE_RUN = [undefined] as const;
 
 /**
  * RFC 7644 §3.4.2.3 `sortBy`/`sortOrder` -> ORDER BY over the comparison form `normalized`, so that
@@ -66,7 +78,9 @@ export function sortExpression(
         `Cannot sort by '${sortBy}': only singular simple attributes are sortable.`,
       );
     }
-    if (resolved.attribute.name === "id") return { orderBy: `c.id ${direction}`, keys: [], descending };
+    if (resolved.attribute.name === "id") {
+      return { orderBy: `c.id ${direction}`, keys: [], descending, runs: ONE_RUN };
+    }
     path = `/normalized/${resolved.keys.join("/")}`;
     const sortable = sortablePaths(type);
     if (!sortable.includes(path)) {
@@ -76,17 +90,49 @@ export function sortExpression(
         `Cannot sort by '${sortBy}': ${type.name} resources can be sorted by id, ${names.join(", ")}.`,
       );
     }
+    // meta's dates are always written; a required core attribute (inside a required one) always has a value.
+    const always =
+      !resolved.extension &&
+      (resolved.attribute.name === "meta" || (leaf.required && resolved.attribute.required));
+    if (!always) {
+      const x = sqlOf(path);
+      const withValue = `IS_DEFINED(${x})`;
+      const without = `NOT IS_DEFINED(${x})`;
+      return {
+        orderBy: `${x} ${direction}, c.id ${direction}`,
+        keys: path.split("/").filter(Boolean).slice(1),
+        descending,
+        runs: descending ? [without, withValue] : [withValue, without],
+      };
+    }
   }
   return {
     orderBy: `${sqlOf(path)} ${direction}, c.id ${direction}`,
     keys: path.split("/").filter(Boolean).slice(1),
     descending,
+    runs: ONE_RUN,
   };
 }
 
 /** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
 const typeRank = (v: unknown) =>
   v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
+
+/** The query of one run of `sort`: its condition AND-ed to the filter (`where` is AND-safe), from `continuation`. */
+export function specForRun(spec: QuerySpec, sort: SortOrder, run: number, continuation?: string): QuerySpec {
+  const { continuation: _from, ...rest } = spec;
+  const where = [spec.where, sort.runs[run]].filter(Boolean).join(" AND ");
+  return { ...rest, ...(where ? { where } : {}), ...(continuation ? { continuation } : {}) };
+}
+
+/**
+ * Compares two sort keys in the RFC 7644 §3.4.2.3 ascending order (a missing key last), which the
+ * runs of a {@link SortOrder} read from Cosmos DB: its order otherwise.
+ */
+export function compareSortKeys(a: unknown, b: unknown): number {
+  if (a === undefined || b === undefined) return (a === undefined ? 1 : 0) - (b === undefined ? 1 : 0);
+  return compareInCosmosOrder(a, b);
+}
 
 /** Compares two values as Cosmos DB's ORDER BY does, for ordering items in memory the same way. */
 export function compareInCosmosOrder(a: unknown, b: unknown): number {

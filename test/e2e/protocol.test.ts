@@ -345,6 +345,66 @@ describe("stable paging", () => {
   });
 });
 
+describe("resources without a value for sortBy (RFC 7644 §3.4.2.3)", () => {
+  // "ordered last if ascending and first if descending"; Cosmos DB's ORDER BY puts them first.
+  const tag = "no-value-sort";
+  const titles = ["Mango", undefined, "apple", undefined, "Kiwi", undefined, "banana"];
+  let made: { id: string; title?: string }[] = [];
+  beforeAll(async () => {
+    made = [];
+    for (const title of titles)
+      made.push({ id: await user({ externalId: tag, ...(title ? { title } : {}) }), title });
+    made.push({ id: await group(`No value ${tag}`, [], { externalId: tag }) });
+  });
+  const expected = (root: boolean, descending: boolean) => {
+    const byTitle = made
+      .filter((m) => m.title && (root || m !== made.at(-1)))
+      .sort((a, b) => (a.title as string).toLowerCase().localeCompare((b.title as string).toLowerCase()));
+    const without = made
+      .filter((m) => !m.title && (root || m !== made.at(-1)))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const ascending = [...byTitle, ...without].map((m) => m.id);
+    return descending ? ascending.reverse() : ascending;
+  };
+  const query = (descending: boolean) =>
+    `filter=${enc(`externalId eq "${tag}"`)}&sortBy=title${descending ? "&sortOrder=descending" : ""}`;
+
+  test.each([
+    ["/Users", false],
+    ["/Users", true],
+    ["/", false],
+    ["/", true],
+  ])(
+    "%s descending=%s: one page, pages by index and pages by cursor give the same order",
+    async (path, descending) => {
+      const want = expected(path === "/", descending);
+      const whole = await c.call("GET", `${path}?${query(descending)}`);
+      expect(whole.body.Resources.map((x: { id: string }) => x.id)).toEqual(want);
+      for (const count of [1, 2, 3]) {
+        const byIndex: string[] = [];
+        for (let start = 1; start <= want.length; start += count) {
+          const r = await c.call("GET", `${path}?${query(descending)}&startIndex=${start}&count=${count}`);
+          expect(r.body.totalResults).toBe(want.length);
+          byIndex.push(...r.body.Resources.map((x: { id: string }) => x.id));
+        }
+        expect(byIndex, `by index, count ${count}`).toEqual(want);
+        const byCursor: string[] = [];
+        let cursor = "";
+        for (let pages = 0; pages <= want.length; pages++) {
+          const r = await c.call("GET", `${path}?${query(descending)}&count=${count}&cursor=${cursor}`);
+          expect(r.status).toBe(200);
+          // A cursor is only given when there is more: no empty last page.
+          expect(r.body.Resources.length).toBeGreaterThan(0);
+          byCursor.push(...r.body.Resources.map((x: { id: string }) => x.id));
+          cursor = r.body.nextCursor ?? "";
+          if (!cursor) break;
+        }
+        expect(byCursor, `by cursor, count ${count}`).toEqual(want);
+      }
+    },
+  );
+});
+
 describe("input hygiene", () => {
   test.each([
     ["top level", JSON.parse('{"userName":"h1@x.y","__proto__":{"title":"x"}}')],

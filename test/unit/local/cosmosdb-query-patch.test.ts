@@ -7,7 +7,10 @@ import { describe, expect, test } from "vitest";
 // (applied by `npm install` / `npm ci` through postinstall). Structure and results are checked, never time.
 const load = createRequire(__filename);
 type Exec = { result: unknown[]; continuation: unknown };
-type Query = { code: string; exec(docs: unknown[], options?: { maxItemCount?: number }): Exec };
+type Query = {
+  code: string;
+  exec(docs: unknown[], options?: { maxItemCount?: number; continuation?: unknown }): Exec;
+};
 const query = (load("@zeit/cosmosdb-query") as { default: (sql: string) => Query }).default;
 const helpers = load("@zeit/cosmosdb-query/lib/helpers") as {
   stripUndefined(value: unknown): unknown;
@@ -88,5 +91,26 @@ describe("@zeit/cosmosdb-query patch (linear candidate collection)", () => {
     const first = query("SELECT c.id FROM c").exec(many, { maxItemCount: 10 });
     expect(first.result).toHaveLength(10);
     expect(first.continuation).not.toBeNull();
+  });
+
+  test("an ORDER BY page that ends among items without the sorted property resumes where it ended", () => {
+    // Cosmos DB returns items lacking an ORDER BY property (they sort first); the engine's
+    // continuation kept the next item's sort values as JSON, where undefined became null and
+    // matched no item again: every later page was empty.
+    const items = ["b", undefined, "a", undefined, undefined].map((t, i) => ({
+      id: `u${i}`,
+      _rid: String(i).padStart(3, "0"),
+      ...(t ? { t } : {}),
+    }));
+    const sql = "SELECT c.id FROM c ORDER BY c.t ASC, c.id ASC";
+    const seen: unknown[] = [];
+    let continuation: unknown;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = query(sql).exec(items, { maxItemCount: 1, ...(continuation ? { continuation } : {}) });
+      seen.push(...page.result);
+      continuation = page.continuation;
+      if (!continuation) break;
+    }
+    expect(seen).toEqual(["u1", "u3", "u4", "u2", "u0"].map((id) => ({ id })));
   });
 });
