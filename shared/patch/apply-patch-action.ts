@@ -3,7 +3,7 @@ import type { Attribute } from "../schema/attribute.js";
 import { canonicalJson, comparisonForm, sameValue, scimEquals } from "../schema/compare-values.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
-import { itemSchema, zodToScimError } from "../schema/value-schema.js";
+import { itemSchema, unwrapJsonRole, zodToScimError } from "../schema/value-schema.js";
 import type { PatchAction, PatchTarget } from "./compile-patch-operation.js";
 
 type ResourceAction = Exclude<PatchAction, { kind: "external" }>;
@@ -90,8 +90,13 @@ function created(target: PatchTarget, patch: ScimObject): ScimObject {
 }
 
 function patchOf(action: Extract<ResourceAction, { kind: "set" }>): ScimObject {
-  const { subAttribute } = action.target;
-  if (subAttribute) return { [subAttribute.name]: action.value };
+  const { attribute, subAttribute } = action.target;
+  if (subAttribute) {
+    const patch = { [subAttribute.name]: action.value };
+    // Entra's app role as a JSON document in `roles[primary eq "True"].value`: stored as the role
+    // it describes, exactly as when it comes in a whole `roles` value.
+    return attribute.name === "roles" ? unwrapJsonRole(patch) : patch;
+  }
   return isObject(action.value) ? action.value : {};
 }
 

@@ -15,7 +15,7 @@ const stringBoolean = (v: unknown) => booleanOf(v) ?? v;
  * Entra maps app role assignments to `roles` as a JSON document inside `value`:
  * {"value":"{\"id\":\"..\",\"value\":\"25\",\"displayName\":\"R\"}"}. Unwrap it into a real role.
  */
-function unwrapJsonRole(item: Record<string, unknown>): Record<string, unknown> {
+export function unwrapJsonRole<T extends Record<string, unknown>>(item: T): T {
   const raw = item.value;
   if (typeof raw !== "string" || !raw.trimStart().startsWith("{")) return item;
   let parsed: unknown;

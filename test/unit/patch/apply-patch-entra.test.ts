@@ -248,6 +248,27 @@ const cases: Case[] = [
     expected: { userName: "alice@contoso.com", roles: [{ value: "9", primary: true }] },
   },
   {
+    name: 'Replace roles[primary eq "True"].value with Entra\'s JSON-string role unwraps it, as a whole roles value does',
+    resource: user({ roles: [{ value: "1", display: "Old", primary: true }, { value: "2" }] }),
+    operations: [
+      {
+        op: "Replace",
+        path: 'roles[primary eq "True"].value',
+        value: '{"id":"r9","value":"9","displayName":"Owner"}',
+      },
+    ],
+    expected: {
+      userName: "alice@contoso.com",
+      roles: [{ value: "9", display: "Owner", primary: true }, { value: "2" }],
+    },
+  },
+  {
+    name: 'Add roles[primary eq "True"].value with Entra\'s JSON-string role and no primary role creates the role',
+    resource: user(),
+    operations: [{ op: "Add", path: 'roles[primary eq "True"].value', value: '{"id":"r9","value":"9"}' }],
+    expected: { userName: "alice@contoso.com", roles: [{ value: "9", primary: true }] },
+  },
+  {
     name: "disable and re-enable (periodic active=true)",
     resource: user({ active: true }),
     operations: [
