@@ -28,6 +28,7 @@ import {
   compareInCosmosOrder,
   compareSortKeys,
   ONE_RUN,
+  orderDigest,
   type SortOrder,
   sortExpression,
   sortKeyOf,
@@ -198,7 +199,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       byType.has(kind),
       byType.get(kind)?.where,
       byType.get(kind)?.parameters,
-      sorts.get(kind)?.orderBy,
+      orderDigest(sorts.get(kind) as SortOrder),
     ]),
   ]);
   const byCursor = params.cursor !== undefined;

@@ -15,6 +15,7 @@ import { type ResourceKind, type ScimRequest, type Scope, scimResponse } from ".
 import type { QueryParams } from "./query-params.js";
 import {
   compareInCosmosOrder,
+  orderDigest,
   type SortOrder,
   sortExpression,
   sortKeyOf,
@@ -201,7 +202,7 @@ export async function runQuery(
     orderBy: sort.orderBy,
     maxItemCount: count,
   };
-  const digest = queryDigest([type.id, sql?.where, sql?.parameters, sort.orderBy]);
+  const digest = queryDigest([type.id, sql?.where, sql?.parameters, orderDigest(sort)]);
   const byCursor = params.cursor !== undefined;
   const startIndex = byCursor ? 1 : params.startIndex;
   let page: Page = { items: [], next: undefined };

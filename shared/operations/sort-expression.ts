@@ -118,6 +118,13 @@ export function sortExpression(
 const typeRank = (v: unknown) =>
   v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
 
+/**
+ * What a cursor's digest records of an order: its ORDER BY, and its runs when there are several, so
+ * that a cursor issued before an order was read in runs is refused (invalidCursor), not misread.
+ */
+export const orderDigest = (sort: SortOrder): unknown =>
+  sort.runs.length > 1 ? [sort.orderBy, sort.runs] : sort.orderBy;
+
 /** The query of one run of `sort`: its condition AND-ed to the filter (`where` is AND-safe), from `continuation`. */
 export function specForRun(spec: QuerySpec, sort: SortOrder, run: number, continuation?: string): QuerySpec {
   const { continuation: _from, ...rest } = spec;

@@ -1,5 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { compareSortKeys, sortExpression, specForRun } from "../../../shared/operations/sort-expression.js";
+import {
+  compareSortKeys,
+  orderDigest,
+  sortExpression,
+  specForRun,
+} from "../../../shared/operations/sort-expression.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 
 const { User, Group } = buildResourceTypes();
@@ -65,5 +70,12 @@ describe("sortExpression runs (RFC 7644 §3.4.2.3: no value last when ascending,
       undefined,
     ]);
     expect(compareSortKeys(undefined, undefined)).toBe(0);
+  });
+
+  test("a cursor's digest keeps the bare ORDER BY for one run (earlier cursors stay valid) and adds the runs otherwise", () => {
+    const one = sortExpression(User, "userName", "ascending");
+    expect(orderDigest(one)).toBe(one.orderBy);
+    const two = sortExpression(User, "title", "ascending");
+    expect(orderDigest(two)).toEqual([two.orderBy, two.runs]);
   });
 });
