@@ -65,6 +65,7 @@ export function sortExpression(
   const direction = order === "descending" ? "DESC" : "ASC";
   const descending = order === "descending";
   let path = DEFAULT_SORT_PATH;
+  let runs: SortOrder["runs"] = ONE_RUN;
   if (sortBy) {
     const resolved = resolvePath(type, sortBy);
     if (!resolved) throw new ScimError("invalidValue", `Cannot sort by unknown attribute '${sortBy}'.`);
@@ -95,28 +96,18 @@ export function sortExpression(
       !resolved.extension &&
       (resolved.attribute.name === "meta" || (leaf.required && resolved.attribute.required));
     if (!always) {
-      const x = sqlOf(path);
-      const withValue = `IS_DEFINED(${x})`;
-      const without = `NOT IS_DEFINED(${x})`;
-      return {
-        orderBy: `${x} ${direction}, c.id ${direction}`,
-        keys: path.split("/").filter(Boolean).slice(1),
-        descending,
-        runs: descending ? [without, withValue] : [withValue, without],
-      };
+      const withValue = `IS_DEFINED(${sqlOf(path)})`;
+      const without = `NOT IS_DEFINED(${sqlOf(path)})`;
+      runs = descending ? [without, withValue] : [withValue, without];
     }
   }
   return {
     orderBy: `${sqlOf(path)} ${direction}, c.id ${direction}`,
     keys: path.split("/").filter(Boolean).slice(1),
     descending,
-    runs: ONE_RUN,
+    runs,
   };
 }
-
-/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
-const typeRank = (v: unknown) =>
-  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
 
 /**
  * What a cursor's digest records of an order: its ORDER BY, and its runs when there are several, so
@@ -140,6 +131,10 @@ export function compareSortKeys(a: unknown, b: unknown): number {
   if (a === undefined || b === undefined) return (a === undefined ? 1 : 0) - (b === undefined ? 1 : 0);
   return compareInCosmosOrder(a, b);
 }
+
+/** Cosmos DB's order of JSON types in ORDER BY: undefined, null, booleans, numbers, strings. */
+const typeRank = (v: unknown) =>
+  v === undefined ? 0 : v === null ? 1 : typeof v === "boolean" ? 2 : typeof v === "number" ? 3 : 4;
 
 /** Compares two values as Cosmos DB's ORDER BY does, for ordering items in memory the same way. */
 export function compareInCosmosOrder(a: unknown, b: unknown): number {
