@@ -154,13 +154,17 @@ export class Client {
   private readonly agent: http.Agent;
   constructor(
     readonly server: ServerProcess,
-    sockets = 16,
+    private readonly sockets = 16,
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   }
 
   request(method: string, p: string, body?: unknown): Promise<Reply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    return this.send(method, p, payload, 0);
+  }
+
+  private send(method: string, p: string, payload: string | undefined, resent: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         `${this.server.baseUrl}${p}`,
@@ -184,7 +188,17 @@ export class Client {
           res.on("error", reject);
         },
       );
-      req.on("error", (error) => reject(new Error(`${this.server.name}: ${method} ${p}: ${error.message}`)));
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle (express keeps them 5 s, and a server
+        // waits idle while the other one is seeded): the request never reached it, so send it
+        // again, as Node's documentation advises (`request.reusedSocket`). Each such failure
+        // discards one stale socket, and the pool holds at most `sockets` of them.
+        if (req.reusedSocket && error.code === "ECONNRESET" && resent < this.sockets) {
+          this.send(method, p, payload, resent + 1).then(resolve, reject);
+          return;
+        }
+        reject(new Error(`${this.server.name}: ${method} ${p}: ${error.message}`));
+      });
       req.end(payload);
     });
   }
