@@ -2,6 +2,7 @@ import type { Attribute } from "../schema/attribute.js";
 import { compareScalars, normalizeScalar } from "../schema/compare-values.js";
 import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
+import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
 import type { BoundFilter, ValueLocation } from "./bound-filter.js";
 import { coerceFilterValue, storedType } from "./coerce-filter-value.js";
@@ -117,6 +118,7 @@ function bindTest(
   keys: readonly string[],
   scope: Scope,
   name: string,
+  parent?: Attribute,
 ): BoundFilter {
   if (test.kind === "present") return bindPresence(attribute, sub, keys, scope, name, test.position);
   const { op, value, position } = test;
@@ -139,7 +141,14 @@ function bindTest(
     }
     leaf = valueAttribute;
   }
-  const literal = coerceFilterValue(leaf, op, value, name, position);
+  // The complex attribute `leaf` belongs to, if any: `roles` in `roles.value`, `roles eq` and `roles[value eq]`.
+  const holder = leaf !== attribute ? attribute : parent;
+  const stored =
+    holder?.name === "roles" && leaf.name === "value" && typeof value === "string"
+      ? // Entra's app role as a JSON document: stored as the role it describes (value-schema.ts).
+        (unwrapJsonRole({ value }).value as string)
+      : value;
+  const literal = coerceFilterValue(leaf, op, stored, name, position);
   const type = storedType(leaf);
   return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) => ({
     kind: "compare",
@@ -175,7 +184,7 @@ function bindInside(filter: Filter, parent: Attribute, scope: Scope, parentName:
           : undefined;
       if (!sub) throw invalidFilter(`Unknown attribute "${name}" ${at(filter.position)}`);
       checkStored(parent, sub, name, filter.position);
-      return bindTest(filter, sub, undefined, [sub.name], scope, name);
+      return bindTest(filter, sub, undefined, [sub.name], scope, name, parent);
     }
   }
 }

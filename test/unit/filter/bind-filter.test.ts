@@ -308,3 +308,25 @@ describe("schemas: not stored, decided per schema URI when binding", () => {
     expect(() => bindUser(text)).toThrow(detail);
   });
 });
+
+describe("roles: Entra's JSON-encoded app role compares as the role it describes, as it is stored", () => {
+  const role = JSON.stringify({ id: "r1", value: "25", displayName: "Reader" });
+  test.each([
+    [`roles.value eq ${JSON.stringify(role)}`],
+    [`roles eq ${JSON.stringify(role)}`],
+    [`roles[value eq ${JSON.stringify(role)}]`],
+  ])("%s", (text) => {
+    expect(bindUser(text)).toEqual({
+      kind: "any",
+      keys: ["roles"],
+      filter: { kind: "compare", op: "eq", location: el("value"), type: "string", value: "25" },
+    });
+  });
+
+  test("other strings, and the same text on another attribute, are compared as written", () => {
+    expect(bindUser('roles.value eq "{not json"')).toMatchObject({ filter: { value: "{not json" } });
+    expect(bindUser(`emails.value eq ${JSON.stringify(role)}`)).toMatchObject({
+      filter: { value: role.toLowerCase() },
+    });
+  });
+});
