@@ -46,39 +46,48 @@ const KINDS: readonly ResourceKind[] = ["User", "Group"];
 /** Cosmos pages are capped at this many items per round trip while merging towards a page. */
 const PAGE_CAP = 1000;
 
-/** Where a stream stands: the continuation its current page was read from, and items taken from it. */
+/**
+ * Where a stream stands: the run of its order (see SortOrder.runs; absent: the first), the
+ * continuation its current page was read from, and the items taken from that page.
+ */
 interface Position {
+  run?: number;
   continuation?: string;
   skip: number;
 }
 
 /**
- * One container's results in order, read page by page on demand. `position()` is where the next
- * untaken item is, so a cursor can resume exactly there (a Cosmos continuation only marks page ends).
+ * One container's results in order, read page by page on demand, run after run (`specs`, one query
+ * per run of the order). `position()` is where the next untaken item is, so a cursor can resume
+ * exactly there (a Cosmos continuation only marks page ends).
  */
 class OrderedStream {
   private buffer: StoredResource[] = [];
   private index = 0;
+  private run: number;
   private pageFrom: string | undefined;
   private next: string | undefined;
   private started = false;
 
   constructor(
-    /** Its key in a cursor's state: the kind, and the run of the order when there are several. */
-    readonly name: string,
     readonly kind: ResourceKind,
     private readonly store: ResourceStore,
-    private readonly spec: QuerySpec,
+    private readonly specs: readonly QuerySpec[],
     private readonly pageSize: number,
     private readonly resume: Position,
     private readonly keyOf: (item: StoredResource) => unknown,
-  ) {}
+  ) {
+    this.run = resume.run ?? 0;
+  }
 
   async peek(): Promise<{ item: StoredResource; key: unknown } | undefined> {
     if (!this.started) await this.start();
     while (this.index >= this.buffer.length) {
-      if (this.next === undefined) return undefined;
-      await this.fetch(this.next);
+      if (this.next !== undefined) await this.fetch(this.next);
+      else if (this.run < this.specs.length - 1) {
+        this.run++;
+        await this.fetch(undefined);
+      } else return undefined;
     }
     const item = this.buffer[this.index] as StoredResource;
     return { item, key: this.keyOf(item) };
@@ -88,10 +97,20 @@ class OrderedStream {
     this.index++;
   }
 
-  position(): Position | undefined {
+  /**
+   * Where the next untaken item is; undefined when there is none. At the end of a run the next runs
+   * are read until one has an item, so that a cursor is only issued when there is more to read.
+   */
+  async position(): Promise<Position | undefined> {
+    // Never read (a page of count=0): nothing was taken, so it stands where it was resumed.
+    if (!this.started) return this.resume;
+    if (this.index >= this.buffer.length && this.next === undefined && this.run < this.specs.length - 1) {
+      if (!(await this.peek())) return undefined;
+    }
+    const run = this.run > 0 ? { run: this.run } : {};
     if (this.index < this.buffer.length)
-      return { ...(this.pageFrom ? { continuation: this.pageFrom } : {}), skip: this.index };
-    return this.next === undefined ? undefined : { continuation: this.next, skip: 0 };
+      return { ...run, ...(this.pageFrom ? { continuation: this.pageFrom } : {}), skip: this.index };
+    return this.next === undefined ? undefined : { ...run, continuation: this.next, skip: 0 };
   }
 
   private async start() {
@@ -110,7 +129,7 @@ class OrderedStream {
 
   private async fetch(continuation: string | undefined) {
     const page = await this.store.query({
-      ...this.spec,
+      ...(this.specs[this.run] as QuerySpec),
       maxItemCount: this.pageSize,
       ...(continuation ? { continuation } : {}),
     });
@@ -203,7 +222,7 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     ]),
   ]);
   const byCursor = params.cursor !== undefined;
-  let resume: Record<string, Position | null> = {};
+  let resume: Partial<Record<ResourceKind, Position | null>> = {};
   if (params.cursor) {
     const state = decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor);
     try {
@@ -212,10 +231,9 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       throw badCursor();
     }
   }
-  // One stream per type, or per run of its order (see SortOrder.runs): the merge puts them in order.
   const streams: OrderedStream[] = [];
   for (const kind of KINDS) {
-    if (!byType.has(kind)) continue;
+    if (!byType.has(kind) || resume[kind] === null) continue;
     const { type, store } = resourceOf(scope, kind);
     const sql = byType.get(kind);
     const sort = sorts.get(kind) as SortOrder;
@@ -227,21 +245,16 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     const keyOf = (item: StoredResource) =>
       sort.keys[0] === "\u0000absent" ? undefined : sortKeyOf(type, item, sort);
     const need = byCursor ? count : params.startIndex - 1 + count;
-    for (const run of sort.runs.keys()) {
-      const name = sort.runs.length === 1 ? kind : `${kind}.${run}`;
-      if (resume[name] === null) continue;
-      streams.push(
-        new OrderedStream(
-          name,
-          kind,
-          store,
-          specForRun(spec, sort, run),
-          Math.min(PAGE_CAP, Math.max(1, need)),
-          resume[name] ?? { skip: 0 },
-          keyOf,
-        ),
-      );
-    }
+    streams.push(
+      new OrderedStream(
+        kind,
+        store,
+        sort.runs.map((_, run) => specForRun(spec, sort, run)),
+        Math.min(PAGE_CAP, Math.max(1, need)),
+        resume[kind] ?? { skip: 0 },
+        keyOf,
+      ),
+    );
   }
   const descending = params.sortOrder === "descending";
   const startIndex = byCursor ? 1 : params.startIndex;
@@ -282,15 +295,15 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     else page.push({ kind: best.stream.kind, item: best.item });
   }
   // A stream that ended stays ended (null) in every later cursor.
-  const positions: Record<string, Position | null> = {};
-  for (const [name, position] of Object.entries(resume)) if (position === null) positions[name] = null;
-  for (const stream of streams) positions[stream.name] = stream.position() ?? null;
-  const exhausted = streams.every((s) => s.position() === undefined);
+  const positions: Partial<Record<ResourceKind, Position | null>> = {};
+  for (const kind of KINDS) if (resume[kind] === null) positions[kind] = null;
+  for (const stream of streams) positions[stream.kind] = (await stream.position()) ?? null;
+  const exhausted = streams.every((s) => positions[s.kind] === null);
   const totalResults =
     known ??
     (exhausted && (!byCursor || !params.cursor) ? startIndex - 1 - toSkip + page.length : await countAll());
   const body = pagedListResponse(totalResults, startIndex, await renderMixed(request, scope, page, params));
-  if (byCursor && !exhausted) {
+  if (byCursor && count > 0 && !exhausted) {
     body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, JSON.stringify(positions));
   }
   return scimResponse(200, body);

@@ -26,7 +26,7 @@ const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const BASE = "http://localhost/scim/v2";
 
-function request(
+export function request(
   method: string,
   path: string,
   body?: unknown,
