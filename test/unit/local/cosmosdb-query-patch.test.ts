@@ -93,6 +93,28 @@ describe("@zeit/cosmosdb-query patch (linear candidate collection)", () => {
     expect(first.continuation).not.toBeNull();
   });
 
+  test("an IN over a path whose parent is missing iterates nothing, as in Cosmos DB", () => {
+    // What a filter on a custom extension's multi-valued attribute compiles to: users without the
+    // extension have no object at its URN, and the engine read `c.normalized[urn]["tags"]` unguarded
+    // (a TypeError, so a 500, for `GET /Users?filter=<urn>:tags eq "a"`).
+    const urn = "urn:ietf:params:scim:schemas:extension:CustomApp:2.0:User";
+    const users = [
+      { id: "a", _rid: "1", normalized: { [urn]: { tags: ["a", "b"] } } },
+      { id: "b", _rid: "2", normalized: {} },
+      { id: "c", _rid: "3", normalized: { [urn]: null } },
+      { id: "d", _rid: "4", normalized: { [urn]: { tags: ["c"] } } },
+    ];
+    const tags = `c.normalized[${JSON.stringify(urn)}]["tags"]`;
+    const exists = `EXISTS(SELECT VALUE e FROM e IN ${tags} WHERE e = "a")`;
+    expect(query(`SELECT VALUE c.id FROM c WHERE ${exists}`).exec(users).result).toEqual(["a"]);
+    expect(query(`SELECT VALUE c.id FROM c WHERE NOT ${exists}`).exec(users).result).toEqual(["b", "c", "d"]);
+    expect(query(`SELECT c.id, e FROM c JOIN e IN ${tags}`).exec(users).result).toEqual([
+      { id: "a", e: "a" },
+      { id: "a", e: "b" },
+      { id: "d", e: "c" },
+    ]);
+  });
+
   test("an ORDER BY page that ends among items without the sorted property resumes where it ended", () => {
     // Cosmos DB returns items lacking an ORDER BY property (they sort first); the engine's
     // continuation kept the next item's sort values as JSON, where undefined became null and
