@@ -91,10 +91,12 @@ export interface MembershipDocument {
 
 /** Cosmos item ids cannot contain these; an id holding one cannot name a stored resource. */
 const FORBIDDEN_ID_CHARACTERS = /[/\\?#]/;
+/** The SDK throws (before any request) on an id of white space only (`/Users/%20`), as on an empty one. */
+const BLANK_ID = /^\s*$/;
 
 /** Whether `id` can be a Cosmos item id, so a point operation on it is meaningful. */
 export const isStorableId = (id: string): boolean =>
-  id.length > 0 && id.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(id);
+  !BLANK_ID.test(id) && id.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(id);
 
 /**
  * The membership document id. Resource ids are server-generated UUIDs (no `~`), so the pair is

@@ -132,7 +132,7 @@ describe("membership ids", () => {
   });
 
   it("ids Cosmos cannot store are recognised, so no point operation is sent for them", () => {
-    for (const bad of ["", "a/b", "a\\b", "a?b", "a#b", "x".repeat(256)])
+    for (const bad of ["", " ", "\t\n", "a/b", "a\\b", "a?b", "a#b", "x".repeat(256)])
       expect(isStorableId(bad)).toBe(false);
     expect(isStorableId("2819c223-7f76-453a-919d-413861904646")).toBe(true);
   });
