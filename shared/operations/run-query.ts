@@ -211,8 +211,11 @@ export async function runQuery(
     const from = params.cursor
       ? stateToPosition(sort, decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor))
       : { run: 0 };
-    if (count > 0) page = await readRuns(store, spec, sort, from, 0, count, count);
-    if (!page.next && !params.cursor) totalResults = page.items.length;
+    if (count > 0) {
+      page = await readRuns(store, spec, sort, from, 0, count, count);
+      // Only a first page that read every match tells the total: count=0 read none.
+      if (!page.next && !params.cursor) totalResults = page.items.length;
+    }
   } else if (count > 0 && startIndex === 1 && sql && !params.sortBy) {
     const probe = await readUnordered(store, spec, count);
     if (probe.items.length <= count && !probe.next) {

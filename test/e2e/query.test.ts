@@ -50,6 +50,10 @@ describe("paging by index", () => {
     const past = await list("startIndex=50&count=2");
     expect(past.body).toMatchObject({ totalResults: 7, itemsPerPage: 0, Resources: [] });
     expect((await list("count=0")).body).toMatchObject({ totalResults: 7, itemsPerPage: 0 });
+    // The first page by cursor (RFC 9865), asked for no items, still counts them all.
+    const none = await list("count=0&cursor=");
+    expect(none.body).toMatchObject({ totalResults: 7, itemsPerPage: 0, Resources: [] });
+    expect(none.body).not.toHaveProperty("nextCursor");
     const bad = await list("count=ten");
     expect(bad.status).toBe(400);
     expect(bad.body.scimType).toBe("invalidValue");
