@@ -108,6 +108,11 @@ function keepSub(attribute: Attribute, sub: Attribute, urn: string, projection: 
   return projection.attributes ? projection.attributes.has(key) : !projection.excluded.has(key);
 }
 
+/**
+ * A complex value cut to the kept sub-attributes, or undefined when none of them has a value:
+ * `name: {}` or `emails: [{}, {}]` (for `attributes=name.formatted`, `emails.display`) would show
+ * values where the resource has none (RFC 7643 §2.5), so an emptied value is left out.
+ */
 function projectValue(attribute: Attribute, value: ScimObject[string], urn: string, projection: Projection) {
   const filterObject = (o: ScimObject) => {
     const out: ScimObject = {};
@@ -115,10 +120,11 @@ function projectValue(attribute: Attribute, value: ScimObject[string], urn: stri
       const sub = findAttribute(attribute.subAttributes, k);
       if (!sub || keepSub(attribute, sub, urn, projection)) out[k] = v;
     }
-    return out;
+    return Object.keys(out).length > 0 ? out : undefined;
   };
-  if (Array.isArray(value)) return value.map((v) => (isObject(v) ? filterObject(v) : v));
-  return isObject(value) ? filterObject(value) : value;
+  if (!Array.isArray(value)) return isObject(value) ? filterObject(value) : value;
+  const kept = value.flatMap((v) => (isObject(v) ? (filterObject(v) ?? []) : [v]));
+  return kept.length > 0 ? kept : undefined;
 }
 
 function projectAttributes(
@@ -134,7 +140,10 @@ function projectAttributes(
     if (!attribute) continue;
     const choice = pick(attribute, urn, projection, extensionAsked);
     if (choice === "all") out[key] = value;
-    else if (choice === "some") out[key] = projectValue(attribute, value, urn, projection);
+    else if (choice === "some") {
+      const projected = projectValue(attribute, value, urn, projection);
+      if (projected !== undefined) out[key] = projected;
+    }
   }
   return out;
 }
