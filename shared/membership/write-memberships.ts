@@ -433,10 +433,12 @@ const namePropagated = (group: StoredResource, name: string) =>
  * the group records that its members carry it (`nameMark`). If this is interrupted, the group
  * still records the old name's mark, so the next write to the group (Entra's retry of the same
  * PATCH included) carries it on. A rename of a group of n users costs about 4n point operations.
+ * Returns the group as last written: recording the mark moves its version, and the answer to the
+ * rename must carry the version a client's next If-Match will be compared with.
  */
-export async function propagateGroupName(scope: MemberScope, group: StoredResource): Promise<void> {
+export async function propagateGroupName(scope: MemberScope, group: StoredResource): Promise<StoredResource> {
   const name = displayNameOf(group);
-  if (namePropagated(group, name)) return;
+  if (namePropagated(group, name)) return group;
   const users: string[] = [];
   await forEachMember(scope.memberships, group.id, (link) => {
     if (link.memberType === "User") users.push(link.memberId);
@@ -445,8 +447,9 @@ export async function propagateGroupName(scope: MemberScope, group: StoredResour
     await syncUserGroups(scope, group.id, users.slice(i, i + 1000));
   // Only if the name did not change again meanwhile (that rename carries its own name on).
   const now = await scope.groups.read(group.id);
-  if (now && displayNameOf(now) === name)
-    await scope.groups.patch(group.id, { namesPropagated: nameMark(name) }, now.etag);
+  if (!now || displayNameOf(now) !== name) return group;
+  const marked = await scope.groups.patch(group.id, { namesPropagated: nameMark(name) }, now.etag);
+  return marked.ok ? marked.value : now;
 }
 
 /**

@@ -70,7 +70,7 @@ export function patchResource(kind: ResourceKind): Operation {
     let stored = update.stored;
     if (kind === "Group") {
       if (plan) stored = (await applyMemberChanges(scope, id, plan)).group ?? stored;
-      await propagateGroupName(scope, stored);
+      stored = await propagateGroupName(scope, stored);
     }
     const asked =
       request.url.searchParams.has("attributes") || request.url.searchParams.has("excludedAttributes");

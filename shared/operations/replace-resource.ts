@@ -43,7 +43,7 @@ export function replaceResource(kind: ResourceKind): Operation {
     if (plan) {
       const applied = await applyMemberChanges(scope, id, plan);
       stored = applied.group ?? stored;
-      await propagateGroupName(scope, stored);
+      stored = await propagateGroupName(scope, stored);
       extra = {
         members: (applied.members ?? []).map((m) =>
           renderMember(request.baseUrl, { memberId: m.id, memberType: m.type }),

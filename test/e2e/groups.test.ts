@@ -276,6 +276,31 @@ describe("Group PATCH and PUT rules", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a rename answers the version it left: GET shows it, and an If-Match with it succeeds", async () => {
+    // The rename's last write records that the members carry the new name, which moves the version.
+    const [a] = await users(1);
+    const id = await group(`Rename ${++seq}`, [a as string]);
+    const renamed = await c.call(
+      "PATCH",
+      `/Groups/${id}?attributes=displayName`,
+      patch({ op: "Replace", path: "displayName", value: `Renamed ${seq}` }),
+    );
+    expect(renamed.status).toBe(200);
+    const afterPatch = await c.call("GET", `/Groups/${id}`);
+    expect(afterPatch.headers.get("etag")).toBe(renamed.headers.get("etag"));
+    const put = await c.call(
+      "PUT",
+      `/Groups/${id}`,
+      { schemas: [CORE_GROUP], displayName: `Put ${seq}`, members: [{ value: a }] },
+      { "If-Match": renamed.headers.get("etag") ?? "" },
+    );
+    expect(put.status).toBe(200);
+    expect(put.headers.get("etag")).toBe(put.body.meta.version);
+    const afterPut = await c.call("GET", `/Groups/${id}`);
+    expect(afterPut.headers.get("etag")).toBe(put.headers.get("etag"));
+    expect(afterPut.body.meta).toEqual(put.body.meta);
+  });
+
   test("PUT replaces the members by difference", async () => {
     const [a, b, d] = (await users(3)) as [string, string, string];
     const id = await group("Put Group", [a, b]);
