@@ -188,20 +188,11 @@ interface Result {
   response?: ScimObject;
 }
 
-const failure = (op: BulkOp, error: ScimError): Result => ({
-  method: op.method,
-  ...(op.bulkId ? { bulkId: op.bulkId } : {}),
-  status: String(error.status),
-  response: { ...error.body() },
-});
+const locationOf = (baseUrl: string, kind: ResourceKind, id: string) =>
+  `${baseUrl}/${kind === "User" ? "Users" : "Groups"}/${id}`;
 
-/** Runs one operation as its own function would, and reports it the way §3.7.3 shows. */
-async function run(
-  op: BulkOp,
-  ids: ReadonlyMap<string, string>,
-  request: ScimRequest,
-  scope: Scope,
-): Promise<Result> {
+/** The resource type and path an operation addresses, its bulkIds resolved; invalidPath if it names neither. */
+function target(op: BulkOp, ids: ReadonlyMap<string, string>) {
   const path = (resolve(op.path.split("/"), ids) as string[]).join("/");
   const [, endpoint = "", id, ...extra] = path.split("/");
   const kind: ResourceKind | undefined = sameName(endpoint, "Users")
@@ -216,6 +207,40 @@ async function run(
       `Operations[${op.index}].path '${op.path}' must be ${wantsId ? "/Users/<id> or /Groups/<id>" : "/Users or /Groups"} for ${op.method}.`,
     );
   }
+  return { kind, path, id: id === undefined ? undefined : decodePathSegment(id) };
+}
+
+/**
+ * A failed operation's result. §3.7.3 requires `location` in every result but a failed POST's: a
+ * failed PUT, PATCH or DELETE names the resource it addressed, when its path names one.
+ */
+function failure(op: BulkOp, error: ScimError, ids: ReadonlyMap<string, string>, baseUrl: string): Result {
+  let location: string | undefined;
+  if (op.method !== "POST" && [...op.needs].every((ref) => ids.has(ref))) {
+    try {
+      const { kind, id } = target(op, ids);
+      if (id !== undefined) location = locationOf(baseUrl, kind, id);
+    } catch {
+      // A path naming no resource has no location.
+    }
+  }
+  return {
+    method: op.method,
+    ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+    ...(location ? { location } : {}),
+    status: String(error.status),
+    response: { ...error.body() },
+  };
+}
+
+/** Runs one operation as its own function would, and reports it the way §3.7.3 shows. */
+async function run(
+  op: BulkOp,
+  ids: ReadonlyMap<string, string>,
+  request: ScimRequest,
+  scope: Scope,
+): Promise<Result> {
+  const { kind, path, id } = target(op, ids);
   const data = op.data === undefined ? undefined : resolve(op.data, ids);
   if (op.method !== "DELETE" && data !== undefined) {
     const bytes = Buffer.byteLength(JSON.stringify(data));
@@ -226,7 +251,7 @@ async function run(
       );
     }
   }
-  const params: Record<string, string> = id === undefined ? {} : { id: decodePathSegment(id) };
+  const params: Record<string, string> = id === undefined ? {} : { id };
   const single: ScimRequest = {
     method: op.method,
     url: new URL(`${request.baseUrl}${path}`),
@@ -240,9 +265,7 @@ async function run(
   return {
     method: op.method,
     ...(op.bulkId ? { bulkId: op.bulkId } : {}),
-    ...(createdId
-      ? { location: `${request.baseUrl}/${kind === "User" ? "Users" : "Groups"}/${createdId}` }
-      : {}),
+    ...(createdId ? { location: locationOf(request.baseUrl, kind, createdId) } : {}),
     ...(response.headers?.ETag ? { version: response.headers.ETag } : {}),
     status: String(response.status),
   };
@@ -269,6 +292,8 @@ export const bulk: Operation = async (request, scope) => {
           "conflict",
           `Operations[${op.index}] is part of, or depends on, a circular bulkId reference (RFC 7644 §3.7.1).`,
         ),
+        ids,
+        request.baseUrl,
       ),
     );
     errors++;
@@ -295,7 +320,7 @@ export const bulk: Operation = async (request, scope) => {
         ids.set(op.bulkId, result.location.split("/").pop() as string);
     } catch (error) {
       if (!(error instanceof ScimError)) throw error;
-      result = failure(op, error);
+      result = failure(op, error, ids, request.baseUrl);
       errors++;
       // Throttling or an outage ends the run here, reported on this operation: what ran before it
       // stays done and is listed, so the client retries exactly what did not run.

@@ -117,6 +117,14 @@ describe("/Bulk", () => {
       { method: "DELETE", path: "/Users/00000000-0000-0000-0000-000000000000" },
     ]);
     expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["200", "412", "400", "404"]);
+    // §3.7.3: location is required in every result but a failed POST's, failures included; the
+    // PATCH of an unresolved bulkId addresses no resource, so it has none.
+    expect(r.body.Operations.map((o: { location?: string }) => o.location)).toEqual([
+      `${c.baseUrl}/Users/${id}`,
+      `${c.baseUrl}/Users/${id}`,
+      undefined,
+      `${c.baseUrl}/Users/00000000-0000-0000-0000-000000000000`,
+    ]);
     expect((await c.call("GET", `/Users/${id}`)).body.title).toBe("Lead");
     const del = await bulk([{ method: "DELETE", path: `/Users/${id}` }]);
     expect(del.body.Operations[0]).toMatchObject({ method: "DELETE", status: "204" });
