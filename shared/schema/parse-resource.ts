@@ -23,6 +23,25 @@ function validate(attribute: Attribute, value: unknown, label: string): ScimValu
 const isEmpty = (v: ScimValue) =>
   v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 
+const isReference = (attribute: Attribute) =>
+  attribute.type === "complex" &&
+  !attribute.multiValued &&
+  findAttribute(attribute.subAttributes, "value") !== undefined;
+
+/**
+ * A singular reference (the enterprise manager) in the forms a PATCH takes it: Entra's array of one
+ * value is that value, an empty array none. Without this a POST or PUT refused what a PATCH accepts.
+ */
+const oneReference = (attribute: Attribute, value: unknown) =>
+  isReference(attribute) && Array.isArray(value) && value.length <= 1 ? (value[0] ?? null) : value;
+
+/**
+ * A reference without its id (`""`, `{"value": ""}`) names nothing: it is no value, as in a PATCH,
+ * rather than a stored `value: ""` rendered with a `$ref` to the whole collection.
+ */
+const isHollowReference = (attribute: Attribute, v: ScimValue) =>
+  isReference(attribute) && isObject(v) && (v.value === undefined || v.value === "");
+
 /**
  * Parses a POST/PUT body into a resource (RFC 7644 §3.3, §3.5.1): attribute names are matched
  * case-insensitively, `null` means "no value", readOnly attributes (id, meta, groups) are ignored,
@@ -35,14 +54,15 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   const resource: ScimObject = {};
   let password: string | undefined;
 
-  const put = (target: ScimObject, attribute: Attribute, value: unknown, label: string) => {
+  const put = (target: ScimObject, attribute: Attribute, raw: unknown, label: string) => {
+    const value = oneReference(attribute, raw);
     if (value === null || value === undefined || attribute.mutability === "readOnly") return;
     const parsed = validate(attribute, value, label);
     if (attribute.mutability === "writeOnly" && attribute.name === "password") {
       if (typeof parsed === "string" && parsed !== "") password = parsed;
       return;
     }
-    if (!isEmpty(parsed)) target[attribute.name] = parsed;
+    if (!isEmpty(parsed) && !isHollowReference(attribute, parsed)) target[attribute.name] = parsed;
   };
 
   for (const [key, value] of Object.entries(body)) {

@@ -41,6 +41,20 @@ describe("parseResource (POST/PUT bodies)", () => {
   });
 
   test.each([
+    [[{ value: "boss-id" }], { [ENTERPRISE]: { manager: { value: "boss-id" } } }],
+    [[], {}],
+    ["", {}],
+    [{ value: "" }, {}],
+    [[{ value: "" }], {}],
+  ])(
+    "manager %j takes the forms a PATCH takes: an array of one, or no id for no manager",
+    (manager, rest) => {
+      const { resource } = parseResource(User, { userName: "a@x.com", [ENTERPRISE]: { manager } });
+      expect(resource).toEqual({ userName: "a@x.com", ...rest });
+    },
+  );
+
+  test.each([
     [{ userName: 5 }, "invalidValue", "userName"],
     [{ displayName: "x" }, "invalidValue", "userName' is required"],
     [{ userName: " \t " }, "invalidValue", "userName' is required and cannot be blank"],
