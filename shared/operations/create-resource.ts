@@ -6,7 +6,7 @@ import { createWithMembers, nameMark } from "../membership/write-memberships.js"
 import { parseResource } from "../schema/parse-resource.js";
 import { buildDocument, hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
-import { respondWithResource, tooLarge, uniquenessError } from "./resource-responses.js";
+import { projectionOf, respondWithResource, tooLarge, uniquenessError } from "./resource-responses.js";
 
 /**
  * POST /Users, POST /Groups (RFC 7644 §3.3): 201 with the full resource, Location and ETag. A
@@ -17,6 +17,8 @@ import { respondWithResource, tooLarge, uniquenessError } from "./resource-respo
 export function createResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
+    // A bad attributes/excludedAttributes is a 400 before anything is written, not after.
+    projectionOf(request, type);
     if (request.body === undefined) throw new ScimError("invalidSyntax", "A request body is required.");
     const { resource: parsed, password } = parseResource(type, request.body);
     const id = randomUUID();

@@ -37,6 +37,8 @@ function passwordOf(compiled: CompiledPatch<string>): string | undefined {
 export function patchResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
+    // A bad attributes/excludedAttributes is a 400 before anything is written, not after.
+    projectionOf(request, type);
     if (request.body === undefined)
       throw new ScimError("invalidSyntax", "A PatchOp request body is required.");
     const id = request.params.id ?? "";

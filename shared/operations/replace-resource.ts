@@ -17,6 +17,8 @@ import { updateWithRetry } from "./update-with-retry.js";
 export function replaceResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
+    // A bad attributes/excludedAttributes is a 400 before anything is written, not after.
+    projectionOf(request, type);
     if (request.body === undefined) throw new ScimError("invalidSyntax", "A request body is required.");
     const id = request.params.id ?? "";
     const existing = await store.read(id);

@@ -541,6 +541,32 @@ describe("query parameters", () => {
     expect(ok.status).toBe(200);
     expect(ok.body.itemsPerPage).toBeLessThanOrEqual(1);
   });
+
+  test("a write whose attributes or excludedAttributes names no attribute is 400 and writes nothing", async () => {
+    const userName = `proto.projection.${++seq}@contoso.com`;
+    const post = await c.call("POST", "/Users?attributes=nope", { userName });
+    expect(post).toMatchObject({ status: 400, body: { scimType: "invalidValue" } });
+    const found = await c.call("GET", `/Users?filter=${enc(`userName eq "${userName}"`)}`);
+    expect(found.body.totalResults).toBe(0);
+
+    const u = await user({ title: "before" });
+    const patched = await c.call("PATCH", `/Users/${u}?excludedAttributes=nope`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "title", value: "after" }],
+    });
+    expect(patched.status).toBe(400);
+    const put = await c.call("PUT", `/Users/${u}?attributes=nope`, {
+      userName: `proto.${++seq}@contoso.com`,
+    });
+    expect(put.status).toBe(400);
+    expect((await c.call("GET", `/Users/${u}`)).body).toMatchObject({ title: "before" });
+
+    const g = await group(`proto projection ${++seq}`, [u]);
+    const groupPut = await c.call("PUT", `/Groups/${g}?attributes=nope`, { displayName: "emptied" });
+    expect(groupPut.status).toBe(400);
+    const after = await c.call("GET", `/Groups/${g}`);
+    expect(after.body.members.map((m: { value: string }) => m.value)).toEqual([u]);
+  });
 });
 
 describe("PATCH of a missing resource", () => {
