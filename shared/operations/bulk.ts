@@ -76,8 +76,9 @@ function resolve(value: unknown, ids: ReadonlyMap<string, string>): unknown {
   return value;
 }
 
+/** A member by name, any case; null is no value (RFC 7643 §2.5), as clients serialising every member send it. */
 const member = (object: ScimObject, name: string) =>
-  Object.entries(object).find(([key]) => sameName(key, name))?.[1];
+  Object.entries(object).find(([key, value]) => value !== null && sameName(key, name))?.[1];
 
 function parseOperations(body: unknown, maxOperations: number): { ops: BulkOp[]; failOnErrors: number } {
   if (!isObject(body)) throw new ScimError("invalidSyntax", "The BulkRequest body must be a JSON object.");

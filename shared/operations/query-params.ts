@@ -93,5 +93,6 @@ export function queryParamsFromSearch(body: unknown): QueryParams {
   if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST)) {
     throw new ScimError("invalidValue", `A SearchRequest must list '${SEARCH_REQUEST}' in 'schemas'.`);
   }
-  return parse(pickKnown(Object.entries(body).filter(([k]) => !sameName(k, "schemas"))));
+  // null is no value (RFC 7643 §2.5): clients that serialise every member send `"filter": null`.
+  return parse(pickKnown(Object.entries(body).filter(([k, v]) => v !== null && !sameName(k, "schemas"))));
 }

@@ -93,6 +93,16 @@ describe("/Bulk", () => {
     expect(never.body.totalResults).toBe(0);
   });
 
+  test("members sent as null are not given (failOnErrors, a DELETE's bulkId, version and data)", async () => {
+    const created = await c.call("POST", "/Users", { userName: "bulk.nulls@contoso.com" });
+    const r = await bulk(
+      [{ method: "DELETE", path: `/Users/${created.body.id}`, bulkId: null, version: null, data: null }],
+      { failOnErrors: null },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.Operations).toMatchObject([{ method: "DELETE", status: "204" }]);
+  });
+
   test("PUT, PATCH and DELETE by path; version is If-Match; an unknown bulkId is 400", async () => {
     const created = await c.call("POST", "/Users", { userName: "bulk.edit@contoso.com" });
     const id = created.body.id;
