@@ -1,6 +1,7 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
 import { canonicalJson, comparisonForm, sameValue, scimEquals } from "../schema/compare-values.js";
+import { normalizeValue } from "../schema/normalize-resource.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
 import { itemSchema, unwrapJsonRole, zodToScimError } from "../schema/value-schema.js";
@@ -142,12 +143,14 @@ function nextMultiValued(items: readonly ScimValue[], action: ResourceAction): [
         const values = Array.isArray(action.value) ? action.value : [action.value];
         // RFC 7644 §3.5.2.3: without a filter, replace replaces all values.
         if (action.mode === "replace") return [values, values];
-        // RFC 7644 §3.5.2.1: add appends; an identical value is not added twice. Keyed by canonical
-        // JSON so that adding n values to m is O(n + m), not O(n * m).
-        const seen = new Set(items.map(canonicalJson));
+        // RFC 7644 §3.5.2.1: add appends; a value the attribute already holds is not added twice,
+        // "the same" as a remove or a filter decides it (caseExact=false text folded, dates as
+        // instants). Keyed by canonical JSON so that adding n values to m is O(n + m), not O(n * m).
+        const keyOf = (v: ScimValue) => canonicalJson(normalizeValue(attribute, v));
+        const seen = new Set(items.map(keyOf));
         const added: ScimValue[] = [];
         for (const v of values) {
-          const key = canonicalJson(v);
+          const key = keyOf(v);
           if (!seen.has(key)) {
             seen.add(key);
             added.push(v);

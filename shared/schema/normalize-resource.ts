@@ -4,7 +4,8 @@ import { findAttribute } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 
-function normalizeValue(attribute: Attribute | undefined, value: ScimValue): ScimValue {
+/** A value of `attribute` in comparison form (see `normalizeResource`), whatever its shape. */
+export function normalizeValue(attribute: Attribute | undefined, value: ScimValue): ScimValue {
   if (Array.isArray(value)) return value.map((v) => normalizeValue(attribute, v));
   if (isObject(value)) return normalizeObject(attribute?.subAttributes ?? [], value);
   return attribute ? normalizeScalar(attribute, value) : value;

@@ -53,6 +53,12 @@ const cases: Case[] = [
     expected: { userName: U, emails: [work, home] },
   },
   {
+    name: "add skips a value held already as the attribute compares it (caseExact=false text)",
+    resource: user({ emails: [work] }),
+    operations: [{ op: "add", path: "emails", value: [{ type: "Work", value: "A@Work.com" }, home] }],
+    expected: { userName: U, emails: [work, home] },
+  },
+  {
     name: "add to a complex singular attribute merges sub-attributes",
     resource: user({ name: { givenName: "A", familyName: "B" } }),
     operations: [{ op: "add", path: "name", value: { familyName: "C", middleName: "M" } }],
