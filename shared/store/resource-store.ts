@@ -1,4 +1,5 @@
 import type { Container, JSONValue, PatchOperation, SqlParameter } from "@azure/cosmos";
+import { isObject } from "../schema/scim-json.js";
 import { type CallContext, cosmosCall } from "./cosmos-call.js";
 import {
   GROUPS_COPY_MAX_BYTES,
@@ -113,6 +114,14 @@ const tenantClause = (where: string | undefined) =>
 const sameContent = (stored: ResourceDocument | undefined, body: ResourceDocument) =>
   stored !== undefined && JSON.stringify(stored.resource) === JSON.stringify(body.resource);
 
+/** Whether `doc` carries every value `fields` sets (a retried patch that had succeeded unseen). */
+const holdsFields = (doc: ResourceDocument, fields: PatchFields) =>
+  (fields.lastModified === undefined ||
+    (isObject(doc.resource.meta) && doc.resource.meta.lastModified === fields.lastModified)) &&
+  (fields.groups === undefined || JSON.stringify(doc.groups ?? []) === JSON.stringify(fields.groups)) &&
+  (fields.groupsOverflow === undefined || (doc.groupsOverflow ?? false) === fields.groupsOverflow) &&
+  (fields.namesPropagated === undefined || doc.namesPropagated === fields.namesPropagated);
+
 export class CosmosResourceStore implements ResourceStore {
   constructor(
     private readonly container: Container,
@@ -203,10 +212,11 @@ export class CosmosResourceStore implements ResourceStore {
     if (result.ok) return { ok: true, value: toStored(result.value.resource as ResourceDocument) };
     // The patched document would pass the item limit: nothing was written.
     if (result.status === 413) return { ok: false, reason: "tooLarge" };
-    // A patch sets values: repeating one that had succeeded unseen changes nothing, but moves the ETag.
+    // The version moved on: maybe by this very patch, whose response was lost, or by another
+    // writer in between, whose document then lacks our values. Only the first is our success.
     if (result.status === 412 && result.retried) {
       const current = await this.readDocument(id);
-      if (current) return { ok: true, value: toStored(current) };
+      if (current && holdsFields(current, fields)) return { ok: true, value: toStored(current) };
     }
     return { ok: false, reason: result.status === 404 ? "missing" : "stale" };
   }

@@ -1,3 +1,4 @@
+import type { Container, Item } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseConfig } from "../../shared/config.js";
 import { buildDocument } from "../../shared/operations/build-document.js";
@@ -109,6 +110,68 @@ describe("CosmosResourceStore on the embedded server", () => {
       const copy = Array.from({ length: 40 }, (_, i) => ({ value: `g${i}`, display: "d".repeat(2000) }));
       expect(await loose.patch("l2", { groups: copy })).toEqual(refused);
       expect((await loose.read("l2"))?.etag).toBe(current?.etag);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  test("a patch retried after a lost answer is a success only if the document carries its values", async () => {
+    // A conditional patch meets 408, is retried and meets 412: either its first attempt had landed
+    // (our own write moved the version: success) or another writer came in between (its values are
+    // not there: stale, so the caller reads again). Taking every such 412 for success lost the
+    // other writer's race: a user's groups copy kept only one of two concurrent adds.
+    const tenant = "t-patch-retry";
+    const users = store(tenant);
+    const client = createCosmosClient(parseConfig(cosmos.env).cosmos);
+    try {
+      const real = client.database(cosmos.env.COSMOS_DATABASE as string).container("users");
+      /** The real container, but the first patch of each test fails with a 408 after `meanwhile`. */
+      const faulty = (
+        meanwhile: (
+          item: ReturnType<Container["item"]>,
+          ...args: Parameters<Item["patch"]>
+        ) => Promise<unknown>,
+      ) => {
+        let first = true;
+        return {
+          item: (id: string, pk: string) => {
+            const item = real.item(id, pk);
+            return {
+              read: () => item.read(),
+              patch: async (...args: Parameters<Item["patch"]>) => {
+                if (!first) return item.patch(...args);
+                first = false;
+                await meanwhile(item, ...args);
+                throw Object.assign(new Error("Request timed out"), { code: 408 });
+              },
+            };
+          },
+        } as unknown as Container;
+      };
+      const ours = [{ value: "g-ours", display: "Ours" }];
+      const theirs = [{ value: "g-theirs", display: "Theirs" }];
+
+      await users.create(doc("p1", "p1@x.com"));
+      const seen = await users.read("p1");
+      // Another writer lands between our lost attempt and its retry.
+      const raced = new CosmosResourceStore(
+        faulty(async () => users.patch("p1", { groups: theirs })),
+        tenant,
+        callContext(10_000),
+      );
+      expect(await raced.patch("p1", { groups: ours }, seen?.etag)).toEqual({ ok: false, reason: "stale" });
+      expect((await users.read("p1"))?.groups).toEqual(theirs);
+
+      await users.create(doc("p2", "p2@x.com"));
+      const before = await users.read("p2");
+      // Our own first attempt landed; only its answer was lost.
+      const lost = new CosmosResourceStore(
+        faulty((item, operations, options) => item.patch(operations, options)),
+        tenant,
+        callContext(10_000),
+      );
+      const done = await lost.patch("p2", { groups: ours, groupsOverflow: false }, before?.etag);
+      expect(done.ok && done.value.groups).toEqual(ours);
     } finally {
       client.dispose();
     }
