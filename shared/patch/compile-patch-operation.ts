@@ -151,7 +151,7 @@ function compileTarget(
     return unset;
   }
   if (value === undefined) {
-    throw new ScimError("invalidValue", `An ${op} operation needs a "value" (path '${pathText}').`);
+    throw new ScimError("invalidValue", `The ${op} operation needs a "value" (path '${pathText}').`);
   }
   // RFC 7643 §2.5: null (and an empty array) means unassigned. Replace with it clears; add adds nothing.
   const nothing = op === "replace" ? unset : [];
@@ -215,7 +215,7 @@ export function compilePatchOperation(
   if (!isObject(value)) {
     throw new ScimError(
       "invalidValue",
-      `An ${op} operation without "path" needs an object "value" whose keys are attribute paths.`,
+      `The ${op} operation without "path" needs an object "value" whose keys are attribute paths.`,
     );
   }
   return pathlessEntries(value, resourceType).flatMap(([key, v]) =>

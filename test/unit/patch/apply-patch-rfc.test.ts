@@ -436,7 +436,7 @@ describe("applyPatch: errors name the path", () => {
       name: "path-less value that is not an object",
       operations: [{ op: "replace", value: "x" }],
       code: "invalidValue",
-      mentions: ["object"],
+      mentions: ["The replace operation without", "object"],
     },
     {
       name: "a schema URN key whose value is not an object",
@@ -450,6 +450,12 @@ describe("applyPatch: errors name the path", () => {
       operations: [{ op: "add", path: "title" }],
       code: "invalidValue",
       mentions: ["title"],
+    },
+    {
+      name: "replace without value",
+      operations: [{ op: "replace", path: "title" }],
+      code: "invalidValue",
+      mentions: ["The replace operation needs", "title"],
     },
     {
       name: "malformed path",
