@@ -54,7 +54,17 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   const resource: ScimObject = {};
   let password: string | undefined;
 
+  // Names match case-insensitively and an extension attribute can be written three ways, so one
+  // attribute can come twice (`userName` and `USERNAME`): refused, rather than one silently lost.
+  const given = new Set<string>();
   const put = (target: ScimObject, attribute: Attribute, raw: unknown, label: string) => {
+    if (given.has(label)) {
+      throw new ScimError(
+        "invalidValue",
+        `Attribute '${label}' is given more than once (attribute names are case-insensitive).`,
+      );
+    }
+    given.add(label);
     const value = oneReference(attribute, raw);
     if (value === null || value === undefined || attribute.mutability === "readOnly") return;
     const parsed = validate(attribute, value, label);

@@ -74,6 +74,23 @@ describe("parseResource (POST/PUT bodies)", () => {
     [{ userName: "a", favouriteColour: "red" }, "invalidValue", "favouriteColour"],
     [{ userName: "a", active: "maybe" }, "invalidValue", "active"],
     [[], "invalidSyntax", "JSON object"],
+    // One attribute under two names would keep one value and silently drop the other.
+    [{ userName: "a", USERNAME: "b" }, "invalidValue", "'userName' is given more than once"],
+    [
+      { userName: "a", "urn:ietf:params:scim:schemas:core:2.0:User:userName": "b" },
+      "invalidValue",
+      "'userName' is given more than once",
+    ],
+    [
+      { userName: "a", [`${ENTERPRISE}:department`]: "R", [ENTERPRISE]: { Department: "S" } },
+      "invalidValue",
+      `'${ENTERPRISE}:department' is given more than once`,
+    ],
+    [
+      { userName: "a", department: "R", [ENTERPRISE]: { department: "S" } },
+      "invalidValue",
+      `'${ENTERPRISE}:department' is given more than once`,
+    ],
   ])("%j -> %s naming %s", (body, code, fragment) => {
     const e = error(body);
     expect(e.code).toBe(code);
