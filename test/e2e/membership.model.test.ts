@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Client, startServer } from "../support/local-server.js";
 import { check, runSteps, type Send, startModel, steps } from "../support/membership-model.js";
 
@@ -30,6 +30,41 @@ describe("memberships against a model", () => {
         await check(send, m, tag);
       }),
       { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
+    );
+  }, 300_000);
+});
+
+/**
+ * Each write as the one operation of a /Bulk request (RFC 7644 §3.7), its result read back as the
+ * answer of the plain request: the same model must hold, so /Bulk runs each method as its own
+ * endpoint does. Reads (the checks) go direct.
+ */
+const bulkSend =
+  (direct: Send): Send =>
+  async (method, path, body) => {
+    if (method === "GET") return direct(method, path, body);
+    const reply = await direct("POST", "/Bulk", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+      Operations: [{ method, path, ...(method === "POST" ? { bulkId: "b1" } : {}), data: body }],
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const [result] = reply.body.Operations as { status: string; location?: string; response?: unknown }[];
+    const status = Number(result?.status);
+    const id = status === 201 ? result?.location?.split("/").pop() : undefined;
+    return { ...reply, status, body: result?.response ?? (id ? { id } : undefined) };
+  };
+
+describe("memberships against a model, through /Bulk", () => {
+  test("the same sequences, each write one /Bulk operation, leave the state the model says", async () => {
+    const send = bulkSend((method, path, body) => c.call(method, path, body));
+    await fc.assert(
+      fc.asyncProperty(steps, fc.boolean(), async (sequence, long) => {
+        const tag = `mb${++run}-${Date.now().toString(36)}`;
+        const m = await startModel(send, tag, long);
+        await runSteps(send, m, sequence, tag);
+        await check(send, m, tag);
+      }),
+      { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 20) },
     );
   }, 300_000);
 });
