@@ -66,6 +66,7 @@ function plan(seed: number, rate: number): (n: number) => Fault | undefined {
   };
 }
 
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const transient = (r: Reply) => r.status === 429 || r.status === 503;
 
 /**
@@ -130,6 +131,112 @@ describe("memberships against a model, with Cosmos DB faults", () => {
           await check(entraSend, m, tag);
         },
       ),
+      { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 15) },
+    );
+  }, 600_000);
+});
+
+/** One user attribute edit; edits of different attributes of one user commute, so two go at once. */
+type Edit =
+  | { attr: "title" | "displayName" | "nickName"; value: string | null }
+  | { attr: "emails"; add?: string; remove?: number }
+  | { attr: "active"; value: boolean };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({
+    attr: fc.constantFrom("title" as const, "displayName" as const, "nickName" as const),
+    value: fc.option(fc.constantFrom("A", "b", "Ce", "dé"), { nil: null }),
+  }),
+  fc.record({ attr: fc.constant("emails" as const), add: fc.constantFrom("x1", "x2", "x3", "x4") }),
+  fc.record({ attr: fc.constant("emails" as const), remove: fc.nat(5) }),
+  fc.record({ attr: fc.constant("active" as const), value: fc.boolean() }),
+);
+const edits = fc.array(
+  fc.record({ user: fc.nat(2), first: edit, second: fc.option(edit, { nil: undefined }) }),
+  { minLength: 1, maxLength: 10 },
+);
+
+interface UserModel {
+  id: string;
+  attrs: Record<string, string>;
+  emails: string[];
+  active: boolean;
+}
+
+/** The PatchOp Entra (or a careful client) sends for an edit, and what it does to the model. */
+function patchFor(u: UserModel, e: Edit, tag: string): { ops: unknown[]; apply: () => void } | undefined {
+  if (e.attr === "active") {
+    // Entra's string form without the aadOptscim062020 flag.
+    return {
+      ops: [{ op: "Replace", path: "active", value: e.value ? "True" : "False" }],
+      apply: () => (u.active = e.value),
+    };
+  }
+  if (e.attr === "emails") {
+    if (e.add !== undefined) {
+      const value = `${e.add}.${tag}@x.y`;
+      return {
+        ops: [{ op: "Add", path: "emails", value: [{ value, type: "other" }] }],
+        apply: () => void (u.emails.includes(value) || u.emails.push(value)),
+      };
+    }
+    const value = u.emails[(e.remove ?? 0) % Math.max(u.emails.length, 1)];
+    if (value === undefined) return undefined;
+    return {
+      ops: [{ op: "Remove", path: `emails[value eq "${value}"]` }],
+      apply: () => (u.emails = u.emails.filter((x) => x !== value)),
+    };
+  }
+  const { attr, value } = e;
+  return value === null
+    ? { ops: [{ op: "Remove", path: attr }], apply: () => delete u.attrs[attr] }
+    : { ops: [{ op: "Replace", path: attr, value }], apply: () => (u.attrs[attr] = value) };
+}
+
+describe("user attributes against a model, with Cosmos DB faults", () => {
+  test("PATCHes of one user's different attributes, two at once, under random faults, all land", async () => {
+    await fc.assert(
+      fc.asyncProperty(edits, fc.integer(), fc.constantFrom(0.05, 0.15), async (sequence, seed, rate) => {
+        const tag = `uf${++run}-${Date.now().toString(36)}`;
+        proxy.reset();
+        const users: UserModel[] = [];
+        for (let i = 0; i < 3; i++) {
+          const r = await entraSend("POST", "/Users", {
+            userName: `${tag}.${i}@x.y`,
+            externalId: tag,
+            active: true,
+          });
+          expect(r.status).toBe(201);
+          users.push({ id: r.body.id, attrs: {}, emails: [], active: true });
+        }
+        proxy.reset(plan(seed, rate));
+        for (const { user, first, second } of sequence) {
+          const u = users[user] as UserModel;
+          const together = second && second.attr !== first.attr ? [first, second] : [first];
+          const patches = together.map((e) => patchFor(u, e, tag)).filter((p) => p !== undefined);
+          const replies = await Promise.all(
+            patches.map((p) =>
+              entraSend("PATCH", `/Users/${u.id}`, { schemas: [PATCH_OP], Operations: p.ops }),
+            ),
+          );
+          for (const [i, r] of replies.entries()) {
+            expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+            patches[i]?.apply();
+          }
+          await proxy.idle();
+        }
+        proxy.reset();
+        await proxy.idle();
+        for (const u of users) {
+          const r = await c.call("GET", `/Users/${u.id}`);
+          expect(r.status).toBe(200);
+          for (const attr of ["title", "displayName", "nickName"])
+            expect(r.body[attr], `${attr} of ${u.id}`).toBe(u.attrs[attr]);
+          expect(r.body.active, `active of ${u.id}`).toBe(u.active);
+          const emails = (r.body.emails ?? []).map((x: { value: string }) => x.value).sort();
+          expect(emails, `emails of ${u.id}`).toEqual([...u.emails].sort());
+        }
+      }),
       { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 15) },
     );
   }, 600_000);
