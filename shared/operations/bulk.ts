@@ -132,12 +132,19 @@ function parseOperations(body: unknown, maxOperations: number): { ops: BulkOp[];
       seen.add(bulkId);
     }
     const version = member(raw, "version");
+    // Dropping a version that is not text would run the operation without its precondition.
+    if (version !== undefined && typeof version !== "string") {
+      throw new ScimError(
+        "invalidValue",
+        `${where}.version must be a string (an ETag, as meta.version gives).`,
+      );
+    }
     const data = member(raw, "data");
     return {
       index,
       method: upper as Method,
       bulkId: bulkId as string | undefined,
-      version: typeof version === "string" ? version : undefined,
+      version,
       path,
       data,
       needs: references(data, references(path.split("/"), new Set())),

@@ -103,6 +103,23 @@ describe("/Bulk", () => {
     expect(r.body.Operations).toMatchObject([{ method: "DELETE", status: "204" }]);
   });
 
+  test("a version that is not a string is 400, not an operation run without its precondition", async () => {
+    const created = await c.call("POST", "/Users", { userName: "bulk.version@contoso.com" });
+    for (const version of [5, true, { etag: created.body.meta.version }, [created.body.meta.version]]) {
+      const r = await bulk([
+        {
+          method: "PATCH",
+          path: `/Users/${created.body.id}`,
+          version,
+          data: { schemas: [PATCH], Operations: [{ op: "replace", path: "title", value: "Changed" }] },
+        },
+      ]);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ scimType: "invalidValue", detail: expect.stringMatching(/version/) });
+    }
+    expect((await c.call("GET", `/Users/${created.body.id}`)).body.title).toBeUndefined();
+  });
+
   test("PUT, PATCH and DELETE by path; version is If-Match; an unknown bulkId is 400", async () => {
     const created = await c.call("POST", "/Users", { userName: "bulk.edit@contoso.com" });
     const id = created.body.id;
