@@ -6,6 +6,11 @@ import { TENANT_ID_PATTERN, TENANT_ID_RULE } from "./tenants/tenant-id.js";
 
 const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\/?$/i;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
+/**
+ * What an `Authorization: Bearer` value can carry intact: visible ASCII. A space ends the credential
+ * (RFC 6750 §2.1), and a header's other bytes reach the host as Latin-1, not as the UTF-8 hashed here.
+ */
+const HEADER_TOKEN = /^[\x21-\x7E]+$/;
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -48,7 +53,14 @@ function checkStore(env: StoreEnv, ctx: z.RefinementCtx) {
 
 const schema = z
   .object({
-    SCIM_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    SCIM_TOKEN: z
+      .string()
+      .min(16, "must be at least 16 characters")
+      .regex(
+        HEADER_TOKEN,
+        "must be visible ASCII characters without spaces, or no bearer header can carry it",
+      )
+      .optional(),
     SCIM_TOKEN_SHA256: list(/,/)
       .pipe(z.array(z.string().regex(SHA256_HEX, "must be comma-separated hex SHA-256 digests")))
       .optional(),
