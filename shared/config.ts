@@ -18,6 +18,14 @@ const int = (fallback: number, min: number, max: number) =>
 /** Entra's audience for the tokens it sends to every non-gallery SCIM app (docs/entra.md, Microsoft Learn). */
 export const ENTRA_SCIM_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 
+/**
+ * An http(s) URL that paths are appended to. `z.url()` alone takes "host:7071/scim/v2" for a URL of
+ * the scheme "host:", and a query or fragment would end up in the middle of every URL built on it.
+ */
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http or https URL (with its scheme)" })
+  .refine((url) => !/[?#]/.test(url), "must not have a query or fragment: paths are appended to it");
+
 const list = (separator: RegExp) =>
   z.string().transform((s) =>
     s
@@ -28,7 +36,7 @@ const list = (separator: RegExp) =>
 
 /** The database settings: all that the operator CLI needs. */
 const storeFields = {
-  COSMOS_ENDPOINT: z.url(),
+  COSMOS_ENDPOINT: baseUrl,
   COSMOS_DATABASE: z
     .string()
     .regex(/^[^/\\#?]{1,255}$/, "is not a valid database id")
@@ -69,11 +77,11 @@ const schema = z
     SCIM_ACCESS_TOKEN_SECONDS: int(3600, 300, 21_600),
     SCIM_AUTH_CACHE_SECONDS: int(30, 0, 60),
     SCIM_AUTH_CACHE_ENTRIES: int(10_000, 100, 1_000_000),
-    SCIM_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
+    SCIM_ENTRA_AUTHORITY: baseUrl.default("https://login.microsoftonline.com"),
     SCIM_ENTRA_AUDIENCES: list(/[\s,]+/).optional(),
     SCIM_FEDERATION_AUDIENCE: z.string().min(1).default("api://AzureADTokenExchange"),
     SCIM_OAUTH_SCOPES: list(/[\s,]+/).default(["scim"]),
-    SCIM_BASE_URL: z.url().optional(),
+    SCIM_BASE_URL: baseUrl.optional(),
     // Half of Cosmos DB's 2 MB item limit: a document holds the resource twice (as sent, lower-cased).
     SCIM_MAX_BODY_BYTES: int(524_288, 1024, 1_000_000),
     SCIM_REQUEST_BUDGET_MS: int(30_000, 200, 55_000),

@@ -25,3 +25,25 @@ describe("SCIM_TOKEN", () => {
     expect(bearerToken(`Bearer ${token}`)).toBe(token);
   });
 });
+
+describe("URLs that paths are appended to", () => {
+  test.each([
+    ["SCIM_BASE_URL", "localhost:7071/scim/v2"],
+    ["SCIM_BASE_URL", "scim.example.com:443/scim/v2"],
+    ["SCIM_BASE_URL", "mailto:scim@example.com"],
+    ["SCIM_BASE_URL", "https://scim.example.com/scim/v2?tenant=a"],
+    ["SCIM_BASE_URL", "https://scim.example.com/scim/v2#top"],
+    ["SCIM_ENTRA_AUTHORITY", "https://login.microsoftonline.com/?x"],
+    ["COSMOS_ENDPOINT", "acct.documents.azure.com:443/"],
+  ])("%s=%s is refused", (name, value) => {
+    refused({ [name]: value }, name);
+  });
+
+  test("http and https URLs are kept", () => {
+    const config = parseConfig({ ...local, SCIM_BASE_URL: "https://scim.example.com/scim/v2/" });
+    expect(config.baseUrl).toBe("https://scim.example.com/scim/v2");
+    expect(parseConfig({ ...local, SCIM_BASE_URL: "http://localhost:7071/scim/v2" }).baseUrl).toBe(
+      "http://localhost:7071/scim/v2",
+    );
+  });
+});
