@@ -11,6 +11,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
  * (RFC 6750 §2.1), and a header's other bytes reach the host as Latin-1, not as the UTF-8 hashed here.
  */
 const HEADER_TOKEN = /^[\x21-\x7E]+$/;
+/** RFC 6749 §3.3 scope-token: visible ASCII but `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -80,7 +82,16 @@ const schema = z
     SCIM_ENTRA_AUTHORITY: baseUrl.default("https://login.microsoftonline.com"),
     SCIM_ENTRA_AUDIENCES: list(/[\s,]+/).optional(),
     SCIM_FEDERATION_AUDIENCE: z.string().min(1).default("api://AzureADTokenExchange"),
-    SCIM_OAUTH_SCOPES: list(/[\s,]+/).default(["scim"]),
+    // None would leave the token endpoint granting an empty scope, or refusing every scope asked for.
+    SCIM_OAUTH_SCOPES: list(/[\s,]+/)
+      .pipe(
+        z
+          .array(
+            z.string().regex(SCOPE_TOKEN, 'must be scope tokens: visible ASCII but " and \\ (RFC 6749 §3.3)'),
+          )
+          .min(1, "must name at least one scope"),
+      )
+      .default(["scim"]),
     SCIM_BASE_URL: baseUrl.optional(),
     // Half of Cosmos DB's 2 MB item limit: a document holds the resource twice (as sent, lower-cased).
     SCIM_MAX_BODY_BYTES: int(524_288, 1024, 1_000_000),

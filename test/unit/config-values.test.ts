@@ -47,3 +47,18 @@ describe("URLs that paths are appended to", () => {
     );
   });
 });
+
+describe("SCIM_OAUTH_SCOPES", () => {
+  test.each([",", " ", 'scim "admin"', "scim a\\b"])("%j is refused", (value) => {
+    refused({ SCIM_OAUTH_SCOPES: value }, "SCIM_OAUTH_SCOPES(\\.\\d+)?");
+  });
+
+  test("scopes separated by spaces or commas are kept; unset is scim", () => {
+    expect(parseConfig({ ...local, SCIM_OAUTH_SCOPES: "scim, read write" }).auth.oauthScopes).toEqual([
+      "scim",
+      "read",
+      "write",
+    ]);
+    expect(parseConfig(local).auth.oauthScopes).toEqual(["scim"]);
+  });
+});
