@@ -118,6 +118,14 @@ const schema = z
         message: "is required unless COSMOS_ENDPOINT is a local emulator (in Azure, a Key Vault reference)",
       });
     }
+    if (env.SCIM_SCHEMA_EXTENSIONS?.trim() && env.SCIM_SCHEMA_EXTENSIONS_FILE) {
+      // Either would be silently ignored: the operator cannot tell which extensions are served.
+      ctx.addIssue({
+        code: "custom",
+        path: ["SCIM_SCHEMA_EXTENSIONS_FILE"],
+        message: "cannot be set together with SCIM_SCHEMA_EXTENSIONS: keep one of them",
+      });
+    }
     const authority = URL.canParse(env.SCIM_ENTRA_AUTHORITY) ? new URL(env.SCIM_ENTRA_AUTHORITY) : undefined;
     if (authority && authority.protocol !== "https:" && !LOOPBACK.test(authority.origin)) {
       ctx.addIssue({
@@ -187,7 +195,8 @@ export interface Config {
    * all verify, so a key rotation does not break the cursors of a sync in progress.
    */
   cursorKeys: Buffer[];
-  schemaExtensions: string | undefined;
+  /** The custom extension schemas as JSON text, and the setting it came from (which its errors name). */
+  schemaExtensions: { text: string; source: ExtensionsSetting } | undefined;
   /** `SCIM_*` / `COSMOS_*` variables no setting reads (typos, most likely): logged, not fatal. */
   unknownSettings: string[];
   cosmos: {
@@ -201,6 +210,8 @@ export interface Config {
     managedIdentityClientId: string | undefined;
   };
 }
+
+type ExtensionsSetting = "SCIM_SCHEMA_EXTENSIONS" | "SCIM_SCHEMA_EXTENSIONS_FILE";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -216,6 +227,13 @@ function readExtensionsFile(path: string | undefined): string | undefined {
       `Invalid configuration:\n  SCIM_SCHEMA_EXTENSIONS_FILE: cannot be read (${reason})`,
     );
   }
+}
+
+/** A blank SCIM_SCHEMA_EXTENSIONS (an app setting that exists but is empty) is unset: the file is read. */
+function schemaExtensions(text: string | undefined, file: string | undefined): Config["schemaExtensions"] {
+  if (text?.trim()) return { text, source: "SCIM_SCHEMA_EXTENSIONS" };
+  const contents = readExtensionsFile(file);
+  return contents === undefined ? undefined : { text: contents, source: "SCIM_SCHEMA_EXTENSIONS_FILE" };
 }
 
 function parsed<T>(parser: z.ZodType<T>, env: Record<string, string | undefined>): T {
@@ -256,7 +274,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
     cursorKeys: deriveKeys(signingKeys, "pagination-cursor").map((k) => k.key),
-    schemaExtensions: e.SCIM_SCHEMA_EXTENSIONS ?? readExtensionsFile(e.SCIM_SCHEMA_EXTENSIONS_FILE),
+    schemaExtensions: schemaExtensions(e.SCIM_SCHEMA_EXTENSIONS, e.SCIM_SCHEMA_EXTENSIONS_FILE),
     unknownSettings: unknownSettings(env),
     cosmos: cosmosConfig(e),
   };

@@ -29,8 +29,8 @@ export interface Services {
 }
 
 /** Operator-defined extension schemas; a bad definition stops start-up with every problem listed. */
-function customExtensions(text: string | undefined) {
-  const result = parseCustomExtensions(text ?? "");
+function customExtensions(extensions: Config["schemaExtensions"]) {
+  const result = parseCustomExtensions(extensions?.text ?? "", extensions?.source);
   if (!result.ok) throw new ConfigError(result.error.message);
   return result.extensions;
 }

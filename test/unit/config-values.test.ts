@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { bearerToken } from "../../shared/auth/authenticate.js";
 import { ConfigError, parseConfig } from "../../shared/config.js";
+import { createServices } from "../../shared/services.js";
 
 /** Settings whose value could never work are refused at start-up, naming the setting. */
 
@@ -60,5 +64,56 @@ describe("SCIM_OAUTH_SCOPES", () => {
       "write",
     ]);
     expect(parseConfig(local).auth.oauthScopes).toEqual(["scim"]);
+  });
+});
+
+describe("SCIM_SCHEMA_EXTENSIONS and SCIM_SCHEMA_EXTENSIONS_FILE", () => {
+  const extension = (attribute: Record<string, unknown>) =>
+    JSON.stringify([
+      {
+        schema: "urn:example:custom:2.0:User",
+        name: "Custom",
+        resourceType: "User",
+        attributes: [attribute],
+      },
+    ]);
+  const file = (text: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "scim-extensions-"));
+    const name = path.join(dir, "extensions.json");
+    writeFileSync(name, text);
+    return name;
+  };
+
+  test("both set is refused: one of them would be silently ignored", () => {
+    refused(
+      {
+        SCIM_SCHEMA_EXTENSIONS: extension({ name: "costCode" }),
+        SCIM_SCHEMA_EXTENSIONS_FILE: file(extension({ name: "badge" })),
+      },
+      "SCIM_SCHEMA_EXTENSIONS_FILE",
+    );
+  });
+
+  test("a blank SCIM_SCHEMA_EXTENSIONS (an empty app setting) leaves the file in charge", () => {
+    const config = parseConfig({
+      ...local,
+      SCIM_SCHEMA_EXTENSIONS: "  ",
+      SCIM_SCHEMA_EXTENSIONS_FILE: file(extension({ name: "badge" })),
+    });
+    expect(config.schemaExtensions).toEqual({
+      text: extension({ name: "badge" }),
+      source: "SCIM_SCHEMA_EXTENSIONS_FILE",
+    });
+  });
+
+  test("a bad definition is reported under the setting it came from", async () => {
+    const bad = extension({ name: "badge", type: "strin" });
+    const env = { ...local, COSMOS_CREATE_CONTAINERS: "false" };
+    await expect(createServices({ ...env, SCIM_SCHEMA_EXTENSIONS_FILE: file(bad) })).rejects.toThrow(
+      /^SCIM_SCHEMA_EXTENSIONS_FILE is invalid:\n- entry 0 \(urn:example:custom:2.0:User\): attribute "badge": type/,
+    );
+    await expect(createServices({ ...env, SCIM_SCHEMA_EXTENSIONS: bad })).rejects.toThrow(
+      /^SCIM_SCHEMA_EXTENSIONS is invalid:/,
+    );
   });
 });
