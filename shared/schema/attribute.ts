@@ -43,6 +43,8 @@ export function attribute(name: string, type: AttributeType, options: AttributeO
     returned: "default",
     uniqueness: "none",
     ...(type === "reference" ? { referenceTypes: ["external"] } : {}),
+    // RFC 7643 §2.3.6: binary values are case exact, and compared so (only text folds case).
+    ...(type === "binary" ? { caseExact: true } : {}),
     ...options,
   };
 }

@@ -183,6 +183,9 @@ function checkAttributes(
           `(only userName and group displayName have unique keys in the store); use "none".`,
       );
     }
+    if (type === "binary" && attr.caseExact === false) {
+      problems.push(`${at}: binary values are case exact (RFC 7643 §2.3.6); leave caseExact out.`);
+    }
     if (attr.referenceTypes && type !== "reference") {
       problems.push(`${at}: referenceTypes apply only to attributes of type "reference" (RFC 7643 §7).`);
     }

@@ -92,6 +92,17 @@ describe("accepted configuration", () => {
     expect(Object.values(schema?.attributes[0] ?? {})).not.toContain(undefined);
   });
 
+  test("binary attributes are case exact (RFC 7643 §2.3.6), as /Schemas publishes them; caseExact: false is refused", () => {
+    const result = parse([entry({ attributes: [{ name: "photoHash", type: "binary" }] })]);
+    if (!result.ok) throw result.error;
+    expect(result.extensions.User[0]?.attributes[0]?.caseExact).toBe(true);
+    expect(
+      problems(parse([entry({ attributes: [{ name: "photoHash", type: "binary", caseExact: false }] })])),
+    ).toEqual([
+      `entry 0 (${URN}): attribute "photoHash": binary values are case exact (RFC 7643 §2.3.6); leave caseExact out.`,
+    ]);
+  });
+
   test("complex attributes with $ref sub-attributes, and entries split by resource type", () => {
     const result = parseCustomExtensions(SAMPLE_EXTENSIONS_JSON);
     if (!result.ok) throw result.error;

@@ -3,6 +3,7 @@ import { listResponse } from "../../../shared/discovery/list-response.js";
 import { resourceTypeDocument } from "../../../shared/discovery/resource-type-document.js";
 import { discoverySchemas, findSchema, schemaDocument } from "../../../shared/discovery/schema-document.js";
 import type { Attribute, AttributeType } from "../../../shared/schema/attribute.js";
+import { foldsCase } from "../../../shared/schema/compare-values.js";
 import { resolvePath } from "../../../shared/schema/resolve-path.js";
 import { buildResourceTypes, type ResourceType } from "../../../shared/schema/resource-type.js";
 import type { Schema } from "../../../shared/schema/schema.js";
@@ -58,6 +59,20 @@ test("the sample covers every attribute type, so the checks below exercise each 
   expect([...types].sort()).toEqual(
     ["binary", "boolean", "complex", "dateTime", "decimal", "integer", "reference", "string"].sort(),
   );
+});
+
+test("caseExact in /Schemas is how values compare: text folds case unless caseExact, binary never does", () => {
+  const published: [string, boolean, boolean][] = [];
+  const visit = (attributes: readonly Attribute[], prefix: string) => {
+    for (const a of attributes) {
+      if (a.type === "string" || a.type === "reference" || a.type === "binary")
+        published.push([`${prefix}${a.name}`, a.caseExact, !foldsCase(a)]);
+      visit(a.subAttributes ?? [], `${prefix}${a.name}.`);
+    }
+  };
+  for (const doc of schemasList.Resources) visit(doc.attributes, `${doc.id}:`);
+  expect(published.some(([name]) => name.endsWith("x509Certificates.value"))).toBe(true);
+  expect(published.filter(([, caseExact, comparedExactly]) => caseExact !== comparedExactly)).toEqual([]);
 });
 
 for (const doc of schemasList.Resources) {
