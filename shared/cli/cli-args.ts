@@ -82,14 +82,17 @@ const OPTIONS = {
 export function parseExpiry(text: string | undefined, now: Date): string | undefined {
   if (text === undefined) return undefined;
   const relative = /^(\d{1,5})([dh])$/.exec(text.trim());
-  if (relative) {
-    const hours = Number(relative[1]) * (relative[2] === "d" ? 24 : 1);
-    return new Date(now.getTime() + hours * 3_600_000).toISOString();
-  }
-  if (Number.isNaN(Date.parse(text))) {
+  const ms = relative
+    ? now.getTime() + Number(relative[1]) * (relative[2] === "d" ? 24 : 1) * 3_600_000
+    : Date.parse(text);
+  if (Number.isNaN(ms)) {
     throw new UsageError(`--expires '${text}' is neither a date (2027-01-31) nor a duration (90d, 12h).`);
   }
-  return new Date(Date.parse(text)).toISOString();
+  // A credential that has already expired could never authenticate: printing it once would waste it.
+  if (ms <= now.getTime()) {
+    throw new UsageError(`--expires '${text}' is not in the future.`);
+  }
+  return new Date(ms).toISOString();
 }
 
 function integer(text: string | undefined, fallback: number, min: number, max: number, option: string) {

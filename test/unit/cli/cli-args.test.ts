@@ -53,6 +53,10 @@ describe("npm run tenants -- <command>", () => {
     [["client", "federate", "t", "c", "--issuer", "https://i"]],
     [["delete", "t", "--batch-size", "0"]],
     [["token", "create", "t", "--expires", "someday"]],
+    [["token", "create", "t", "--expires", "2025-12-31"]],
+    [["token", "create", "t", "--expires", "0d"]],
+    [["client", "create", "t", "--expires", "2026-01-01T00:00:00Z"]],
+    [["client", "secret", "add", "t", "c", "--expires", "0h"]],
     [["nope"]],
   ])("refuses %j", (argv) => {
     expect(() => parse(...argv)).toThrow(UsageError);
