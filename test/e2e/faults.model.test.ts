@@ -1,12 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  EMULATOR_KEY,
-  type EmbeddedCosmos,
-  startEmbeddedCosmos,
-} from "../../shared/local/embedded-cosmos.js";
-import { FAULTS, type Fault, type FaultProxy, startFaultProxy } from "../support/fault-proxy.js";
-import { type Client, type Reply, startServer } from "../support/local-server.js";
+import { FAULTS, type Fault, type FaultProxy } from "../support/fault-proxy.js";
+import { type FaultedServer, startFaultedServer } from "../support/faulted-server.js";
+import type { Client, Reply } from "../support/local-server.js";
 import { check, runSteps, type Send, startModel, steps } from "../support/membership-model.js";
 
 /**
@@ -17,28 +13,17 @@ import { check, runSteps, type Send, startModel, steps } from "../support/member
  * 500, every operation must end as it would without faults, and the state must equal the model.
  */
 
-let cosmos: EmbeddedCosmos;
+let faulted: FaultedServer;
 let proxy: FaultProxy;
 let c: Client;
 let run = 0;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  cosmos = await startEmbeddedCosmos();
-  proxy = await startFaultProxy(cosmos.endpoint);
-  c = await startServer({
-    COSMOS_ENDPOINT: proxy.endpoint,
-    COSMOS_KEY: EMULATOR_KEY,
-    COSMOS_DATABASE: "membership-faults",
-    COSMOS_REQUEST_TIMEOUT_MS: "500",
-    SCIM_REQUEST_BUDGET_MS: "600",
-  });
+  faulted = await startFaultedServer("model-faults");
+  ({ proxy, client: c } = faulted);
 }, 60_000);
 afterAll(async () => {
-  await c?.server.close();
-  await proxy?.close();
-  await cosmos?.close();
-  process.env = saved;
+  await faulted?.close();
 });
 
 /** mulberry32: a small seeded generator, so that a failing run replays from its fast-check seed. */

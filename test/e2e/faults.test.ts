@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  EMULATOR_KEY,
-  type EmbeddedCosmos,
-  startEmbeddedCosmos,
-} from "../../shared/local/embedded-cosmos.js";
-import { describeFault, FAULTS, type FaultProxy, startFaultProxy } from "../support/fault-proxy.js";
-import { type Client, type Reply, startServer } from "../support/local-server.js";
+import { describeFault, FAULTS, type FaultProxy } from "../support/fault-proxy.js";
+import { type FaultedServer, startFaultedServer } from "../support/faulted-server.js";
+import type { Client, Reply } from "../support/local-server.js";
 
 /**
  * Fault injection: every Cosmos DB call an operation makes is, in turn, answered with each of the
@@ -16,27 +12,16 @@ import { type Client, type Reply, startServer } from "../support/local-server.js
  */
 
 const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-let cosmos: EmbeddedCosmos;
+let faulted: FaultedServer;
 let proxy: FaultProxy;
 let c: Client;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  cosmos = await startEmbeddedCosmos();
-  proxy = await startFaultProxy(cosmos.endpoint);
-  c = await startServer({
-    COSMOS_ENDPOINT: proxy.endpoint,
-    COSMOS_KEY: EMULATOR_KEY,
-    COSMOS_DATABASE: "faults",
-    COSMOS_REQUEST_TIMEOUT_MS: "500",
-    SCIM_REQUEST_BUDGET_MS: "600",
-  });
+  faulted = await startFaultedServer("faults");
+  ({ proxy, client: c } = faulted);
 }, 60_000);
 afterAll(async () => {
-  await c?.server.close();
-  await proxy?.close();
-  await cosmos?.close();
-  process.env = saved;
+  await faulted?.close();
 });
 
 /** A request as a test sends it. */

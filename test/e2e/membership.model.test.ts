@@ -19,18 +19,21 @@ afterAll(async () => {
   await c?.server.close();
 });
 
+/** Runs generated sequences through `send` and checks each against the model. */
+const holdsTheModel = (send: Send, prefix: string, numRuns: number) =>
+  fc.assert(
+    fc.asyncProperty(steps, fc.boolean(), async (sequence, long) => {
+      const tag = `${prefix}${++run}-${Date.now().toString(36)}`;
+      const m = await startModel(send, tag, long);
+      await runSteps(send, m, sequence, tag);
+      await check(send, m, tag);
+    }),
+    { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? numRuns) },
+  );
+
 describe("memberships against a model", () => {
   test("random sequences, some operations sent at once, leave members, groups and filters as the model", async () => {
-    const send: Send = (method, path, body) => c.call(method, path, body);
-    await fc.assert(
-      fc.asyncProperty(steps, fc.boolean(), async (sequence, long) => {
-        const tag = `mm${++run}-${Date.now().toString(36)}`;
-        const m = await startModel(send, tag, long);
-        await runSteps(send, m, sequence, tag);
-        await check(send, m, tag);
-      }),
-      { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
-    );
+    await holdsTheModel((method, path, body) => c.call(method, path, body), "mm", 40);
   }, 300_000);
 });
 
@@ -56,15 +59,10 @@ const bulkSend =
 
 describe("memberships against a model, through /Bulk", () => {
   test("the same sequences, each write one /Bulk operation, leave the state the model says", async () => {
-    const send = bulkSend((method, path, body) => c.call(method, path, body));
-    await fc.assert(
-      fc.asyncProperty(steps, fc.boolean(), async (sequence, long) => {
-        const tag = `mb${++run}-${Date.now().toString(36)}`;
-        const m = await startModel(send, tag, long);
-        await runSteps(send, m, sequence, tag);
-        await check(send, m, tag);
-      }),
-      { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 20) },
+    await holdsTheModel(
+      bulkSend((method, path, body) => c.call(method, path, body)),
+      "mb",
+      20,
     );
   }, 300_000);
 });
