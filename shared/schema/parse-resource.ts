@@ -56,8 +56,11 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
 
   // Names match case-insensitively and an extension attribute can be written three ways, so one
   // attribute can come twice (`userName` and `USERNAME`): refused, rather than one silently lost.
+  // A null beside a value is no second value, and readOnly attributes are ignored anyway.
   const given = new Set<string>();
   const put = (target: ScimObject, attribute: Attribute, raw: unknown, label: string) => {
+    const value = oneReference(attribute, raw);
+    if (value === null || value === undefined || attribute.mutability === "readOnly") return;
     if (given.has(label)) {
       throw new ScimError(
         "invalidValue",
@@ -65,8 +68,6 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
       );
     }
     given.add(label);
-    const value = oneReference(attribute, raw);
-    if (value === null || value === undefined || attribute.mutability === "readOnly") return;
     const parsed = validate(attribute, value, label);
     if (attribute.mutability === "writeOnly" && attribute.name === "password") {
       if (typeof parsed === "string" && parsed !== "") password = parsed;

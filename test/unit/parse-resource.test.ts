@@ -40,6 +40,15 @@ describe("parseResource (POST/PUT bodies)", () => {
     expect(password).toBe("s3cret");
   });
 
+  test("an attribute given once with a value and once as null is given once", () => {
+    const { resource } = parseResource(User, {
+      userName: "a@x.com",
+      [ENTERPRISE]: { department: null },
+      [`${ENTERPRISE}:department`]: "R",
+    });
+    expect(resource).toEqual({ userName: "a@x.com", [ENTERPRISE]: { department: "R" } });
+  });
+
   test.each([
     [[{ value: "boss-id" }], { [ENTERPRISE]: { manager: { value: "boss-id" } } }],
     [[], {}],
