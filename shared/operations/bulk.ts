@@ -312,8 +312,9 @@ export const bulk: Operation = async (request, scope) => {
     let result: Result;
     try {
       if (missing !== undefined) {
-        const defined = ops.some((o) => o.bulkId === missing);
-        throw defined
+        // Only a POST's bulkId names a resource (§3.7.2); another operation's bulkId is no reference.
+        const posted = ops.some((o) => o.bulkId === missing && o.method === "POST");
+        throw posted
           ? new ScimError(
               "conflict",
               `Operations[${op.index}] references bulkId "${missing}", whose operation failed.`,

@@ -153,6 +153,18 @@ describe("/Bulk", () => {
       `${c.baseUrl}/Users/00000000-0000-0000-0000-000000000000`,
     ]);
     expect((await c.call("GET", `/Users/${id}`)).body.title).toBe("Lead");
+    // Only a POST's bulkId can be referenced: a PATCH's names nothing, whatever that PATCH did.
+    const patchRef = await bulk([
+      {
+        method: "PATCH",
+        bulkId: "edit",
+        path: `/Users/${id}`,
+        data: { schemas: [PATCH], Operations: [{ op: "replace", path: "title", value: "Lead" }] },
+      },
+      { method: "DELETE", path: "/Users/bulkId:edit" },
+    ]);
+    expect(patchRef.body.Operations[1]).toMatchObject({ status: "400" });
+    expect(patchRef.body.Operations[1].response.detail).toContain("which no POST in this request defines");
     const del = await bulk([{ method: "DELETE", path: `/Users/${id}` }]);
     expect(del.body.Operations[0]).toMatchObject({ method: "DELETE", status: "204" });
     expect((await c.call("GET", `/Users/${id}`)).status).toBe(404);
