@@ -2,6 +2,7 @@ import { ScimError } from "../errors/scim-error.js";
 import { planMemberList } from "../membership/plan-member-changes.js";
 import { derivedAttributes, renderMember } from "../membership/read-memberships.js";
 import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
+import { keepImmutable } from "../schema/keep-immutable.js";
 import { parseResource } from "../schema/parse-resource.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
@@ -11,7 +12,8 @@ import { updateWithRetry } from "./update-with-retry.js";
 
 /**
  * PUT /Users/{id}, PUT /Groups/{id} (RFC 7644 §3.5.1): replaces every writable attribute; an
- * omitted password keeps the stored hash (clients cannot read it back to resend it). A group's
+ * omitted password keeps the stored hash (clients cannot read it back to resend it), and an
+ * immutable value must be sent unchanged or left out (`keepImmutable`). A group's
  * `members` (all checked before any write) replace the stored ones by difference.
  */
 export function replaceResource(kind: ResourceKind): Operation {
@@ -35,7 +37,7 @@ export function replaceResource(kind: ResourceKind): Operation {
       id,
       ifMatch,
       (current) => ({
-        resource: plan ? resource : parsed,
+        resource: keepImmutable(type, current.resource, plan ? resource : parsed),
         passwordHash: passwordHash ?? current.passwordHash,
       }),
       existing,

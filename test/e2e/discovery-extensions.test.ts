@@ -17,6 +17,7 @@ beforeAll(async () => {
           { name: "costCode", type: "string" },
           { name: "badgeNumber", type: "integer" },
           { name: "contractor", type: "boolean" },
+          { name: "hireCode", mutability: "immutable" },
         ],
       },
     ]),
@@ -75,6 +76,7 @@ describe("discovery", () => {
       "costCode",
       "badgeNumber",
       "contractor",
+      "hireCode",
     ]);
     expect((await c.call("GET", "/Schemas/urn:nope")).status).toBe(404);
     const filtered = await c.call("GET", `/Schemas?filter=${encodeURIComponent('id eq "x"')}`);
@@ -150,5 +152,22 @@ describe("custom extension round trip", () => {
       `/Users?filter=${encodeURIComponent('userName eq "unknown.ext@contoso.com"')}`,
     );
     expect(none.body.totalResults).toBe(0);
+  });
+
+  test("PUT keeps an immutable value: sent unchanged or left out, never changed (RFC 7644 §3.5.1)", async () => {
+    const user = { userName: "immutable.put@contoso.com" };
+    const created = await c.call("POST", "/Users", { ...user, [CUSTOM]: { hireCode: "H-1", costCode: "A" } });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const changed = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { hireCode: "H-2" } });
+    expect(changed.status).toBe(400);
+    expect(changed.body.scimType).toBe("mutability");
+    expect(changed.body.detail).toContain(`${CUSTOM}:hireCode`);
+    const omitted = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { costCode: "B" } });
+    expect(omitted.status).toBe(200);
+    expect(omitted.body[CUSTOM]).toEqual({ costCode: "B", hireCode: "H-1" });
+    const same = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { hireCode: "H-1" } });
+    expect(same.status).toBe(200);
+    expect((await c.call("GET", `/Users/${id}`)).body[CUSTOM]).toEqual({ hireCode: "H-1" });
   });
 });
