@@ -4,22 +4,11 @@ import { canonicalJson, comparisonForm, sameValue, scimEquals } from "../schema/
 import { normalizeValue } from "../schema/normalize-resource.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
+import { hasValueSub, isHollow } from "../schema/value-forms.js";
 import { itemSchema, unwrapJsonRole, zodToScimError } from "../schema/value-schema.js";
 import type { PatchAction, PatchTarget } from "./compile-patch-operation.js";
 
 type ResourceAction = Exclude<PatchAction, { kind: "external" }>;
-
-const hasValue = (attribute: Attribute) => findAttribute(attribute.subAttributes, "value") !== undefined;
-
-/**
- * A complex value that carries nothing: no `value` where the attribute has one (a manager or an
- * email without its id/address), or only labels (type/primary/display) otherwise. Such values are
- * dropped, which is how Entra's "replace manager with an empty value" clears the manager.
- */
-function isHollow(attribute: Attribute, value: ScimObject): boolean {
-  if (hasValue(attribute)) return value.value === undefined || value.value === null || value.value === "";
-  return Object.keys(value).every((key) => key === "type" || key === "primary" || key === "display");
-}
 
 function without(object: ScimObject, key: string): ScimObject {
   const { [key]: _, ...rest } = object;
@@ -31,7 +20,7 @@ function without(object: ScimObject, key: string): ScimObject {
  * displayName) describe that referent, so a new `value` starts from scratch instead of merging.
  */
 function merge(attribute: Attribute, base: ScimObject | undefined, patch: ScimObject): ScimObject {
-  if (base && hasValue(attribute) && patch.value !== undefined && !scimEquals(patch.value, base.value)) {
+  if (base && hasValueSub(attribute) && patch.value !== undefined && !scimEquals(patch.value, base.value)) {
     return { ...patch };
   }
   return { ...base, ...patch };
@@ -118,7 +107,7 @@ function nextSingularComplex(current: ScimObject | undefined, action: ResourceAc
   if (!filter && !subAttribute) {
     if (!isObject(action.value)) return action.value;
     // Entra clears the manager by replacing it with "", {} or {"value": ""}.
-    if (hasValue(attribute) && isHollow(attribute, action.value)) return undefined;
+    if (hasValueSub(attribute) && isHollow(attribute, action.value)) return undefined;
     // RFC 7644 §3.5.2.3: sub-attributes not given are left unchanged; merge() handles references.
     return merge(attribute, current, action.value);
   }

@@ -5,6 +5,7 @@ import { sameName } from "../schema/compare-values.js";
 import { splitSchemaUrn } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
+import { singleValue } from "../schema/value-forms.js";
 import { itemSchema, valueSchema, zodToScimError } from "../schema/value-schema.js";
 import type { ValueFilter } from "./bind-value-filter.js";
 import type { MemberChange, MemberRef } from "./member-changes.js";
@@ -39,18 +40,6 @@ function validate(schema: z.ZodType, value: unknown, where: string): ScimValue {
   if (!result.success) throw zodToScimError(result.error, where);
   // The schemas only accept and produce JSON values.
   return result.data as ScimValue;
-}
-
-/** A singular attribute given as an array (Entra's `manager: [{"value": ...}]`): take its one element. */
-function single(value: unknown, where: string): unknown {
-  if (!Array.isArray(value)) return value;
-  if (value.length > 1) {
-    throw new ScimError(
-      "invalidValue",
-      `Attribute '${where}' is single-valued; found ${value.length} values.`,
-    );
-  }
-  return value.length === 0 ? null : value[0];
 }
 
 function memberRef(attribute: Attribute, item: unknown, where: string): MemberRef {
@@ -161,7 +150,7 @@ function compileTarget(
     const items = validate(valueSchema(attribute), Array.isArray(value) ? value : [value], pathText);
     return Array.isArray(items) && items.length === 0 ? nothing : set(items);
   }
-  const one = single(value, pathText);
+  const one = singleValue(value, pathText);
   if (one === null) return nothing;
   if (subAttribute) return set(validate(valueSchema(subAttribute), one, pathText));
   return set(validate(itemSchema(attribute), one, pathText));

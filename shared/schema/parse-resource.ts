@@ -4,6 +4,7 @@ import { sameName } from "./compare-values.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isBlank, isObject, type ScimObject, type ScimValue } from "./scim-json.js";
+import { hasValueSub, isHollow, singleValue } from "./value-forms.js";
 import { valueSchema, zodToScimError } from "./value-schema.js";
 
 export interface ParsedResource {
@@ -23,24 +24,13 @@ function validate(attribute: Attribute, value: unknown, label: string): ScimValu
 const isEmpty = (v: ScimValue) =>
   v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 
+/**
+ * A singular reference (the enterprise manager) takes the forms a PATCH takes: Entra's array of one
+ * value is that value, an empty array none, and one without its id (`""`, `{"value": ""}`) names
+ * nothing rather than a stored `value: ""` rendered with a `$ref` to the whole collection.
+ */
 const isReference = (attribute: Attribute) =>
-  attribute.type === "complex" &&
-  !attribute.multiValued &&
-  findAttribute(attribute.subAttributes, "value") !== undefined;
-
-/**
- * A singular reference (the enterprise manager) in the forms a PATCH takes it: Entra's array of one
- * value is that value, an empty array none. Without this a POST or PUT refused what a PATCH accepts.
- */
-const oneReference = (attribute: Attribute, value: unknown) =>
-  isReference(attribute) && Array.isArray(value) && value.length <= 1 ? (value[0] ?? null) : value;
-
-/**
- * A reference without its id (`""`, `{"value": ""}`) names nothing: it is no value, as in a PATCH,
- * rather than a stored `value: ""` rendered with a `$ref` to the whole collection.
- */
-const isHollowReference = (attribute: Attribute, v: ScimValue) =>
-  isReference(attribute) && isObject(v) && (v.value === undefined || v.value === "");
+  attribute.type === "complex" && !attribute.multiValued && hasValueSub(attribute);
 
 /**
  * Parses a POST/PUT body into a resource (RFC 7644 §3.3, §3.5.1): attribute names are matched
@@ -59,7 +49,7 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
   // A null beside a value is no second value, and readOnly attributes are ignored anyway.
   const given = new Set<string>();
   const put = (target: ScimObject, attribute: Attribute, raw: unknown, label: string) => {
-    const value = oneReference(attribute, raw);
+    const value = isReference(attribute) ? singleValue(raw, label) : raw;
     if (value === null || value === undefined || attribute.mutability === "readOnly") return;
     if (given.has(label)) {
       throw new ScimError(
@@ -73,7 +63,9 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
       if (typeof parsed === "string" && parsed !== "") password = parsed;
       return;
     }
-    if (!isEmpty(parsed) && !isHollowReference(attribute, parsed)) target[attribute.name] = parsed;
+    if (isEmpty(parsed) || (isReference(attribute) && isObject(parsed) && isHollow(attribute, parsed)))
+      return;
+    target[attribute.name] = parsed;
   };
 
   for (const [key, value] of Object.entries(body)) {
