@@ -14,8 +14,17 @@ const HEADER_TOKEN = /^[\x21-\x7E]+$/;
 /** RFC 6749 §3.3 scope-token: visible ASCII but `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/**
+ * A whole number written in decimal digits. Number() would take "0x10" for 16, "1e3" for 1000 and a
+ * blank value for 0: a typo would start with a value the operator never wrote.
+ */
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number in decimal digits")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+    .default(fallback);
 
 /** Entra's audience for the tokens it sends to every non-gallery SCIM app (docs/entra.md, Microsoft Learn). */
 export const ENTRA_SCIM_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
@@ -296,4 +305,15 @@ function cosmosConfig(e: StoreEnv): Config["cosmos"] {
 /** Parses only the database settings (the operator CLI needs no token or key settings). */
 export function parseStoreConfig(env: Record<string, string | undefined>): Config["cosmos"] {
   return cosmosConfig(parsed(storeSchema, env));
+}
+
+/** `PORT`, read as strictly as the other settings: "0x1f90" or "80.5" is a typo, not a port. */
+export function localPort(value: string | undefined): number {
+  if (value === undefined) return 7071;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PORT: must be a port number, 0 to 65535 (0: any free port)`,
+    );
+  }
+  return Number(value);
 }

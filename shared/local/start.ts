@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError } from "../config.js";
+import { ConfigError, localPort } from "../config.js";
 import { tokenEndpointUrl } from "../discovery/authentication-schemes.js";
 import { getServices } from "../services.js";
 import { functionFiles } from "./function-files.js";
@@ -9,7 +9,7 @@ import { startLocal } from "./start-local.js";
 /** `npm start`: the endpoint on this machine, printing what to paste into Entra. */
 async function main() {
   const root = path.resolve(__dirname, "../../..");
-  const port = Number(process.env.PORT ?? 7071);
+  const port = localPort(process.env.PORT);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const server = await startLocal({
     functionFiles: functionFiles(root),

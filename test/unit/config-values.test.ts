@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { bearerToken } from "../../shared/auth/authenticate.js";
-import { ConfigError, parseConfig } from "../../shared/config.js";
+import { ConfigError, localPort, parseConfig } from "../../shared/config.js";
 import { createServices } from "../../shared/services.js";
 
 /** Settings whose value could never work are refused at start-up, naming the setting. */
@@ -115,5 +115,35 @@ describe("SCIM_SCHEMA_EXTENSIONS and SCIM_SCHEMA_EXTENSIONS_FILE", () => {
     await expect(createServices({ ...env, SCIM_SCHEMA_EXTENSIONS: bad })).rejects.toThrow(
       /^SCIM_SCHEMA_EXTENSIONS is invalid:/,
     );
+  });
+});
+
+describe("numeric settings", () => {
+  test.each([
+    ["SCIM_MAX_RESULTS", "0x10"],
+    ["SCIM_MAX_RESULTS", "1e3"],
+    ["SCIM_MAX_RESULTS", "16.0"],
+    ["SCIM_MAX_RESULTS", " 16"],
+    ["SCIM_AUTH_CACHE_SECONDS", ""],
+    ["SCIM_ACCESS_TOKEN_SECONDS", "3600s"],
+  ])("%s=%j is refused: only decimal digits are a number", (name, value) => {
+    refused({ [name]: value }, name);
+  });
+
+  test("decimal digits are read, unset is the default", () => {
+    expect(parseConfig({ ...local, SCIM_MAX_RESULTS: "16" }).maxResults).toBe(16);
+    expect(parseConfig({ ...local, SCIM_MAX_RESULTS: "0500" }).maxResults).toBe(500);
+    expect(parseConfig(local).maxResults).toBe(200);
+    // "0" turns the cache off; only a blank value was read as 0 before, silently.
+    expect(parseConfig({ ...local, SCIM_AUTH_CACHE_SECONDS: "0" }).auth.cacheSeconds).toBe(0);
+  });
+
+  test("PORT takes 0 to 65535, in decimal digits", () => {
+    expect(localPort(undefined)).toBe(7071);
+    expect(localPort("0")).toBe(0);
+    expect(localPort("65535")).toBe(65_535);
+    for (const bad of ["0x1f90", "80.5", "", "65536", "http"]) {
+      expect(() => localPort(bad)).toThrow(/^ {2}PORT: /m);
+    }
   });
 });
