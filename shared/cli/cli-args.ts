@@ -97,8 +97,8 @@ export function parseExpiry(text: string | undefined, now: Date): string | undef
 
 function integer(text: string | undefined, fallback: number, min: number, max: number, option: string) {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
     throw new UsageError(`--${option} must be an integer from ${min} to ${max}.`);
   }
   return value;
@@ -106,7 +106,7 @@ function integer(text: string | undefined, fallback: number, min: number, max: n
 
 /** Parses `argv` (after `npm run tenants --`) into a command; throws UsageError. */
 export function parseCliArgs(argv: readonly string[], now: Date = new Date()): ParsedArgs {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  let parsed: ParsedCommandLine;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
@@ -114,9 +114,32 @@ export function parseCliArgs(argv: readonly string[], now: Date = new Date()): P
   }
   const { values, positionals } = parsed;
   const json = values.json === true;
-  if (values.help || positionals.length === 0 || positionals[0] === "help") {
-    return { command: { name: "help" }, json };
-  }
+  if (values.help || positionals[0] === "help") return { command: { name: "help" }, json };
+  // A script that lost its arguments must not read as done: exit code 2, like any other usage error.
+  if (positionals.length === 0) throw new UsageError("No command given.");
+  const command = commandOf(positionals, values, now);
+  const stray = Object.keys(values).find(
+    (option) => option !== "json" && !OPTIONS_OF[command.name]?.includes(option as Option),
+  );
+  // An option the command does not read would be dropped silently: `token list t --expires 90d`.
+  if (stray) throw new UsageError(`--${stray} does not apply to '${command.name}'.`);
+  return { command, json };
+}
+
+type Option = keyof typeof OPTIONS;
+type ParsedCommandLine = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+
+/** The options each command reads (besides --json); any other is a usage error. */
+const OPTIONS_OF: Partial<Record<Command["name"], readonly Option[]>> = {
+  create: ["name"],
+  delete: ["confirm", "batch-size", "grace-seconds"],
+  "token create": ["label", "expires"],
+  "client create": ["label", "expires"],
+  "client secret add": ["label", "expires"],
+  "client federate": ["issuer", "subject", "audience"],
+};
+
+function commandOf(positionals: string[], values: ParsedCommandLine["values"], now: Date): Command {
   const [word, ...rest] = positionals;
   const take = (count: number, names: string) => {
     if (rest.length !== count) throw new UsageError(`Expected: ${names}.`);
@@ -129,41 +152,38 @@ export function parseCliArgs(argv: readonly string[], now: Date = new Date()): P
   switch (word) {
     case "create": {
       const [tenant] = take(1, "create <tenant>");
-      return { command: { name: "create", tenant: tenant!, ...optional("displayName", values.name) }, json };
+      return { name: "create", tenant: tenant!, ...optional("displayName", values.name) };
     }
     case "list":
       take(0, "list");
-      return { command: { name: "list" }, json };
+      return { name: "list" };
     case "show":
     case "suspend":
     case "resume": {
       const [tenant] = take(1, `${word} <tenant>`);
-      return { command: { name: word, tenant: tenant! }, json };
+      return { name: word, tenant: tenant! };
     }
     case "delete": {
       const [tenant] = take(1, "delete <tenant> --confirm <tenant>");
       return {
-        command: {
-          name: "delete",
-          tenant: tenant!,
-          ...optional("confirm", values.confirm),
-          batchSize: integer(values["batch-size"], 100, 1, 1000, "batch-size"),
-          graceSeconds: integer(values["grace-seconds"], 60, 0, 600, "grace-seconds"),
-        },
-        json,
+        name: "delete",
+        tenant: tenant!,
+        ...optional("confirm", values.confirm),
+        batchSize: integer(values["batch-size"], 100, 1, 1000, "batch-size"),
+        graceSeconds: integer(values["grace-seconds"], 60, 0, 600, "grace-seconds"),
       };
     }
     case "token":
-      return { command: tokenCommand(rest, label, expires), json };
+      return tokenCommand(rest, label, expires);
     case "entra": {
       const [verb, tenant, tid] = rest;
       if ((verb !== "allow" && verb !== "disallow") || !tenant || !tid || rest.length !== 3) {
         throw new UsageError("Expected: entra allow|disallow <tenant> <entra-tenant-id>.");
       }
-      return { command: { name: `entra ${verb}`, tenant, tid }, json };
+      return { name: `entra ${verb}`, tenant, tid };
     }
     case "client":
-      return { command: clientCommand(rest, label, expires, values), json };
+      return clientCommand(rest, label, expires, values);
     default:
       throw new UsageError(`Unknown command '${word}'.`);
   }

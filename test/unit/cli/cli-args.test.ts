@@ -34,7 +34,9 @@ describe("npm run tenants -- <command>", () => {
       ["client", "federate", "t", "c", "--issuer", "https://i", "--subject", "s"],
       { name: "client federate", tenant: "t", clientId: "c", issuer: "https://i", subject: "s" },
     ],
-    [[], { name: "help" }],
+    [["help"], { name: "help" }],
+    [["--help"], { name: "help" }],
+    [["-h", "create"], { name: "help" }],
   ])("%j", (argv, command) => {
     expect(parse(...argv).command).toEqual(command);
   });
@@ -58,6 +60,16 @@ describe("npm run tenants -- <command>", () => {
     [["client", "create", "t", "--expires", "2026-01-01T00:00:00Z"]],
     [["client", "secret", "add", "t", "c", "--expires", "0h"]],
     [["nope"]],
+    // No command: a script that lost its arguments must not exit 0.
+    [[]],
+    [["--json"]],
+    // Options the command does not read were dropped silently.
+    [["token", "list", "t", "--expires", "90d"]],
+    [["create", "t", "--label", "x"]],
+    [["client", "create", "t", "--issuer", "https://i"]],
+    [["list", "--confirm", "x"]],
+    [["delete", "t", "--batch-size", "0x10"]],
+    [["delete", "t", "--grace-seconds", "1e1"]],
   ])("refuses %j", (argv) => {
     expect(() => parse(...argv)).toThrow(UsageError);
   });
