@@ -291,22 +291,23 @@ export const bulk: Operation = async (request, scope) => {
   const results = new Map<BulkOp, Result>();
   const ids = new Map<string, string>();
   let errors = 0;
-  for (const op of circular) {
-    results.set(
-      op,
-      failure(
-        op,
-        new ScimError(
-          "conflict",
-          `Operations[${op.index}] is part of, or depends on, a circular bulkId reference (RFC 7644 §3.7.1).`,
-        ),
-        ids,
-        request.baseUrl,
-      ),
-    );
-    errors++;
-  }
+  // Operations on a cycle never run; each fails where the request listed it, so that `failOnErrors`
+  // stops the run at the same point as for any other failure.
+  const cycle = [...circular].sort((a, b) => a.index - b.index);
+  const failCircularBefore = (index: number) => {
+    while (cycle.length > 0 && (cycle[0] as BulkOp).index < index && errors < failOnErrors) {
+      const op = cycle.shift() as BulkOp;
+      const error = new ScimError(
+        "conflict",
+        `Operations[${op.index}] is part of, or depends on, a circular bulkId reference (RFC 7644 §3.7.1).`,
+      );
+      results.set(op, failure(op, error, ids, request.baseUrl));
+      errors++;
+    }
+  };
+  let interrupted = false;
   for (const op of ordered) {
+    failCircularBefore(op.index);
     if (errors >= failOnErrors) break;
     const missing = [...op.needs].find((ref) => !ids.has(ref));
     let result: Result;
@@ -334,12 +335,14 @@ export const bulk: Operation = async (request, scope) => {
       // Throttling or an outage ends the run here, reported on this operation: what ran before it
       // stays done and is listed, so the client retries exactly what did not run.
       if (error.status === 429 || error.status === 503) {
+        interrupted = true;
         results.set(op, result);
         break;
       }
     }
     results.set(op, result);
   }
+  if (!interrupted) failCircularBefore(Number.POSITIVE_INFINITY);
   const Operations = ops.filter((op) => results.has(op)).map((op) => results.get(op) as Result);
   return {
     status: 200,

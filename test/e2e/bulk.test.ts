@@ -75,6 +75,27 @@ describe("/Bulk", () => {
     expect(none.body.totalResults).toBe(0);
   });
 
+  test("failOnErrors counts circular operations where the request lists them", async () => {
+    const circle = (bulkId: string, other: string) => ({
+      method: "POST",
+      path: "/Groups",
+      bulkId,
+      data: { displayName: `Loop ${bulkId}`, members: [{ value: `bulkId:${other}` }] },
+    });
+    const user = (n: number) => ({
+      method: "POST",
+      path: "/Users",
+      bulkId: `u${n}`,
+      data: { userName: `bulk.loop${n}@x.y` },
+    });
+    const r = await bulk([user(1), circle("p", "q"), circle("q", "p"), user(2)], { failOnErrors: 1 });
+    // The first user ran; the run stopped at the first failure: one error reported, nothing after it.
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["201", "409"]);
+    expect(r.body.Operations[1].bulkId).toBe("p");
+    const after = await c.call("GET", `/Users?filter=${encodeURIComponent('userName eq "bulk.loop2@x.y"')}`);
+    expect(after.body.totalResults).toBe(0);
+  });
+
   test("each operation is validated as its single-request form; failOnErrors stops the run", async () => {
     const r = await bulk(
       [
