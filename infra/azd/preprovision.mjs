@@ -87,7 +87,11 @@ export function checkEnvironment(env) {
     }
   }
 
-  const digests = (env.SCIM_TOKEN_SHA256 ?? "").replace(/\s+/g, "");
+  // Spaces around the commas only, as the app trims them (shared/config.ts): one inside a digest stops it.
+  const digests = (env.SCIM_TOKEN_SHA256 ?? "")
+    .split(",")
+    .map((d) => d.trim())
+    .join(",");
   if (digests === "") {
     notes.push(
       "SCIM_TOKEN_SHA256 is not set: no deployment-wide Secret Token. Only tenants registered with `npm run tenants` can authenticate.",

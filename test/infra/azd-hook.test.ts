@@ -116,6 +116,9 @@ describe("azd preprovision hook: SCIM_TOKEN_SHA256 is optional, but hex SHA-256 
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal an unsubstituted azd placeholder leaves
     ["an unsubstituted placeholder", "${SCIM_TOKEN_SHA256}"],
     ["a trailing comma", `${digest("x")},`],
+    // The app trims around the commas only (shared/config.ts): a digest cut in two stops it at start-up.
+    ["a digest cut by a space", `${digest("x").slice(0, 32)} ${digest("x").slice(32)}`],
+    ["a digest cut over two lines", `${digest("x").slice(0, 32)}\n${digest("x").slice(32)}`],
   ])("rejects %s, and says how to set it", (_name, value) => {
     const { status, stderr } = run({ SCIM_SIGNING_KEYS: KEYS, SCIM_TOKEN_SHA256: value });
     expect(status).toBe(1);
