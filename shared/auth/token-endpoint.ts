@@ -111,7 +111,7 @@ function readForm(request: TokenRequest): Map<string, string> | Failure {
   if (mediaType !== "application/x-www-form-urlencoded") {
     return fail(
       "invalid_request",
-      "The token request must be application/x-www-form-urlencoded (RFC 6749 §4.4.2).",
+      "The token request must be application/x-www-form-urlencoded (RFC 6749 section 4.4.2).",
       "content_type",
     );
   }
@@ -161,7 +161,7 @@ function presented(form: Map<string, string>, authorization: string | undefined)
     if (assertionType !== CLIENT_ASSERTION_TYPE) {
       return fail(
         "invalid_request",
-        `client_assertion_type must be ${CLIENT_ASSERTION_TYPE} (RFC 7523 §2.2).`,
+        `client_assertion_type must be ${CLIENT_ASSERTION_TYPE} (RFC 7523 section 2.2).`,
         "assertion_type",
       );
     }
@@ -318,6 +318,14 @@ export interface OAuthResponse {
   body: Record<string, string | number>;
 }
 
+/**
+ * RFC 6749 §5.2: an `error_description` holds only %x20-21 / %x23-5B / %x5D-7E (printable ASCII but
+ * `"` and `\`). A parameter name or scope echoed from the request may hold anything, so every other
+ * character becomes `?`.
+ */
+export const errorDescription = (text: string): string =>
+  text.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/gu, "?");
+
 /** RFC 6749 §5.1: token responses are never cached. */
 export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
 
@@ -341,6 +349,6 @@ export function tokenResponse(outcome: TokenOutcome): OAuthResponse {
   return {
     status: outcome.error === "invalid_client" ? 401 : 400,
     headers,
-    body: { error: outcome.error, error_description: outcome.description },
+    body: { error: outcome.error, error_description: errorDescription(outcome.description) },
   };
 }

@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { NO_STORE, type OAuthResponse, tokenResponse } from "../auth/token-endpoint.js";
+import { errorDescription, NO_STORE, type OAuthResponse, tokenResponse } from "../auth/token-endpoint.js";
 import { ScimError } from "../errors/scim-error.js";
 import { getServices } from "../services.js";
 import "./http-streams.js";
@@ -23,7 +23,7 @@ const oauthError = (
   json({
     status,
     headers: { "Content-Type": "application/json;charset=UTF-8", ...NO_STORE, ...headers },
-    body: { error, error_description: description },
+    body: { error, error_description: errorDescription(description) },
   });
 
 /**

@@ -228,6 +228,22 @@ describe("§5.2 errors", () => {
     if (status === 401) expect(response.headers["WWW-Authenticate"]).toMatch(/^Basic realm=/);
   });
 
+  test("error_description stays within %x20-21 / %x23-5B / %x5D-7E, also when echoing the request", async () => {
+    const bodies = await Promise.all([
+      respond({ contentType: "application/json", body: "{}" }),
+      respond({ body: form({ ...grant, client_assertion_type: "urn:x", client_assertion: "a.b.c" }) }),
+      respond({ authorization: basic(clientId, secret), body: 'grant_type=client_credentials&é"=1&é"=2' }),
+      respond({ authorization: basic(clientId, secret), body: form({ ...grant, scope: 'sc"im \\x\tÿ' }) }),
+    ]);
+    for (const { body } of bodies) expect(body.error_description).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+    expect(bodies.map((b) => b.body.error_description)).toEqual([
+      "The token request must be application/x-www-form-urlencoded (RFC 6749 section 4.4.2).",
+      "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer (RFC 7523 section 2.2).",
+      "Parameter '??' appears more than once.",
+      "Unknown scope: sc?im ?x??. Offered: scim.",
+    ]);
+  });
+
   test("every invalid_client reads the same, whatever the reason", async () => {
     const bodies = await Promise.all([
       respond({ authorization: basic("nobody", secret), body: form(grant) }),
