@@ -5,6 +5,7 @@ import {
   ASSERTIONS_PARTITION,
   type AssertionRecord,
   activeSecrets,
+  type ClientSecret,
   lookupId,
   type OAuthClient,
   sha256Hex,
@@ -68,7 +69,14 @@ type Presented =
   | { method: "private_key_jwt"; assertion: string; clientId: string | undefined };
 
 type Failure = Extract<TokenOutcome, { ok: false }>;
-type Authenticated = { ok: true; tenantId: string; clientId: string; credential: string };
+type Authenticated = {
+  ok: true;
+  tenantId: string;
+  clientId: string;
+  credential: string;
+  /** When the credential expires (a client secret's `expires`), if it does. */
+  expires?: string;
+};
 
 const fail = (error: OAuthErrorCode, description: string, reason: string, clientId?: string): Failure => ({
   ok: false,
@@ -188,9 +196,9 @@ function grantedScope(form: Map<string, string>, offered: readonly string[]): st
 
 function secretMatches(client: OAuthClient, secret: string, now: Date) {
   const presentedDigest = createHash("sha256").update(secret, "utf8").digest();
-  let match: string | undefined;
+  let match: ClientSecret | undefined;
   for (const s of activeSecrets(client, now)) {
-    if (timingSafeEqual(presentedDigest, Buffer.from(s.sha256, "hex"))) match = s.id;
+    if (timingSafeEqual(presentedDigest, Buffer.from(s.sha256, "hex"))) match = s;
   }
   return match;
 }
@@ -205,15 +213,21 @@ async function authenticateSecret(
   if (!found) return clientFailure("unknown_client", clientId);
   const client = validClient(found.tenant, clientId);
   if (!client.ok) return clientFailure(client.reason, clientId);
-  let secretId = secretMatches(client.value, secret, now);
-  if (!secretId) {
+  let matched = secretMatches(client.value, secret, now);
+  if (!matched) {
     // A secret added a moment ago is not in a tenant document cached before it.
     const fresh = validClient(await deps.directory.freshTenant(found.lookup.owner), clientId);
     if (!fresh.ok) return clientFailure(fresh.reason, clientId);
-    secretId = secretMatches(fresh.value, secret, now);
+    matched = secretMatches(fresh.value, secret, now);
   }
-  if (!secretId) return clientFailure("bad_secret", clientId);
-  return { ok: true, tenantId: found.lookup.owner, clientId, credential: `secret:${secretId}` };
+  if (!matched) return clientFailure("bad_secret", clientId);
+  return {
+    ok: true,
+    tenantId: found.lookup.owner,
+    clientId,
+    credential: `secret:${matched.id}`,
+    ...(matched.expires !== undefined ? { expires: matched.expires } : {}),
+  };
 }
 
 /**
@@ -294,8 +308,14 @@ export async function issueToken(request: TokenRequest, deps: TokenEndpointDeps)
   if (!authenticated.ok) return authenticated;
   const scope = grantedScope(form, deps.config.auth.oauthScopes);
   if (typeof scope !== "string") return { ...scope, clientId: authenticated.clientId };
-  const { tenantId, clientId, credential } = authenticated;
-  const lifetime = deps.config.auth.accessTokenSeconds;
+  const { tenantId, clientId, credential, expires } = authenticated;
+  // The token stops with the secret it was issued for (hasClientCredential), so it says so (§5.1).
+  const lifetime = Math.min(
+    deps.config.auth.accessTokenSeconds,
+    expires === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.ceil((Date.parse(expires) - now.getTime()) / 1000),
+  );
   return {
     ok: true,
     accessToken: await mintAccessToken(

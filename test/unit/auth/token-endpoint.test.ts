@@ -113,6 +113,25 @@ describe("client credentials grant (RFC 6749 §4.4)", () => {
     expect(await ok(expiring.secret)).toMatchObject({ ok: false, reason: "bad_secret" });
   });
 
+  test("a token issued with a secret that expires sooner lives until then, and says so (§5.1 expires_in)", async () => {
+    const expiring = await registry.addClientSecret("contoso", clientId, {
+      expires: new Date(clock + 600_000).toISOString(),
+    });
+    const response = await respond({
+      authorization: basic(clientId, expiring.secret),
+      body: form({ grant_type: "client_credentials" }),
+    });
+    expect(response.body.expires_in).toBe(600);
+    const [, payload] = String(response.body.access_token).split(".");
+    const { iat, exp } = JSON.parse(Buffer.from(String(payload), "base64url").toString("utf8"));
+    expect(exp - iat).toBe(600);
+    const lasting = await respond({
+      authorization: basic(clientId, secret),
+      body: form({ grant_type: "client_credentials" }),
+    });
+    expect(lasting.body.expires_in).toBe(3600);
+  });
+
   test("a secret added after the client was cached works at once; wrong secrets re-read at most every 5 s", async () => {
     const basicGrant = (s: string) =>
       issue({ authorization: basic(clientId, s), body: form({ grant_type: "client_credentials" }) });
