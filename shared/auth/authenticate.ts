@@ -90,7 +90,14 @@ export class Authenticator {
     log: (message: string) => void,
   ): Promise<Authentication> {
     const token = bearerToken(authorization);
-    if (!token) return { ok: false, reason: "missing", fingerprint: "-" };
+    if (!token) {
+      // A Bearer credential that is not one token (a Secret Token pasted with a space inside) was
+      // sent, and is refused as a malformed token (RFC 6750 §3.1), not answered as if none came.
+      const sent = /^Bearer\s+(\S.*?)\s*$/is.exec(authorization ?? "")?.[1];
+      return sent
+        ? { ok: false, reason: "malformed", fingerprint: fingerprint(sent) }
+        : { ok: false, reason: "missing", fingerprint: "-" };
+    }
     const result = await this.resolve(token, log);
     return result.ok ? result : { ...result, fingerprint: fingerprint(token) };
   }

@@ -161,8 +161,17 @@ describe("Secret Tokens", () => {
     });
     expect(await auth.authenticate(undefined, log)).toMatchObject({ ok: false, reason: "missing" });
     expect(await auth.authenticate("Basic abc", log)).toMatchObject({ ok: false, reason: "missing" });
+    expect(await auth.authenticate("Bearer  ", log)).toMatchObject({ ok: false, reason: "missing" });
     if (failure.ok) return;
     const error = unauthorized(failure);
+    // A token sent, but not as one token: malformed, answered like any other refused token.
+    for (const header of ["Bearer some-unknown token-value", "Bearer\tsome-unknown-token-value"]) {
+      const malformed = await auth.authenticate(header, log);
+      expect(malformed).toMatchObject({ ok: false, reason: "malformed" });
+      if (malformed.ok) continue;
+      expect(unauthorized(malformed).headers).toEqual(error.headers);
+      expect(unauthorized(malformed).body()).toEqual(error.body());
+    }
     expect(error.status).toBe(401);
     expect(error.headers["WWW-Authenticate"]).toBe('Bearer realm="scim", error="invalid_token"');
     const suspended = unauthorized({ ok: false, reason: "tenant_suspended", fingerprint: "x" });
