@@ -31,6 +31,8 @@ export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "p
 
 export interface TokenRequest {
   contentType: string | undefined;
+  /** The `Content-Encoding` header, if any: bodies are read as sent, never decompressed. */
+  contentEncoding?: string | undefined;
   authorization: string | undefined;
   body: string;
 }
@@ -121,6 +123,15 @@ function readForm(request: TokenRequest): Map<string, string> | Failure {
       "invalid_request",
       "The token request must be application/x-www-form-urlencoded (RFC 6749 section 4.4.2).",
       "content_type",
+    );
+  }
+  // A compressed form would read as no parameters at all ("grant_type is required"), hiding why.
+  const coding = request.contentEncoding?.trim().toLowerCase();
+  if (coding && coding !== "identity") {
+    return fail(
+      "invalid_request",
+      `Content-Encoding '${coding}' is not supported: send the form uncompressed.`,
+      "content_encoding",
     );
   }
   const form = new Map<string, string>();

@@ -51,6 +51,7 @@ export function tokenHandler(): HttpHandler {
       }
       const outcome = await services.issueToken({
         contentType: request.headers.get("content-type") ?? undefined,
+        contentEncoding: request.headers.get("content-encoding") ?? undefined,
         authorization: request.headers.get("authorization") ?? undefined,
         body: new TextDecoder("utf-8").decode(bytes),
       });

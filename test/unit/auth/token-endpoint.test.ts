@@ -169,6 +169,16 @@ describe("§5.2 errors", () => {
     ],
     ["no grant_type", () => ({ authorization: basic(clientId, secret), body: "" }), "invalid_request", 400],
     [
+      "a compressed form (Content-Encoding: gzip)",
+      () => ({
+        authorization: basic(clientId, secret),
+        contentEncoding: "gzip",
+        body: form({ grant_type: "client_credentials" }),
+      }),
+      "invalid_request",
+      400,
+    ],
+    [
       "a repeated parameter",
       () => ({
         authorization: basic(clientId, secret),
