@@ -1,7 +1,10 @@
 import type { Attribute } from "../schema/attribute.js";
 import { compareScalars, normalizeScalar } from "../schema/compare-values.js";
+import { enterpriseUserSchema } from "../schema/enterprise-user-schema.js";
+import { groupSchema } from "../schema/group-schema.js";
 import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
+import { userSchema } from "../schema/user-schema.js";
 import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
 import type { BoundFilter, ValueLocation } from "./bound-filter.js";
@@ -15,6 +18,23 @@ const EXTERNAL: Readonly<Record<ResourceType["id"], readonly string[]>> = {
 };
 /** The only `meta` sub-attributes the store keeps; the rest are computed when a resource is rendered. */
 const STORED_META: ReadonlySet<string> = new Set(["created", "lastModified"]);
+
+const subOf = (attributes: readonly Attribute[], parent: string, sub: string) =>
+  findAttribute(findAttribute(attributes, parent)?.subAttributes, sub);
+/**
+ * Sub-attributes written when a resource is rendered, not kept where a filter reads: the manager's
+ * `$ref` (built from its value), and the `$ref` and `display` of a user's `groups` and the `$ref` of
+ * a group's `members` (memberships keep ids and types only). A test on them would answer from no
+ * value (or from a `$ref` a client once sent) while the resource returned shows another.
+ */
+const RENDERED: ReadonlySet<Attribute> = new Set(
+  [
+    subOf(enterpriseUserSchema.attributes, "manager", "$ref"),
+    subOf(userSchema.attributes, "groups", "$ref"),
+    subOf(userSchema.attributes, "groups", "display"),
+    subOf(groupSchema.attributes, "members", "$ref"),
+  ].filter((sub) => sub !== undefined),
+);
 
 /** Where the tests of one expression are evaluated: the document, or the element of a multi-valued attribute. */
 interface Scope {
@@ -38,6 +58,11 @@ function checkStored(parent: Attribute | undefined, attribute: Attribute, name: 
   if (parent?.name === "meta" && !STORED_META.has(attribute.name)) {
     throw invalidFilter(
       `The attribute "${name}" is not stored and cannot be filtered on ${at(position)}; only meta.resourceType, meta.created and meta.lastModified can`,
+    );
+  }
+  if (RENDERED.has(attribute)) {
+    throw invalidFilter(
+      `The attribute "${name}" is derived when the resource is returned and cannot be filtered on ${at(position)}; filter on the value (the id) instead`,
     );
   }
 }

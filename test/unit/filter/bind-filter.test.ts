@@ -241,6 +241,31 @@ describe("bindFilter", () => {
   });
 });
 
+describe("sub-attributes derived when a resource is returned are not filterable", () => {
+  // A test on them read no value (manager.$ref pr matched only a $ref a client once sent, which the
+  // returned resource replaces), so filters answered otherwise than the resources they returned.
+  const bindGroup = (text: string) => bindFilter(parseFilter(text), Group);
+  test.each([
+    ["User", "manager.$ref pr", "manager.$ref"],
+    ["User", `${ENTERPRISE}:manager.$ref co "Users"`, `${ENTERPRISE}:manager.$ref`],
+    ["User", 'manager[$ref sw "https"]', "manager.$ref"],
+    ["User", 'groups[value eq "g1" and display eq "Sales"]', "groups.display"],
+    ["User", 'groups[value eq "g1"].$ref pr', "groups.$ref"],
+    ["User", 'groups.display co "s"', "groups.display"],
+    ["Group", 'members[value eq "u1"].$ref pr', "members.$ref"],
+  ])("%s: %s", (type, text, name) => {
+    const bind = type === "User" ? bindUser : bindGroup;
+    expect(() => bind(text)).toThrow(expect.objectContaining({ code: "invalidFilter", status: 400 }));
+    expect(() => bind(text)).toThrow(`The attribute "${name}" is derived when the resource is returned`);
+  });
+
+  test("what is stored stays filterable", () => {
+    expect(() => bindUser('manager.value eq "m1" and manager pr')).not.toThrow();
+    expect(() => bindUser('groups[value eq "g1" and type eq "direct"]')).not.toThrow();
+    expect(() => bindGroup('members[value eq "u1" and type eq "User"]')).not.toThrow();
+  });
+});
+
 describe("meta.resourceType: not stored, the same for every resource of a type, so decided when binding", () => {
   const bindGroup = (text: string) => bindFilter(parseFilter(text), Group);
   test.each([

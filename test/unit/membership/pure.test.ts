@@ -166,7 +166,7 @@ describe("externalFilterIds", () => {
 
   it("User groups: the literal is in comparison form (groups.value is not caseExact)", () => {
     expect(external(resourceTypes.User, 'groups[value eq "G-1"]')).toEqual(["g-1"]);
-    expect(external(resourceTypes.User, 'groups.display eq "Sales"')).toBeUndefined();
+    expect(external(resourceTypes.User, 'groups.type eq "direct"')).toBeUndefined();
   });
 });
 
