@@ -90,7 +90,8 @@ export const queryParamsFromUrl = (url: URL): QueryParams => parse(pickKnown(url
 export function queryParamsFromSearch(body: unknown): QueryParams {
   if (!isObject(body)) throw new ScimError("invalidSyntax", "The SearchRequest body must be a JSON object.");
   const schemas = Object.entries(body).find(([k]) => sameName(k, "schemas"))?.[1];
-  if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST)) {
+  // Schema URIs are case-insensitive (RFC 7643 §2.1), as a PatchOp's and a BulkRequest's are read.
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === "string" && sameName(s, SEARCH_REQUEST))) {
     throw new ScimError("invalidValue", `A SearchRequest must list '${SEARCH_REQUEST}' in 'schemas'.`);
   }
   // null is no value (RFC 7643 §2.5): clients that serialise every member send `"filter": null`.

@@ -35,4 +35,12 @@ describe("queryParamsFromSearch (RFC 7644 §3.4.3)", () => {
     });
     expect(params).toMatchObject({ filter: 'userName eq "a"', count: 5, sortBy: undefined });
   });
+
+  test("the SearchRequest URI is matched case-insensitively, as the PatchOp and BulkRequest URIs are", () => {
+    const params = queryParamsFromSearch({ schemas: [SEARCH_REQUEST.toUpperCase()], count: 2 });
+    expect(params).toMatchObject({ count: 2 });
+    expect(() =>
+      queryParamsFromSearch({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Search"] }),
+    ).toThrow(expect.objectContaining({ code: "invalidValue" }));
+  });
 });
