@@ -60,9 +60,16 @@ export function hasRealDateFields(text: string): boolean {
   return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59;
 }
 
-/** A date-time string as its UTC ISO instant, or undefined when it is not a date. */
+// A date and time without an offset, which ECMAScript reads in the server's time zone.
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/**
+ * A date-time string as its UTC ISO instant, or undefined when it is not a date. Without an offset
+ * it is UTC, as a bare date already is: read in the server's time zone, `meta.created gt
+ * "2026-01-01T00:00:00"` would select other resources on a host in another zone.
+ */
 function instant(text: string): string | undefined {
-  const time = Date.parse(text);
+  const time = Date.parse(NO_OFFSET.test(text) ? `${text}Z` : text);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 

@@ -241,6 +241,33 @@ describe("bindFilter", () => {
   });
 });
 
+describe("a dateTime literal without an offset", () => {
+  // ECMAScript reads "2026-01-01T00:00:00" in the process's time zone (a bare date in UTC): the
+  // same filter selected other resources on a host outside UTC.
+  test.each(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"])(
+    "is UTC on a host in %s",
+    (zone) => {
+      const before = process.env.TZ;
+      process.env.TZ = zone;
+      try {
+        expect(bindUser('meta.created gt "2026-01-01T00:00:00"')).toMatchObject({
+          value: "2026-01-01T00:00:00.000Z",
+        });
+        expect(bindUser('meta.lastModified ge "2026-01-01 12:30"')).toMatchObject({
+          value: "2026-01-01T12:30:00.000Z",
+        });
+        expect(bindUser('meta.created lt "2026-01-01"')).toMatchObject({ value: "2026-01-01T00:00:00.000Z" });
+        expect(bindUser('meta.created eq "2026-01-01T02:00:00+02:00"')).toMatchObject({
+          value: "2026-01-01T00:00:00.000Z",
+        });
+      } finally {
+        if (before === undefined) delete process.env.TZ;
+        else process.env.TZ = before;
+      }
+    },
+  );
+});
+
 describe("sub-attributes derived when a resource is returned are not filterable", () => {
   // A test on them read no value (manager.$ref pr matched only a $ref a client once sent, which the
   // returned resource replaces), so filters answered otherwise than the resources they returned.
