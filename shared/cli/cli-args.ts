@@ -43,7 +43,7 @@ Tenants
   show <tenant>                               a tenant and all its credentials
   suspend <tenant> | resume <tenant>          refuse / accept all its credentials (within 60 s)
   delete <tenant> --confirm <tenant>          the tenant and ALL its users, groups and memberships,
-         [--batch-size 100] [--grace-seconds 60]  in resumable batches (run again to resume)
+         [--batch-size 100] [--grace-seconds 120]  in resumable batches (run again to resume)
 Secret Tokens (Entra: Tenant URL + Secret Token)
   token create <tenant> [--label <text>] [--expires <date>|<n>d]   printed once
   token list <tenant>
@@ -170,7 +170,10 @@ function commandOf(positionals: string[], values: ParsedCommandLine["values"], n
         tenant: tenant!,
         ...optional("confirm", values.confirm),
         batchSize: integer(values["batch-size"], 100, 1, 1000, "batch-size"),
-        graceSeconds: integer(values["grace-seconds"], 60, 0, 600, "grace-seconds"),
+        // An instance may trust a cached "active" for up to 60 s (SCIM_AUTH_CACHE_SECONDS), and a
+        // request it let in may write for up to 55 s more (SCIM_REQUEST_BUDGET_MS): data is deleted
+        // only once no such write can land after it.
+        graceSeconds: integer(values["grace-seconds"], 120, 0, 600, "grace-seconds"),
       };
     }
     case "token":

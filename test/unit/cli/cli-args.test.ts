@@ -14,7 +14,7 @@ describe("npm run tenants -- <command>", () => {
     [["list", "--json"], { name: "list" }],
     [
       ["delete", "x", "--confirm", "x"],
-      { name: "delete", tenant: "x", confirm: "x", batchSize: 100, graceSeconds: 60 },
+      { name: "delete", tenant: "x", confirm: "x", batchSize: 100, graceSeconds: 120 },
     ],
     [
       ["token", "create", "t", "--expires", "90d"],
