@@ -202,7 +202,8 @@ function grantedScope(form: Map<string, string>, offered: readonly string[]): st
       "scope",
     );
   }
-  return (requested.length > 0 ? requested : offered).join(" ");
+  // A scope is a set (§3.3): "scim scim" is granted as "scim".
+  return [...new Set(requested.length > 0 ? requested : offered)].join(" ");
 }
 
 function secretMatches(client: OAuthClient, secret: string, now: Date) {

@@ -97,6 +97,15 @@ describe("client credentials grant (RFC 6749 §4.4)", () => {
     });
   });
 
+  test("a scope is a set: one asked twice is granted once (RFC 6749 §3.3)", async () => {
+    config = parseConfig({ COSMOS_ENDPOINT: "http://127.0.0.1:1", SCIM_OAUTH_SCOPES: "scim read" });
+    const outcome = await issue({
+      authorization: basic(clientId, secret),
+      body: form({ grant_type: "client_credentials", scope: "scim  read scim" }),
+    });
+    expect(outcome).toMatchObject({ ok: true, scope: "scim read" });
+  });
+
   test("secret rotation: two secrets work, the revoked one stops, an expired one never works", async () => {
     const next = await registry.addClientSecret("contoso", clientId);
     const ok = (s: string) =>
