@@ -2,13 +2,13 @@ import { ScimError } from "../errors/scim-error.js";
 import { sweepMemberships } from "../membership/write-memberships.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound } from "./resource-responses.js";
-import { checkIfMatch } from "./update-with-retry.js";
+import { checkWritePreconditions, writePreconditions } from "./update-with-retry.js";
 
 /**
  * DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. The
- * existence and `If-Match` are checked before anything changes; the resource is deleted first
- * (conditionally on the version checked, so a concurrent change is not silently overwritten), and
- * the memberships naming it after, to the end of the query. Readers skip memberships whose target
+ * existence and `If-Match` / `If-None-Match` are checked before anything changes; the resource is
+ * deleted first (conditionally on the version checked, so a concurrent change is not silently
+ * overwritten), and the memberships naming it after, to the end of the query. Readers skip memberships whose target
  * is gone, so the order never shows a half-deleted group; a DELETE of an id that is already gone
  * finishes any sweep an earlier, interrupted DELETE left undone.
  */
@@ -16,14 +16,14 @@ export function deleteResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
     const { type, store } = resourceOf(scope, kind);
     const id = request.params.id ?? "";
-    const ifMatch = request.header("if-match");
+    const conditions = writePreconditions(request.header);
     for (;;) {
       const current = await store.read(id);
       if (!current) {
         await sweepMemberships(scope, id);
         throw notFound(type, id);
       }
-      const clientPrecondition = checkIfMatch(ifMatch, current.etag);
+      const clientPrecondition = checkWritePreconditions(conditions, current.etag);
       const result = await store.delete(id, current.etag);
       if (result.ok) break;
       if (result.reason === "missing") continue;

@@ -7,7 +7,7 @@ import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry } from "./update-with-retry.js";
+import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
 
 /** The Group attribute kept outside the resource document: one membership document per member. */
 const MEMBERS = "members";
@@ -52,13 +52,12 @@ export function patchResource(kind: ResourceKind): Operation {
     // A PATCHed password is hashed like a POSTed one (once, not on every retry) and never kept in the resource.
     const password = passwordOf(compiled);
     const newHash = password ? await hashPassword(password) : undefined;
-    const ifMatch = request.header("if-match");
     const update = await updateWithRetry(
       scope.ctx,
       store,
       type,
       id,
-      ifMatch,
+      writePreconditions(request.header),
       (current) => {
         const { meta: _meta, ...resource } = current.resource;
         const result = applyCompiledPatch(resource, compiled, type);

@@ -8,7 +8,7 @@ import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry } from "./update-with-retry.js";
+import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
 
 /**
  * PUT /Users/{id}, PUT /Groups/{id} (RFC 7644 §3.5.1): replaces every writable attribute; an
@@ -29,13 +29,12 @@ export function replaceResource(kind: ResourceKind): Operation {
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const { members, ...resource } = parsed;
     const plan = kind === "Group" ? await planMemberList(scope.memberLookup, id, members) : undefined;
-    const ifMatch = request.header("if-match");
     const update = await updateWithRetry(
       scope.ctx,
       store,
       type,
       id,
-      ifMatch,
+      writePreconditions(request.header),
       (current) => ({
         resource: keepImmutable(type, current.resource, plan ? resource : parsed),
         passwordHash: passwordHash ?? current.passwordHash,

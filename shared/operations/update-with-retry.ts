@@ -29,6 +29,34 @@ export function checkIfMatch(header: string | undefined, currentEtag: string): b
   return true;
 }
 
+/** The precondition headers of a write (RFC 7232 §3.1, §3.2). */
+export interface WritePreconditions {
+  ifMatch: string | undefined;
+  ifNoneMatch: string | undefined;
+}
+
+export const writePreconditions = (header: (name: string) => string | undefined): WritePreconditions => ({
+  ifMatch: header("if-match"),
+  ifNoneMatch: header("if-none-match"),
+});
+
+/**
+ * RFC 7232 §3.1 then §3.2 (the order of §6): If-Match as above; an If-None-Match naming the
+ * current version, or `*` (any version exists), MUST NOT let a PUT, PATCH or DELETE happen: 412.
+ * Returns whether a retry after a concurrent write must answer 412 instead (If-Match only: an
+ * If-None-Match is simply checked again against the version the retry reads).
+ */
+export function checkWritePreconditions(conditions: WritePreconditions, currentEtag: string): boolean {
+  const clientPrecondition = checkIfMatch(conditions.ifMatch, currentEtag);
+  if (conditions.ifNoneMatch !== undefined && namesVersion(conditions.ifNoneMatch, currentEtag)) {
+    throw new ScimError(
+      "preconditionFailed",
+      `If-None-Match ${conditions.ifNoneMatch} names the resource's current version ${weakEtag(currentEtag)}; nothing was changed.`,
+    );
+  }
+  return clientPrecondition;
+}
+
 /** Full-jitter backoff between optimistic attempts, so that concurrent writers spread out. */
 const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
 
@@ -36,7 +64,7 @@ const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** att
  * Read-modify-write with optimistic concurrency: replace with If-Match on the version read; when
  * another writer got there first, re-read and re-apply (after a jittered pause), so concurrent
  * PATCHes of one resource all land, for as long as the request's budget allows. A client's own
- * stale If-Match is never retried: it gets 412. `apply` returns undefined when nothing changes,
+ * stale If-Match is never retried: it gets 412, as does an If-None-Match naming the version. `apply` returns undefined when nothing changes,
  * which skips the write (Entra re-sends `active: true` every cycle; an unchanged resource keeps
  * its version and costs one read).
  */
@@ -45,7 +73,7 @@ export async function updateWithRetry(
   store: ResourceStore,
   type: ResourceType,
   id: string,
-  ifMatch: string | undefined,
+  conditions: WritePreconditions,
   apply: (current: StoredResource) => Update | undefined,
   /** The version the caller already read, used for the first attempt (saves a read). */
   first?: StoredResource,
@@ -55,7 +83,7 @@ export async function updateWithRetry(
     const current = known ?? (await store.read(id));
     known = undefined;
     if (!current) throw notFound(type, id);
-    const clientPrecondition = checkIfMatch(ifMatch, current.etag);
+    const clientPrecondition = checkWritePreconditions(conditions, current.etag);
     const update = apply(current);
     if (!update) return { stored: current, changed: false };
     const meta = current.resource.meta as { created?: string } | undefined;

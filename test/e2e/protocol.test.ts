@@ -134,7 +134,7 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
   }, 15_000);
 });
 
-describe("conditional GET (RFC 7644 §3.14)", () => {
+describe("conditional requests (RFC 7644 §3.14, RFC 7232)", () => {
   test("If-None-Match naming the current version (or *) is 304 with the ETag and no body; a stale one is 200", async () => {
     for (const path of [`/Users/${await user()}`, `/Groups/${await group(`Conditional ${++seq}`)}`]) {
       const first = await c.call("GET", path);
@@ -165,6 +165,34 @@ describe("conditional GET (RFC 7644 §3.14)", () => {
     expect(after.body.displayName).toBe("Changed");
     const missing = await c.call("GET", "/Users/no-such-id", undefined, { "If-None-Match": "*" });
     expect(missing.status).toBe(404);
+  });
+
+  test("a PUT, PATCH or DELETE whose If-None-Match names the current version (or *) is 412 and changes nothing (RFC 7232 §3.2)", async () => {
+    const id = await user({ displayName: "Kept" });
+    const etag = (await c.call("GET", `/Users/${id}`)).headers.get("etag") ?? "";
+    const change = {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "displayName", value: "Changed" }],
+    };
+    for (const tag of [etag, "*", `W/"other", ${etag}`]) {
+      const writes = [
+        c.call("PATCH", `/Users/${id}`, change, { "If-None-Match": tag }),
+        c.call("PUT", `/Users/${id}`, { userName: `proto.put.${seq}@contoso.com` }, { "If-None-Match": tag }),
+        c.call("DELETE", `/Users/${id}`, undefined, { "If-None-Match": tag }),
+      ];
+      for (const r of await Promise.all(writes)) {
+        expect(r.status, tag).toBe(412);
+        expect(r.body).toMatchObject({ schemas: [ERROR], status: "412" });
+        expect(r.body.detail).toContain("If-None-Match");
+      }
+    }
+    const after = await c.call("GET", `/Users/${id}`);
+    expect(after.headers.get("etag")).toBe(etag);
+    expect(after.body.displayName).toBe("Kept");
+    // Another version is no reason to refuse.
+    const other = await c.call("PATCH", `/Users/${id}`, change, { "If-None-Match": 'W/"other"' });
+    expect(other.status).toBe(200);
+    expect(other.body.displayName).toBe("Changed");
   });
 });
 
