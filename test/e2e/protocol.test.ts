@@ -167,6 +167,21 @@ describe("conditional requests (RFC 7644 §3.14, RFC 7232)", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a GET or HEAD whose If-Match names another version is 412 (RFC 7232 §3.1); the current one or * is 200", async () => {
+    const id = await user();
+    const etag = (await c.call("GET", `/Users/${id}`)).headers.get("etag") ?? "";
+    for (const method of ["GET", "HEAD"]) {
+      const stale = await c.call(method, `/Users/${id}`, undefined, { "If-Match": 'W/"other"' });
+      expect(stale.status, method).toBe(412);
+      for (const tag of [etag, "*", `W/"other", ${etag}`]) {
+        const ok = await c.call(method, `/Users/${id}`, undefined, { "If-Match": tag });
+        expect(ok.status, `${method} ${tag}`).toBe(200);
+      }
+    }
+    const body = await c.call("GET", `/Users/${id}`, undefined, { "If-Match": 'W/"other"' });
+    expect(body.body).toMatchObject({ schemas: [ERROR], status: "412" });
+  });
+
   test("a PUT, PATCH or DELETE whose If-None-Match names the current version (or *) is 412 and changes nothing (RFC 7232 §3.2)", async () => {
     const id = await user({ displayName: "Kept" });
     const etag = (await c.call("GET", `/Users/${id}`)).headers.get("etag") ?? "";
