@@ -4,6 +4,7 @@ import { derivedAttributes } from "../membership/read-memberships.js";
 import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
 import { applyCompiledPatch, type CompiledPatch, compilePatch } from "../patch/apply-patch.js";
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
+import { weakEtag } from "../schema/render-resource.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
@@ -30,7 +31,7 @@ function passwordOf(compiled: CompiledPatch<string>): string | undefined {
  * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). A missing resource is 404 whatever the
  * operations say. Operations are parsed and validated once, then re-applied to the freshest version
  * on every retry of the optimistic write, so two concurrent PATCHes both land. Users answer 200 with
- * the resource; groups 204 unless the client asked for attributes (Entra reads neither). A group's
+ * the resource; groups 204 (with the ETag) unless the client asked for attributes (Entra reads neither). A group's
  * member changes are checked (every added member must exist) before any write, and written as
  * membership documents after the group's own; a rename reaches the members' `groups`.
  */
@@ -75,7 +76,8 @@ export function patchResource(kind: ResourceKind): Operation {
     }
     const asked =
       request.url.searchParams.has("attributes") || request.url.searchParams.has("excludedAttributes");
-    if (kind === "Group" && !asked) return { status: 204 };
+    // RFC 5789 §2.1: a 204 still tells the new version, so an If-Match client need not re-read.
+    if (kind === "Group" && !asked) return { status: 204, headers: { ETag: weakEtag(stored.etag) } };
     const extra = await derivedAttributes(scope, kind, stored, projectionOf(request, type), request.baseUrl);
     return respondWithResource(request, type, stored, 200, extra);
   };

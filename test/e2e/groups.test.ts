@@ -276,6 +276,36 @@ describe("Group PATCH and PUT rules", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a 204 PATCH carries the version it left: a rename, a member add, a no-op (RFC 5789 §2.1)", async () => {
+    const [a] = await users(1);
+    const id = await group(`Etag204 ${++seq}`);
+    for (const op of [
+      { op: "Replace", path: "displayName", value: `Etag204 renamed ${seq}` },
+      { op: "Add", path: "members", value: [{ value: a }] },
+      { op: "Add", path: "members", value: [{ value: a }] },
+    ]) {
+      const r = await c.call("PATCH", `/Groups/${id}`, patch(op));
+      expect(r.status).toBe(204);
+      const etag = r.headers.get("etag");
+      expect(etag).toMatch(/^W\//);
+      const after = await c.call("GET", `/Groups/${id}`);
+      expect(after.headers.get("etag")).toBe(etag);
+    }
+    // The same version reaches a /Bulk result (RFC 7644 §3.7: "version" is the ETag).
+    const bulk = await c.call("POST", "/Bulk", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+      Operations: [
+        {
+          method: "PATCH",
+          path: `/Groups/${id}`,
+          data: patch({ op: "Remove", path: "members", value: [{ value: a }] }),
+        },
+      ],
+    });
+    expect(bulk.body.Operations[0].status).toBe("204");
+    expect(bulk.body.Operations[0].version).toBe((await c.call("GET", `/Groups/${id}`)).headers.get("etag"));
+  });
+
   test("a rename answers the version it left: GET shows it, and an If-Match with it succeeds", async () => {
     // The rename's last write records that the members carry the new name, which moves the version.
     const [a] = await users(1);
