@@ -2,8 +2,10 @@ import { ScimError } from "../errors/scim-error.js";
 import { planMemberList } from "../membership/plan-member-changes.js";
 import { derivedAttributes, renderMember } from "../membership/read-memberships.js";
 import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
+import { scimEquals } from "../schema/compare-values.js";
 import { keepImmutable } from "../schema/keep-immutable.js";
 import { parseResource } from "../schema/parse-resource.js";
+import { renderResource } from "../schema/render-resource.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
@@ -14,7 +16,8 @@ import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
  * PUT /Users/{id}, PUT /Groups/{id} (RFC 7644 §3.5.1): replaces every writable attribute; an
  * omitted password keeps the stored hash (clients cannot read it back to resend it), and an
  * immutable value must be sent unchanged or left out (`keepImmutable`). A group's
- * `members` (all checked before any write) replace the stored ones by difference.
+ * `members` (all checked before any write) replace the stored ones by difference. A PUT that
+ * changes nothing writes nothing.
  */
 export function replaceResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
@@ -35,10 +38,16 @@ export function replaceResource(kind: ResourceKind): Operation {
       type,
       id,
       writePreconditions(request.header),
-      (current) => ({
-        resource: keepImmutable(type, current.resource, plan ? resource : parsed),
-        passwordHash: passwordHash ?? current.passwordHash,
-      }),
+      (current) => {
+        const { meta: _meta, ...stored } = current.resource;
+        const next = keepImmutable(type, stored, plan ? resource : parsed);
+        // RFC 7643 §3.1: lastModified moves only when the details change. A PUT of what a GET shows
+        // (a manager's `$ref` is the server's own) and no password (its hash is salted anew) writes
+        // nothing and keeps the version, as a PATCH that changes nothing does.
+        const shown = (r: ScimObject) => renderResource(type, { id, resource: r, etag: "" }, request.baseUrl);
+        if (passwordHash === undefined && scimEquals(shown(stored), shown(next))) return undefined;
+        return { resource: next, passwordHash: passwordHash ?? current.passwordHash };
+      },
       existing,
     );
     let stored = update.stored;

@@ -167,6 +167,31 @@ describe("conditional requests (RFC 7644 §3.14, RFC 7232)", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a PUT of what is stored keeps meta.lastModified and the version; a change moves them (RFC 7643 §3.1)", async () => {
+    const boss = await user();
+    const u = await user({
+      displayName: "Same",
+      emails: [{ value: "same@contoso.com", type: "work" }],
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: boss } },
+    });
+    const g = await group(`Same ${seq}`, [u]);
+    const bodies = {
+      [`/Users/${u}`]: (await c.call("GET", `/Users/${u}`)).body,
+      [`/Groups/${g}`]: (await c.call("GET", `/Groups/${g}`)).body,
+    };
+    for (const [path, before] of Object.entries(bodies)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const same = await c.call("PUT", path, before, { "If-Match": before.meta.version });
+      expect(same.status, path).toBe(200);
+      expect(same.body.meta, path).toEqual(before.meta);
+      expect(same.headers.get("etag"), path).toBe(before.meta.version);
+      const changed = await c.call("PUT", path, { ...before, displayName: `${before.displayName} changed` });
+      expect(changed.status, path).toBe(200);
+      expect(changed.body.meta.version, path).not.toBe(before.meta.version);
+      expect(changed.body.meta.lastModified > before.meta.lastModified, path).toBe(true);
+    }
+  });
+
   test("a GET or HEAD whose If-Match names another version is 412 (RFC 7232 §3.1); the current one or * is 200", async () => {
     const id = await user();
     const etag = (await c.call("GET", `/Users/${id}`)).headers.get("etag") ?? "";
