@@ -101,12 +101,75 @@ function bodyProblem(value: unknown, path: string, depth = 1): ScimError | undef
   return undefined;
 }
 
+/** The label of a member `name` of the object at `path`, as bodyProblem writes it. */
+const memberLabel = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+/**
+ * The first member name that comes twice in one object of a JSON text (already parsed, so well
+ * formed), with its path. JSON.parse keeps the last of such members and drops the others unseen
+ * (RFC 8259 §4: names SHOULD be unique, and a receiver's behaviour is unpredictable when they are
+ * not), so `"userName":"a","userName":"b"` lost `a` while `userName` and `USERNAME` were refused.
+ * A scan of the text, since the parsed value no longer holds the lost member; it keeps its own
+ * stack, so it needs no recursion (the nesting bound is checked before it runs).
+ */
+export function duplicateMember(text: string): string | undefined {
+  type Frame = { names: Set<string> | undefined; path: string; key: string; index: number };
+  const stack: Frame[] = [];
+  const childPath = (frame: Frame | undefined) =>
+    frame === undefined
+      ? ""
+      : frame.names
+        ? memberLabel(frame.path, frame.key)
+        : `${frame.path}[${frame.index}]`;
+  // Only these characters matter; numbers, literals, white space and ':' are skipped in one step.
+  const structural = /[{}[\],"]/g;
+  let expectKey = false;
+  for (let match = structural.exec(text); match; match = structural.exec(text)) {
+    const ch = match[0];
+    const at = match.index;
+    if (ch === "{" || ch === "[") {
+      const path = childPath(stack.at(-1));
+      stack.push({ names: ch === "{" ? new Set() : undefined, path, key: "", index: 0 });
+      expectKey = ch === "{";
+    } else if (ch === "}" || ch === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (ch === ",") {
+      const top = stack.at(-1) as Frame;
+      if (top.names) expectKey = true;
+      else top.index += 1;
+    } else {
+      // The closing quote: the first one not escaped (preceded by an even run of backslashes).
+      let end = text.indexOf('"', at + 1);
+      for (;;) {
+        let slashes = 0;
+        while (text[end - 1 - slashes] === "\\") slashes += 1;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (expectKey) {
+        const top = stack.at(-1) as Frame;
+        const raw = text.slice(at + 1, end);
+        // Decoded, so that "user\u004eame" is the same name as "userName", as JSON.parse reads it.
+        const name = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (top.names?.has(name)) return memberLabel(top.path, name);
+        top.names?.add(name);
+        top.key = name;
+        expectKey = false;
+      }
+      structural.lastIndex = end + 1;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Reads and parses a JSON body (RFC 7644 §3.1, §3.8): `application/scim+json` or `application/json`,
  * not content-coded (415 otherwise), at most `limit` bytes (413 otherwise, before reading when
  * `Content-Length` says so, and as soon as a chunked body passes it), valid UTF-8 (RFC 8259 §8.1)
  * and JSON nested at most MAX_NESTING levels (400 invalidSyntax otherwise), and free of member names
- * that could reach an object's prototype and of strings that are not Unicode text (400 invalidValue).
+ * that could reach an object's prototype, of strings that are not Unicode text and of a member name
+ * given twice in one object (400 invalidValue).
  */
 export async function readJsonBody(
   header: (name: string) => string | undefined,
@@ -149,5 +212,12 @@ export async function readJsonBody(
   }
   const problem = bodyProblem(parsed, "");
   if (problem) throw problem;
+  const twice = duplicateMember(text);
+  if (twice !== undefined) {
+    throw new ScimError(
+      "invalidValue",
+      `Attribute '${twice}' is given more than once in one object of the request body.`,
+    );
+  }
   return parsed;
 }

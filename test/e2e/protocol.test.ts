@@ -563,6 +563,44 @@ describe("input hygiene", () => {
     });
     expect(path.status).toBe(400);
   });
+
+  test("a member name given twice in one object is 400 naming it, and nothing is written (JSON.parse kept only the last)", async () => {
+    const twice = await c.call("POST", "/Users", '{"userName":"twice1@x.y","userName":"twice2@x.y"}');
+    expect(twice.status).toBe(400);
+    expect(twice.body).toMatchObject({ scimType: "invalidValue" });
+    expect(twice.body.detail).toBe(
+      "Attribute 'userName' is given more than once in one object of the request body.",
+    );
+    const listed = await c.call("GET", `/Users?filter=${enc('userName sw "twice"')}`);
+    expect(listed.body.totalResults).toBe(0);
+
+    // An escape spells the same name; nested objects and PatchOp members are checked too.
+    const escaped = await c.call("POST", "/Users", '{"userName":"twice3@x.y","user\\u004eame":"x@x.y"}');
+    expect(escaped.body.detail).toMatch(/^Attribute 'userName' is given more than once/);
+    const u = await user({ displayName: "Before" });
+    const patch = await c.call(
+      "PATCH",
+      `/Users/${u}`,
+      `{"schemas":["${PATCH}"],"Operations":[{"op":"replace","path":"displayName","value":"After"}],` +
+        `"Operations":[{"op":"replace","path":"title","value":"T"}]}`,
+    );
+    expect(patch.status).toBe(400);
+    expect(patch.body.detail).toMatch(/^Attribute 'Operations' is given more than once/);
+    const nested = await c.call(
+      "PATCH",
+      `/Users/${u}`,
+      `{"schemas":["${PATCH}"],"Operations":[{"op":"replace","value":{"displayName":"A","displayName":"B"}}]}`,
+    );
+    expect(nested.body.detail).toMatch(/^Attribute 'Operations\[0\]\.value\.displayName' is given/);
+    expect((await c.call("GET", `/Users/${u}`)).body.displayName).toBe("Before");
+    // The same names in different objects are no duplicate.
+    const apart = await c.call(
+      "POST",
+      "/Users",
+      '{"userName":"apart@x.y","name":{"givenName":"A"},"emails":[{"value":"a@x.y"},{"value":"b@x.y"}]}',
+    );
+    expect(apart.status).toBe(201);
+  });
 });
 
 describe("Microsoft's reference client forms", () => {
