@@ -7,6 +7,7 @@ import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { weakEtag } from "../schema/render-resource.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { queryParam } from "./query-params.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
 import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
 
@@ -75,7 +76,8 @@ export function patchResource(kind: ResourceKind): Operation {
       stored = await propagateGroupName(scope, stored);
     }
     const asked =
-      request.url.searchParams.has("attributes") || request.url.searchParams.has("excludedAttributes");
+      queryParam(request.url, "attributes") !== undefined ||
+      queryParam(request.url, "excludedAttributes") !== undefined;
     // RFC 5789 §2.1: a 204 still tells the new version, so an If-Match client need not re-read.
     if (kind === "Group" && !asked) return { status: 204, headers: { ETag: weakEtag(stored.etag) } };
     const extra = await derivedAttributes(scope, kind, stored, projectionOf(request, type), request.baseUrl);

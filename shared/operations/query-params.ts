@@ -50,15 +50,41 @@ const schema = z.object({
   excludedAttributes: list.optional(),
 });
 
-/** Keys are matched case-insensitively; unknown parameters are ignored (Entra adds aadOptscim062020). */
+const given = (name: string) =>
+  new ScimError(
+    "invalidValue",
+    `Query parameter '${name}' is given more than once (parameter names are case-insensitive).`,
+  );
+
+/**
+ * Keys are matched case-insensitively; unknown parameters are ignored (Entra adds aadOptscim062020).
+ * A known one given twice (`filter=a&filter=b`, `count` and `COUNT`) is refused: keeping either
+ * would silently drop the other (an unapplied filter, an unseen attribute).
+ */
 function pickKnown(source: Iterable<[string, unknown]>): Record<string, unknown> {
   const known = Object.keys(schema.shape);
   const out: Record<string, unknown> = {};
   for (const [key, value] of source) {
     const name = known.find((k) => sameName(k, key));
-    if (name && out[name] === undefined) out[name] = value;
+    if (name === undefined) continue;
+    if (Object.hasOwn(out, name)) throw given(name);
+    out[name] = value;
   }
   return out;
+}
+
+/**
+ * One query parameter of a request, its name matched case-insensitively as a list's parameters
+ * are: `?Attributes=userName` projected a list but not `GET /Users/{id}` or a write's answer.
+ */
+export function queryParam(url: URL, name: string): string | undefined {
+  let found: string | undefined;
+  for (const [key, value] of url.searchParams) {
+    if (!sameName(key, name)) continue;
+    if (found !== undefined) throw given(name);
+    found = value;
+  }
+  return found;
 }
 
 function parse(input: Record<string, unknown>): QueryParams {

@@ -6,14 +6,11 @@ import type { ScimObject } from "../schema/scim-json.js";
 import type { StoredResource } from "../store/documents.js";
 import type { DocumentSize } from "../store/resource-store.js";
 import { type ScimRequest, type ScimResponse, scimResponse } from "./operation.js";
+import { queryParam } from "./query-params.js";
 
 /** RFC 7644 §3.9 `attributes` / `excludedAttributes` of a request's query string. */
 export const projectionOf = (request: ScimRequest, type: ResourceType): Projection =>
-  parseProjection(
-    type,
-    request.url.searchParams.get("attributes") ?? undefined,
-    request.url.searchParams.get("excludedAttributes") ?? undefined,
-  );
+  parseProjection(type, queryParam(request.url, "attributes"), queryParam(request.url, "excludedAttributes"));
 
 /** Renders one resource with ETag (and Location on create), honouring `attributes`/`excludedAttributes`. */
 export function respondWithResource(
