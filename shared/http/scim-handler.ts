@@ -3,11 +3,12 @@ import { unauthorized } from "../auth/authenticate.js";
 import type { Config } from "../config.js";
 import { ScimError } from "../errors/scim-error.js";
 import type { Operation, ScimRequest, ScimResponse } from "../operations/operation.js";
+import { sameName } from "../schema/compare-values.js";
 import { getServices } from "../services.js";
 import { type CallContext, callContext } from "../store/cosmos-call.js";
 import "./http-streams.js";
 import { readJsonBody } from "./read-body.js";
-import { SCIM_PATH } from "./scim-path.js";
+import { decodePathSegment, SCIM_PATH } from "./scim-path.js";
 import { allowedMethods } from "./scim-routes.js";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
@@ -31,10 +32,15 @@ const baseUrlOf = (url: URL, configured: string | undefined) => configured ?? `$
  * function of `GET /Users/{id}`, although `.search` answers POST only: RFC 7644 §3.4.3).
  */
 function checkMethod(method: string, url: URL): void {
-  const prefix = `/${SCIM_PATH}`;
-  if (!url.pathname.toLowerCase().startsWith(prefix)) return;
-  const path = url.pathname.slice(prefix.length);
-  const allowed = allowedMethods(path);
+  // The request URL is as sent, but the host routed it by its decoded segments: read raw,
+  // `POST /Users/%2Esearch` reached the search function yet was refused as a POST to a user, and
+  // `DELETE /%55sers` was no known path, so the catch-all's 404 said /Users has no endpoint.
+  const segments = url.pathname.split("/").filter(Boolean).map(decodePathSegment);
+  const prefix = SCIM_PATH.split("/");
+  if (!prefix.every((part, i) => sameName(part, segments[i] ?? ""))) return;
+  const rest = segments.slice(prefix.length);
+  const allowed = allowedMethods(rest);
+  const path = `/${rest.join("/")}`;
   if (allowed && !allowed.includes(method)) {
     throw new ScimError(
       "methodNotAllowed",

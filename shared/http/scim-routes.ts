@@ -30,9 +30,11 @@ const TEMPLATES = Object.entries(SCIM_ROUTES).map(([template, methods]) => ({
   methods,
 }));
 
-/** The methods the route matching `path` (relative to the Tenant URL) serves, if some route does. */
-export function allowedMethods(path: string): readonly string[] | undefined {
-  const segments = path.split("/").filter(Boolean);
+/**
+ * The methods the route matching a path serves, if some route does: `segments` are the path's
+ * segments after the Tenant URL, decoded as the host decoded them to route the request.
+ */
+export function allowedMethods(segments: readonly string[]): readonly string[] | undefined {
   for (const { parts, methods } of TEMPLATES) {
     if (parts.length !== segments.length) continue;
     // Literal segments match case-insensitively, as the Functions host's routes do.

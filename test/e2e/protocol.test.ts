@@ -65,6 +65,10 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     ["DELETE", "/Users/.SEARCH", "POST"],
     ["PUT", "/Groups/.search", "POST"],
     ["PATCH", "/Groups/.search", "POST"],
+    // Segments are judged decoded, as the host decoded them to pick the function.
+    ["GET", "/Users/%2Esearch", "POST"],
+    ["DELETE", "/%55sers", "GET, HEAD, POST"],
+    ["PUT", "/%53chemas", "GET, HEAD"],
   ])("%s %s is 405 with Allow: %s", async (method, path, allow) => {
     const bodyless = ["GET", "HEAD", "DELETE"].includes(method);
     const r = await c.call(method, path, bodyless ? undefined : {});
@@ -73,6 +77,22 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     // A HEAD answer carries GET's headers and no body.
     if (method === "HEAD") expect(r.body).toBeUndefined();
     else expect(r.body).toMatchObject({ schemas: [ERROR], status: "405" });
+  });
+
+  test("a path with percent-encoded unreserved characters is the path they spell (RFC 3986 §6.2.2.2)", async () => {
+    const search = { schemas: [SEARCH], count: 0 };
+    for (const path of ["/Users/%2Esearch", "/Users/%2esearch", "/%55sers/.search"]) {
+      const r = await c.call("POST", path, search);
+      expect(r.status, path).toBe(200);
+      expect(r.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:ListResponse"]);
+    }
+    const u = await user();
+    const r = await c.call("PATCH", `/%55sers/${u}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "title", value: "Encoded" }],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.title).toBe("Encoded");
   });
 
   test("HEAD answers wherever GET does, with GET's status and headers and no body (RFC 9110 §9.3.2)", async () => {
