@@ -1,7 +1,8 @@
 import { ScimError } from "../errors/scim-error.js";
+import type { Attribute } from "../schema/attribute.js";
 import { scimEquals } from "../schema/compare-values.js";
 import type { ResourceType } from "../schema/resource-type.js";
-import { isBlank, type ScimObject } from "../schema/scim-json.js";
+import { isBlank, isObject, type ScimObject } from "../schema/scim-json.js";
 import { applyPatchAction } from "./apply-patch-action.js";
 import { compilePatchOperation, type PatchAction } from "./compile-patch-operation.js";
 import { emptyMemberChanges, type MemberChanges, recordMemberChange } from "./member-changes.js";
@@ -66,14 +67,30 @@ export function applyCompiledPatch(
 ): { resource: ScimObject; changed: boolean } {
   let next = resource;
   for (const action of compiled.actions) next = applyPatchAction(next, action);
-  for (const attribute of resourceType.coreAttributes) {
-    if (attribute.required && !isBlank(resource[attribute.name]) && isBlank(next[attribute.name])) {
-      throw new ScimError(
-        "invalidValue",
-        `Attribute '${attribute.name}' is required and cannot be removed or made blank.`,
-      );
-    }
+  requireKept(resourceType.coreAttributes, resource, next, "");
+  // A required extension attribute is held as POST and PUT hold it (parseResource), or a PATCH
+  // could take away what no create or replace may leave out.
+  for (const { schema } of resourceType.extensions) {
+    const holder = (r: ScimObject) => (isObject(r[schema.id]) ? (r[schema.id] as ScimObject) : {});
+    requireKept(schema.attributes, holder(resource), holder(next), `${schema.id}:`);
   }
   // Fresh JSON either way, so the caller may modify what it gets without touching its input.
   return { resource: structuredClone(next), changed: !scimEquals(resource, next) };
+}
+
+/** A required attribute that had a value before a PATCH must have one after (`invalidValue`). */
+function requireKept(
+  attributes: readonly Attribute[],
+  before: ScimObject,
+  after: ScimObject,
+  prefix: string,
+) {
+  for (const attribute of attributes) {
+    if (attribute.required && !isBlank(before[attribute.name]) && isBlank(after[attribute.name])) {
+      throw new ScimError(
+        "invalidValue",
+        `Attribute '${prefix}${attribute.name}' is required and cannot be removed or made blank.`,
+      );
+    }
+  }
 }

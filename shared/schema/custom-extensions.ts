@@ -229,9 +229,9 @@ function toAttribute(raw: RawAttribute): Attribute {
  * `SCIM_SCHEMA_EXTENSIONS` or a file's contents; `source` names it in messages. Blank text means no
  * extensions (an app setting that exists but is empty). Characteristics default per RFC 7643 §2.2.
  *
- * `required: true` is accepted and enforced like any required attribute, on POST and PUT. Entra never
- * lists custom extension URNs in `schemas[]`, so a required extension attribute must be mapped in
- * Entra for every object in scope, or its creates fail. The resource type still declares the
+ * `required: true` is accepted and enforced like any required attribute: POST and PUT must give it,
+ * PATCH cannot remove it. Entra never lists custom extension URNs in `schemas[]`, so a required
+ * extension attribute must be mapped in Entra for every object in scope, or its creates fail. The resource type still declares the
  * extension itself `required: false` for the same reason.
  */
 export function parseCustomExtensions(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ScimErrorCode } from "../../../shared/errors/scim-error.js";
 import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
-import type { ResourceType } from "../../../shared/schema/resource-type.js";
+import { attribute } from "../../../shared/schema/attribute.js";
+import { buildResourceTypes, type ResourceType } from "../../../shared/schema/resource-type.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
 import {
   applyPatch,
@@ -622,5 +623,47 @@ describe("applyPatch: errors name the path", () => {
   ];
   it.each(errors)("$name -> $code", ({ operations, code, mentions, resource, type }) => {
     expectScimError(() => applyPatch(resource ?? user(), operations, type ?? User), code, ...mentions);
+  });
+});
+
+describe("applyPatch: a required extension attribute", () => {
+  const REQUIRED = "urn:ietf:params:scim:schemas:extension:Required:2.0:Group";
+  const { Group: WithRequired } = buildResourceTypes({
+    Group: [
+      {
+        id: REQUIRED,
+        name: "Required",
+        description: "",
+        attributes: [attribute("code", "string", { required: true }), attribute("note", "string")],
+      },
+    ],
+  });
+  const group = () => deepFreeze({ displayName: "G", [REQUIRED]: { code: "C1", note: "N" } });
+
+  // POST and PUT refuse a group without it, so a PATCH may not take it away either.
+  it.each<[string, PatchOperation]>([
+    ["removed by path", { op: "remove", path: `${REQUIRED}:code` }],
+    ["replaced with null", { op: "replace", path: `${REQUIRED}:code`, value: null }],
+    ["replaced with blank text", { op: "replace", path: `${REQUIRED}:code`, value: " " }],
+    ['replaced with "" in a path-less value', { op: "replace", value: { [REQUIRED]: { code: "" } } }],
+  ])("cannot be %s", (_, operation) => {
+    expectScimError(
+      () => applyPatch(group(), [operation], WithRequired),
+      "invalidValue",
+      `'${REQUIRED}:code'`,
+      "required",
+    );
+  });
+
+  it("can be changed, and the extension's other attributes removed", () => {
+    const { resource } = applyPatch(
+      group(),
+      [
+        { op: "replace", path: `${REQUIRED}:code`, value: "C2" },
+        { op: "remove", path: `${REQUIRED}:note` },
+      ],
+      WithRequired,
+    );
+    expect(resource).toEqual({ displayName: "G", [REQUIRED]: { code: "C2" } });
   });
 });
