@@ -6,7 +6,18 @@ import { findAttribute } from "./resolve-path.js";
 import { isObject } from "./scim-json.js";
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * RFC 7643 §2.3.6 binary: base64 as RFC 4648 §4 defines it, whose encoded text is whole 4-character
+ * groups, padded with "=" (white space between them, as in line-wrapped certificates, is let be).
+ * Without the length check "a" (6 bits, not one byte) or "aGVsbG8==" (a group of 5) would be stored
+ * as binary data that decoders read back differently or refuse.
+ */
+function isBase64(text: string): boolean {
+  const encoded = text.replace(/\s/g, "");
+  return encoded.length % 4 === 0 && BASE64.test(encoded);
+}
 
 /** Entra sends booleans as "True"/"False" strings without the aadOptscim062020 flag. */
 const stringBoolean = (v: unknown) => booleanOf(v) ?? v;
@@ -73,7 +84,9 @@ function scalarSchema(attribute: Attribute): z.ZodType {
           "expected an ISO 8601 date-time",
         );
     case "binary":
-      return z.string().regex(BASE64, "expected base64");
+      return z
+        .string()
+        .refine(isBase64, "expected base64 (RFC 4648 §4: groups of 4 characters, padded with =)");
     case "reference":
     case "string":
       return z.string();

@@ -118,6 +118,7 @@ describe("typed values of custom extension attributes (RFC 7643 §2.3)", () => {
   test.each([
     ["badgeNumber", 9_007_199_254_740_991],
     ["photoHash", "aGVsbG8="],
+    ["photoHash", "aGVs\nbG8="],
   ])("%s takes %j", (name, value) => {
     expect(parseResource(Custom, withValue(name, value)).resource[CUSTOM_USER]).toEqual({ [name]: value });
   });
@@ -126,6 +127,12 @@ describe("typed values of custom extension attributes (RFC 7643 §2.3)", () => {
     ["badgeNumber", 9_007_199_254_740_992],
     ["badgeNumber", 1.5],
     ["photoHash", "not base64!"],
+    // RFC 4648 §4 (RFC 7643 §2.3.6): whole groups of 4, padded; not base64url.
+    ["photoHash", "a"],
+    ["photoHash", "aGVsbG8"],
+    ["photoHash", "aGVsbG8=="],
+    ["photoHash", "aGVs=bG8="],
+    ["photoHash", "aGVsbG8-_w=="],
   ])("%s refuses %j with 400 invalidValue naming it", (name, value) => {
     expect(() => parseResource(Custom, withValue(name, value))).toThrow(
       expect.objectContaining({
