@@ -33,6 +33,18 @@ const isReference = (attribute: Attribute) =>
   attribute.type === "complex" && !attribute.multiValued && hasValueSub(attribute);
 
 /**
+ * The elements of a multi-valued complex value that carry something: `{}`, or an email with a type
+ * but no address, is no value (RFC 7643 §2.5), and a PATCH drops it the same way, so that
+ * `emails: [{}]` is not stored and returned by POST or PUT alone. A group's members are not
+ * filtered: one without its id is refused (memberRefs), in a PATCH too.
+ */
+function withoutHollow(type: ResourceType, attribute: Attribute, value: ScimValue): ScimValue {
+  if (!attribute.multiValued || attribute.type !== "complex" || !Array.isArray(value)) return value;
+  if (type.id === "Group" && attribute.name === "members") return value;
+  return value.filter((item) => !isObject(item) || !isHollow(attribute, item));
+}
+
+/**
  * Parses a POST/PUT body into a resource (RFC 7644 §3.3, §3.5.1): attribute names are matched
  * case-insensitively, `null` means "no value", readOnly attributes (id, meta, groups) are ignored,
  * extension attributes are accepted nested under their URN or URN-qualified at top level (Entra
@@ -63,9 +75,9 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
       if (typeof parsed === "string" && parsed !== "") password = parsed;
       return;
     }
-    if (isEmpty(parsed) || (isReference(attribute) && isObject(parsed) && isHollow(attribute, parsed)))
-      return;
-    target[attribute.name] = parsed;
+    const kept = withoutHollow(resourceType, attribute, parsed);
+    if (isEmpty(kept) || (isReference(attribute) && isObject(kept) && isHollow(attribute, kept))) return;
+    target[attribute.name] = kept;
   };
 
   for (const [key, value] of Object.entries(body)) {

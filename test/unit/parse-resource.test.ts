@@ -50,6 +50,27 @@ describe("parseResource (POST/PUT bodies)", () => {
   });
 
   test.each([
+    [[{}], {}],
+    [[{ type: "work", primary: true }], {}],
+    [[{ type: "work", value: "" }, { value: "a@x.com" }], { emails: [{ value: "a@x.com" }] }],
+  ])("emails %j: elements without a value are dropped, as a PATCH drops them", (emails, rest) => {
+    const { resource } = parseResource(User, { userName: "a@x.com", emails });
+    expect(resource).toEqual({ userName: "a@x.com", ...rest });
+  });
+
+  test("an address of labels only is no address; one with a field is kept", () => {
+    const addresses = [{ type: "work" }, { type: "home", locality: "Oslo" }];
+    const { resource } = parseResource(User, { userName: "a@x.com", addresses });
+    expect(resource.addresses).toEqual([{ type: "home", locality: "Oslo" }]);
+  });
+
+  test("a group's member without its id is kept, for the membership check to refuse", () => {
+    const { Group } = buildResourceTypes();
+    const { resource } = parseResource(Group, { displayName: "G", members: [{ type: "User" }] });
+    expect(resource.members).toEqual([{ type: "User" }]);
+  });
+
+  test.each([
     [[{ value: "boss-id" }], { [ENTERPRISE]: { manager: { value: "boss-id" } } }],
     [[], {}],
     ["", {}],
