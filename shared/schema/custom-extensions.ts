@@ -183,6 +183,11 @@ function checkAttributes(
           `(only userName and group displayName have unique keys in the store); use "none".`,
       );
     }
+    if (attr.mutability === "writeOnly" && attr.returned !== undefined && attr.returned !== "never") {
+      problems.push(
+        `${at}: a writeOnly attribute is never returned (RFC 7643 §7); leave returned out or make it "never".`,
+      );
+    }
     if (type === "binary" && attr.caseExact === false) {
       problems.push(`${at}: binary values are case exact (RFC 7643 §2.3.6); leave caseExact out.`);
     }
@@ -213,12 +218,17 @@ function checkAttributes(
   return problems;
 }
 
-/** RFC 7643 §2.2 defaults come from `attribute()`, exactly as for the built-in schemas. */
+/**
+ * RFC 7643 §2.2 defaults come from `attribute()`, exactly as for the built-in schemas; a writeOnly
+ * attribute is `returned: never` (RFC 7643 §7: its values "SHALL NOT be returned"), not "default",
+ * or the value a client may only write would be in every response and could be filtered on.
+ */
 function toAttribute(raw: RawAttribute): Attribute {
   const { name, type, subAttributes, ...characteristics } = raw;
   // Keys the operator left out must stay absent, or their undefined would override the defaults.
   const options = Object.fromEntries(Object.entries(characteristics).filter(([, v]) => v !== undefined));
   return attribute(name, type ?? "string", {
+    ...(raw.mutability === "writeOnly" ? { returned: "never" } : {}),
     ...options,
     ...(subAttributes ? { subAttributes: subAttributes.map(toAttribute) } : {}),
   });

@@ -103,6 +103,28 @@ describe("accepted configuration", () => {
     ]);
   });
 
+  test("writeOnly attributes are returned: never (RFC 7643 §7), sub-attributes too; another returned is refused", () => {
+    const result = parse([
+      entry({
+        attributes: [
+          { name: "pin", mutability: "writeOnly" },
+          { name: "card", type: "complex", subAttributes: [{ name: "secret", mutability: "writeOnly" }] },
+        ],
+      }),
+    ]);
+    if (!result.ok) throw result.error;
+    const [pin, card] = result.extensions.User[0]?.attributes ?? [];
+    expect(pin?.returned).toBe("never");
+    expect(card?.subAttributes?.[0]?.returned).toBe("never");
+    expect(
+      problems(
+        parse([entry({ attributes: [{ name: "pin", mutability: "writeOnly", returned: "default" }] })]),
+      ),
+    ).toEqual([
+      `entry 0 (${URN}): attribute "pin": a writeOnly attribute is never returned (RFC 7643 §7); leave returned out or make it "never".`,
+    ]);
+  });
+
   test("complex attributes with $ref sub-attributes, and entries split by resource type", () => {
     const result = parseCustomExtensions(SAMPLE_EXTENSIONS_JSON);
     if (!result.ok) throw result.error;
