@@ -183,6 +183,12 @@ function checkAttributes(
           `(only userName and group displayName have unique keys in the store); use "none".`,
       );
     }
+    if (attr.required && attr.mutability === "readOnly") {
+      // Clients' values of a readOnly attribute are ignored and the server sets no custom one.
+      problems.push(
+        `${at}: a readOnly attribute cannot be required: clients cannot set it, so every create would fail.`,
+      );
+    }
     if (attr.mutability === "writeOnly" && attr.returned !== undefined && attr.returned !== "never") {
       problems.push(
         `${at}: a writeOnly attribute is never returned (RFC 7643 §7); leave returned out or make it "never".`,

@@ -125,6 +125,14 @@ describe("accepted configuration", () => {
     ]);
   });
 
+  test("a required attribute cannot be readOnly: no client could create a resource", () => {
+    expect(
+      problems(parse([entry({ attributes: [{ name: "code", required: true, mutability: "readOnly" }] })])),
+    ).toEqual([
+      `entry 0 (${URN}): attribute "code": a readOnly attribute cannot be required: clients cannot set it, so every create would fail.`,
+    ]);
+  });
+
   test("complex attributes with $ref sub-attributes, and entries split by resource type", () => {
     const result = parseCustomExtensions(SAMPLE_EXTENSIONS_JSON);
     if (!result.ok) throw result.error;
