@@ -1,6 +1,7 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
 import { scimEquals } from "../schema/compare-values.js";
+import { checkRequiredSubAttributes } from "../schema/required-sub-attributes.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { isBlank, isObject, type ScimObject } from "../schema/scim-json.js";
 import { applyPatchAction } from "./apply-patch-action.js";
@@ -58,7 +59,8 @@ export function compilePatch<E extends string = never>(
  * Entra's forms with and without the aadOptscim062020 flag: capitalised ops, string booleans,
  * path-less objects with dotted and URN keys, manager as a bare id or a one-element array, replace
  * on an unmatched value filter (adds the element), remove with a value (removes only those
- * elements). A required attribute present before must be present after (`invalidValue`).
+ * elements). A required attribute present before must be present after, and a value it changes
+ * must carry its required sub-attributes (`invalidValue`).
  */
 export function applyCompiledPatch(
   resource: ScimObject,
@@ -74,6 +76,7 @@ export function applyCompiledPatch(
     const holder = (r: ScimObject) => (isObject(r[schema.id]) ? (r[schema.id] as ScimObject) : {});
     requireKept(schema.attributes, holder(resource), holder(next), `${schema.id}:`);
   }
+  checkRequiredSubAttributes(resourceType, next, resource);
   // Fresh JSON either way, so the caller may modify what it gets without touching its input.
   return { resource: structuredClone(next), changed: !scimEquals(resource, next) };
 }

@@ -1,6 +1,7 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
 import { sameName } from "./compare-values.js";
+import { checkRequiredSubAttributes } from "./required-sub-attributes.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
 import { isBlank, isObject, type ScimObject, type ScimValue } from "./scim-json.js";
@@ -147,6 +148,7 @@ export function parseResource(resourceType: ResourceType, body: unknown): Parsed
       }
     }
   }
+  checkRequiredSubAttributes(resourceType, resource);
   return { resource, password };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ScimError } from "../../shared/errors/scim-error.js";
+import { attribute } from "../../shared/schema/attribute.js";
 import { parseResource } from "../../shared/schema/parse-resource.js";
 import { buildResourceTypes } from "../../shared/schema/resource-type.js";
 import { CUSTOM_USER, sampleExtensions } from "./discovery/sample-extensions.js";
@@ -191,5 +192,42 @@ describe("dateTime values (RFC 7643 §2.3.5)", () => {
         detail: expect.stringContaining(`${CUSTOM_USER}:contractEnd`),
       }),
     );
+  });
+});
+
+describe("required sub-attributes (RFC 7643 §2.2)", () => {
+  const EXT = "urn:ietf:params:scim:schemas:extension:Cards:2.0:User";
+  const num = attribute("num", "string", { required: true });
+  const { User: WithCards } = buildResourceTypes({
+    User: [
+      {
+        id: EXT,
+        name: "Cards",
+        description: "",
+        attributes: [
+          attribute("card", "complex", { subAttributes: [num, attribute("label", "string")] }),
+          attribute("cards", "complex", {
+            multiValued: true,
+            subAttributes: [num, attribute("label", "string")],
+          }),
+        ],
+      },
+    ],
+  });
+
+  test.each([
+    [{ card: { label: "L" } }, `'${EXT}:card.num'`],
+    [{ card: { num: " ", label: "L" } }, `'${EXT}:card.num'`],
+    [{ cards: [{ num: "1" }, { label: "L" }] }, `'${EXT}:cards[1].num'`],
+  ])("%j is 400 invalidValue naming the value without it", (value, named) => {
+    expect(() => parseResource(WithCards, { userName: "c@x.com", [EXT]: value })).toThrow(
+      expect.objectContaining({ code: "invalidValue", detail: expect.stringContaining(named) }),
+    );
+  });
+
+  test("values that carry it are kept; an attribute left out needs nothing", () => {
+    const body = { userName: "c@x.com", [EXT]: { card: { num: "1" }, cards: [{ num: "2", label: "L" }] } };
+    expect(parseResource(WithCards, body).resource[EXT]).toEqual(body[EXT]);
+    expect(parseResource(WithCards, { userName: "c@x.com" }).resource[EXT]).toBeUndefined();
   });
 });

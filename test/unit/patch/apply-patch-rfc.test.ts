@@ -667,3 +667,62 @@ describe("applyPatch: a required extension attribute", () => {
     expect(resource).toEqual({ displayName: "G", [REQUIRED]: { code: "C2" } });
   });
 });
+
+describe("applyPatch: a required sub-attribute", () => {
+  const EXT = "urn:ietf:params:scim:schemas:extension:Cards:2.0:User";
+  const num = attribute("num", "string", { required: true });
+  const { User: WithCards } = buildResourceTypes({
+    User: [
+      {
+        id: EXT,
+        name: "Cards",
+        description: "",
+        attributes: [
+          attribute("card", "complex", { subAttributes: [num, attribute("label", "string")] }),
+          attribute("cards", "complex", {
+            multiValued: true,
+            subAttributes: [num, attribute("label", "string")],
+          }),
+        ],
+      },
+    ],
+  });
+  const stored = () => deepFreeze({ userName: U, [EXT]: { card: { num: "1", label: "L" } } });
+
+  it.each<[string, PatchOperation]>([
+    ["removed from the single value", { op: "remove", path: `${EXT}:card.num` }],
+    ["blanked", { op: "replace", path: `${EXT}:card.num`, value: " " }],
+    ["left out of an added element", { op: "add", path: `${EXT}:cards`, value: [{ label: "X" }] }],
+  ])("cannot be %s", (_, operation) => {
+    expectScimError(() => applyPatch(stored(), [operation], WithCards), "invalidValue", ".num'", "required");
+  });
+
+  it("cannot be left out of a value that replaces the whole one (a replace of a complex value merges)", () => {
+    const operations: PatchOperation[] = [
+      { op: "remove", path: `${EXT}:card` },
+      { op: "add", path: `${EXT}:card`, value: { label: "M" } },
+    ];
+    expectScimError(() => applyPatch(stored(), operations, WithCards), "invalidValue", `'${EXT}:card.num'`);
+    const merged = applyPatch(
+      stored(),
+      [{ op: "replace", path: `${EXT}:card`, value: { label: "M" } }],
+      WithCards,
+    );
+    expect(merged.resource[EXT]).toEqual({ card: { num: "1", label: "M" } });
+  });
+
+  it("a value stored without it does not stop a PATCH of something else", () => {
+    const old = deepFreeze({ userName: U, [EXT]: { card: { label: "from before the rule" } } });
+    const { resource } = applyPatch(old, [{ op: "replace", path: "displayName", value: "D" }], WithCards);
+    expect(resource).toMatchObject({ displayName: "D", [EXT]: { card: { label: "from before the rule" } } });
+  });
+
+  it("every element that carries it is kept", () => {
+    const { resource } = applyPatch(
+      stored(),
+      [{ op: "add", path: `${EXT}:cards`, value: [{ num: "2" }, { num: "3", label: "T" }] }],
+      WithCards,
+    );
+    expect((resource[EXT] as ScimObject).cards).toEqual([{ num: "2" }, { num: "3", label: "T" }]);
+  });
+});
