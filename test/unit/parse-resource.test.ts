@@ -1,9 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ScimError } from "../../shared/errors/scim-error.js";
-import { attribute } from "../../shared/schema/attribute.js";
 import { parseResource } from "../../shared/schema/parse-resource.js";
 import { buildResourceTypes } from "../../shared/schema/resource-type.js";
-import { CUSTOM_USER, sampleExtensions } from "./discovery/sample-extensions.js";
+import { CARDS, CUSTOM_USER, cardsExtension, sampleExtensions } from "./discovery/sample-extensions.js";
 
 const { User } = buildResourceTypes();
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -196,24 +195,8 @@ describe("dateTime values (RFC 7643 §2.3.5)", () => {
 });
 
 describe("required sub-attributes (RFC 7643 §2.2)", () => {
-  const EXT = "urn:ietf:params:scim:schemas:extension:Cards:2.0:User";
-  const num = attribute("num", "string", { required: true });
-  const { User: WithCards } = buildResourceTypes({
-    User: [
-      {
-        id: EXT,
-        name: "Cards",
-        description: "",
-        attributes: [
-          attribute("card", "complex", { subAttributes: [num, attribute("label", "string")] }),
-          attribute("cards", "complex", {
-            multiValued: true,
-            subAttributes: [num, attribute("label", "string")],
-          }),
-        ],
-      },
-    ],
-  });
+  const EXT = CARDS;
+  const { User: WithCards } = buildResourceTypes(cardsExtension());
 
   test.each([
     [{ card: { label: "L" } }, `'${EXT}:card.num'`],

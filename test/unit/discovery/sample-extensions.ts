@@ -1,3 +1,4 @@
+import { attribute } from "../../../shared/schema/attribute.js";
 import { type CustomExtensions, parseCustomExtensions } from "../../../shared/schema/custom-extensions.js";
 
 export const CUSTOM_USER = "urn:ietf:params:scim:schemas:extension:CustomApp:2.0:User";
@@ -55,4 +56,26 @@ export function sampleExtensions(): CustomExtensions {
   const result = parseCustomExtensions(SAMPLE_EXTENSIONS_JSON);
   if (!result.ok) throw result.error;
   return result.extensions;
+}
+
+export const CARDS = "urn:ietf:params:scim:schemas:extension:Cards:2.0:User";
+
+/** A User extension whose complex attributes, one singular and one multi-valued, require `num`. */
+export function cardsExtension(): CustomExtensions {
+  const num = attribute("num", "string", { required: true });
+  const subAttributes = [num, attribute("label", "string")];
+  return {
+    Group: [],
+    User: [
+      {
+        id: CARDS,
+        name: "Cards",
+        description: "",
+        attributes: [
+          attribute("card", "complex", { subAttributes }),
+          attribute("cards", "complex", { multiValued: true, subAttributes }),
+        ],
+      },
+    ],
+  };
 }

@@ -4,6 +4,7 @@ import type { PatchOperation } from "../../../shared/patch/parse-patch-request.j
 import { attribute } from "../../../shared/schema/attribute.js";
 import { buildResourceTypes, type ResourceType } from "../../../shared/schema/resource-type.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
+import { CARDS, cardsExtension } from "../discovery/sample-extensions.js";
 import {
   applyPatch,
   CUSTOM,
@@ -669,24 +670,8 @@ describe("applyPatch: a required extension attribute", () => {
 });
 
 describe("applyPatch: a required sub-attribute", () => {
-  const EXT = "urn:ietf:params:scim:schemas:extension:Cards:2.0:User";
-  const num = attribute("num", "string", { required: true });
-  const { User: WithCards } = buildResourceTypes({
-    User: [
-      {
-        id: EXT,
-        name: "Cards",
-        description: "",
-        attributes: [
-          attribute("card", "complex", { subAttributes: [num, attribute("label", "string")] }),
-          attribute("cards", "complex", {
-            multiValued: true,
-            subAttributes: [num, attribute("label", "string")],
-          }),
-        ],
-      },
-    ],
-  });
+  const EXT = CARDS;
+  const { User: WithCards } = buildResourceTypes(cardsExtension());
   const stored = () => deepFreeze({ userName: U, [EXT]: { card: { num: "1", label: "L" } } });
 
   it.each<[string, PatchOperation]>([
