@@ -8,17 +8,16 @@ import { getServices } from "../services.js";
 import { type CallContext, callContext } from "../store/cosmos-call.js";
 import "./http-streams.js";
 import { readJsonBody } from "./read-body.js";
+import { responseMediaType } from "./response-media-type.js";
 import { decodePathSegment, SCIM_PATH } from "./scim-path.js";
 import { allowedMethods } from "./scim-routes.js";
 
-export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
-
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
-function render(response: ScimResponse): HttpResponseInit {
+function render(response: ScimResponse, mediaType: string): HttpResponseInit {
   return {
     status: response.status,
-    headers: { ...(response.body ? { "Content-Type": SCIM_CONTENT_TYPE } : {}), ...response.headers },
+    headers: { ...(response.body ? { "Content-Type": mediaType } : {}), ...response.headers },
     ...(response.body ? { body: JSON.stringify(response.body) } : {}),
   };
 }
@@ -67,6 +66,7 @@ export function scimHandler(
 ): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     let ctx: CallContext | undefined;
+    const mediaType = responseMediaType(request.headers.get("accept") ?? undefined);
     const answer = (response: HttpResponseInit) => {
       // One line per request, refused ones too (no context yet: no calls): what it cost in Cosmos DB
       // (Application Insights `traces`; README, Observe).
@@ -112,12 +112,15 @@ export function scimHandler(
         baseUrl: baseUrlOf(url, services.config.baseUrl),
       };
       ctx = callContext(services.config.requestBudgetMs);
-      return answer(render(await operation(scimRequest, services.scope(auth.tenantId, ctx))));
+      return answer(render(await operation(scimRequest, services.scope(auth.tenantId, ctx)), mediaType));
     } catch (error) {
       if (error instanceof ScimError) {
         if (error.status >= 500) context.warn(`SCIM ${error.status}: ${error.detail}`);
         return answer(
-          render({ status: error.status, headers: { ...error.headers }, body: { ...error.body() } }),
+          render(
+            { status: error.status, headers: { ...error.headers }, body: { ...error.body() } },
+            mediaType,
+          ),
         );
       }
       context.error(`Unexpected error in invocation ${context.invocationId}`, error);
@@ -125,7 +128,7 @@ export function scimHandler(
         "internal",
         `An unexpected error occurred. Reference: ${context.invocationId}.`,
       );
-      return answer(render({ status: 500, body: { ...internal.body() } }));
+      return answer(render({ status: 500, body: { ...internal.body() } }, mediaType));
     }
   };
 }

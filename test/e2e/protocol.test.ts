@@ -95,6 +95,18 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     expect(r.body.title).toBe("Encoded");
   });
 
+  test("Accept: application/json gets application/json, errors too; the default is application/scim+json (RFC 7644 §3.8)", async () => {
+    const id = await user();
+    const json = await c.call("GET", `/Users/${id}`, undefined, { Accept: "application/json" });
+    expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(json.body.id).toBe(id);
+    const missing = await c.call("GET", "/Users/nope", undefined, { Accept: "application/json" });
+    expect(missing.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(missing.body).toMatchObject({ schemas: [ERROR], status: "404" });
+    const scim = await c.call("GET", `/Users/${id}`, undefined, { Accept: "*/*" });
+    expect(scim.headers.get("content-type")).toBe("application/scim+json; charset=utf-8");
+  });
+
   test("HEAD answers wherever GET does, with GET's status and headers and no body (RFC 9110 §9.3.2)", async () => {
     const created = await c.call("POST", "/Users", { userName: "head.request@contoso.com" });
     expect(created.status).toBe(201);
