@@ -20,6 +20,13 @@ param environmentName string = ''
 @description('Optional. Cosmos DB SQL database name (app setting COSMOS_DATABASE).')
 param cosmosDatabaseName string = 'scim'
 
+@description('Optional. Default consistency of the Cosmos DB account: Session (the cheapest reads), or Strong (reads cost about twice the RU; a user\'s `groups` copy stays exact even when two instances change the same user\'s memberships within milliseconds: docs/storage.md).')
+@allowed([
+  'Session'
+  'Strong'
+])
+param cosmosConsistencyLevel string = 'Session'
+
 @description('Optional. Tenant partition used for requests authenticated with the shared Secret Token (app setting SCIM_TENANT_ID).')
 param scimTenantId string = 'default'
 
@@ -152,6 +159,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     databaseName: cosmosDatabaseName
+    consistencyLevel: cosmosConsistencyLevel
     operatorPrincipalIds: operatorPrincipalIds
     tags: allTags
   }

@@ -20,6 +20,13 @@ param databaseName string = 'scim'
 @description('Optional. Tags applied to the account.')
 param tags object = {}
 
+@description('Optional. Default consistency of the account: Session (reads cost the least), or Strong (every read costs about twice the RU, and a user\'s `groups` copy is exact even when two instances change the same user\'s memberships within milliseconds: docs/storage.md).')
+@allowed([
+  'Session'
+  'Strong'
+])
+param consistencyLevel string = 'Session'
+
 // The app's own container definitions (partition keys, unique keys, indexing policies, composite
 // indexes): one source of truth for the embedded emulator and Azure, so they cannot drift.
 var containerDefinitions = loadJsonContent('../../shared/store/containers.json')
@@ -45,7 +52,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
       }
     ]
     consistencyPolicy: {
-      defaultConsistencyLevel: 'Session'
+      defaultConsistencyLevel: consistencyLevel
     }
     capabilities: [
       {

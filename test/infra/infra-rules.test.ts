@@ -64,6 +64,20 @@ const mutations: Mutation[] = [
     reports: "app setting AzureWebJobsStorage",
   },
   {
+    rule: "Cosmos DB: Session consistency, or Strong when cosmosConsistencyLevel asks for it",
+    file: "infra/modules/cosmos.bicep",
+    from: "defaultConsistencyLevel: consistencyLevel",
+    to: "defaultConsistencyLevel: 'Session'",
+    reports: 'with cosmosConsistencyLevel Strong, defaultConsistencyLevel is "Session"',
+  },
+  {
+    rule: "Cosmos DB: Session consistency, or Strong when cosmosConsistencyLevel asks for it",
+    file: "infra/main.bicep",
+    from: "    consistencyLevel: cosmosConsistencyLevel\n",
+    to: "",
+    reports: "expected Strong",
+  },
+  {
     rule: "Cosmos DB: serverless, local auth and key metadata writes disabled, TLS 1.2",
     file: "infra/modules/cosmos.bicep",
     from: "disableLocalAuth: true",

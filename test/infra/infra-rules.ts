@@ -417,6 +417,27 @@ export const rules = {
     return violations;
   },
 
+  // docs/storage.md, Consistency: Session by default; Strong when the operator asks for exact copies.
+  "Cosmos DB: Session consistency, or Strong when cosmosConsistencyLevel asks for it": (infra) => {
+    const base = Object.values(SCENARIOS)[0] ?? {};
+    const cases: [string, Record<string, Value>, string][] = [
+      ["by default", base, "Session"],
+      ["with cosmosConsistencyLevel Strong", { ...base, cosmosConsistencyLevel: "Strong" }, "Strong"],
+    ];
+    return cases.flatMap(([label, mainParams, expected]) =>
+      deployedResources(infra, "Microsoft.DocumentDB/databaseAccounts", mainParams).flatMap(
+        ({ file, resource, get }) => {
+          const level = get("properties.consistencyPolicy.defaultConsistencyLevel");
+          return level === expected
+            ? []
+            : [
+                `${where(file, resource.node)} ${resource.symbol}: ${label}, defaultConsistencyLevel is ${JSON.stringify(level)}, expected ${expected}`,
+              ];
+        },
+      ),
+    );
+  },
+
   "storage: no shared keys, TLS 1.2, HTTPS only, no public blobs": (infra) =>
     expectProperties(infra, "Microsoft.Storage/storageAccounts", {
       "properties.allowSharedKeyAccess": false,
