@@ -30,7 +30,7 @@ const oauthError = (
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2) outside the Tenant URL: it answers in OAuth's
  * protocol (JSON errors of §5.2), not SCIM's. It adapts the Azure Functions objects to
  * `issueToken` and back, logs why a client was refused (never a secret), and maps a key source or
- * database that cannot be reached to 503 with Retry-After.
+ * database that cannot be reached to 503 with Retry-After (429, with Cosmos DB's wait, while it throttles).
  */
 export function tokenHandler(): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -66,9 +66,11 @@ export function tokenHandler(): HttpHandler {
       }
       return json(tokenResponse(outcome));
     } catch (error) {
-      if (error instanceof ScimError && error.status === 503) {
+      // Cosmos DB still throttling past the budget is a 429 with its own wait, as on the Tenant URL:
+      // it is as temporary as an outage, and the client retries after Retry-After.
+      if (error instanceof ScimError && (error.status === 503 || error.status === 429)) {
         context.warn(`Token endpoint unavailable: ${error.detail}`);
-        return oauthError(503, "temporarily_unavailable", error.detail, { ...error.headers });
+        return oauthError(error.status, "temporarily_unavailable", error.detail, { ...error.headers });
       }
       context.error(`Unexpected error in invocation ${context.invocationId}`, error);
       return oauthError(
