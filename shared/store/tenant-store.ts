@@ -160,7 +160,7 @@ export class CosmosTenantStore implements TenantStore {
 
 /**
  * Deletes up to `batchSize` items of one tenant's partition in `container` and returns how many it
- * deleted (0 when the partition is empty). One bounded page per call, so an operator's delete can
+ * deleted (0 only when the partition is empty). One bounded page per call, so an operator's delete can
  * stop anywhere and be run again: it resumes from whatever is left.
  */
 export async function deleteTenantItems(
@@ -169,17 +169,25 @@ export async function deleteTenantItems(
   batchSize: number,
 ): Promise<number> {
   if (!isTenantId(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  const page = await cosmosValue(callContext(BUDGET_MS), () =>
-    container.items
-      .query<{ id: string }>(
-        {
-          query: "SELECT c.id FROM c WHERE c.tenantId = @tenant",
-          parameters: [{ name: "@tenant", value: tenantId }],
-        },
-        { partitionKey: tenantId, maxItemCount: batchSize },
-      )
-      .fetchNext(),
-  );
+  // Cosmos DB may answer a page with no items and a continuation (maxItemCount is only a maximum,
+  // and a page ends when its time or RU budget runs out): only a page without one says the
+  // partition is empty.
+  let page: { resources: { id: string }[]; continuationToken?: string };
+  let continuation: string | undefined;
+  do {
+    page = await cosmosValue(callContext(BUDGET_MS), () =>
+      container.items
+        .query<{ id: string }>(
+          {
+            query: "SELECT c.id FROM c WHERE c.tenantId = @tenant",
+            parameters: [{ name: "@tenant", value: tenantId }],
+          },
+          { partitionKey: tenantId, maxItemCount: batchSize, continuationToken: continuation },
+        )
+        .fetchNext(),
+    );
+    continuation = page.continuationToken || undefined;
+  } while (page.resources.length === 0 && continuation);
   await mapLimited(page.resources, 10, async ({ id }) => {
     await write(() => container.item(id, tenantId).delete(), { 404: "missing" });
   });

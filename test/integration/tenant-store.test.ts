@@ -1,3 +1,4 @@
+import type { Container, FeedOptions, SqlQuerySpec } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   EMULATOR_KEY,
@@ -98,5 +99,26 @@ describe("CosmosTenantStore on the embedded server", () => {
     expect(await deleteTenantItems(users, "gone", 2)).toBe(0);
     expect((await users.item("u0", "kept").read()).resource?.id).toBe("u0");
     await expect(deleteTenantItems(users, "_credentials", 2)).rejects.toThrow("Not a tenant id");
+  });
+
+  test("deleteTenantItems reads past an empty page that has a continuation: 0 means the partition is empty", async () => {
+    const users = database.container("users");
+    for (let i = 0; i < 3; i++)
+      await users.items.create({ id: `e${i}`, tenantId: "emptied", normalized: { userName: `e${i}` } });
+    // Real Cosmos DB may answer a first page with no items and a continuation (the embedded server
+    // never does): the query's first page is that, the continuation resumes the real query.
+    const pausing = {
+      item: (id: string, partition: string) => users.item(id, partition),
+      items: {
+        query: (spec: SqlQuerySpec, options: FeedOptions) =>
+          options.continuationToken === "paused"
+            ? users.items.query(spec, { ...options, continuationToken: undefined })
+            : options.continuationToken === undefined
+              ? { fetchNext: async () => ({ resources: [], continuationToken: "paused" }) }
+              : users.items.query(spec, options),
+      },
+    } as unknown as Container;
+    expect(await deleteTenantItems(pausing, "emptied", 10)).toBe(3);
+    expect(await deleteTenantItems(users, "emptied", 10)).toBe(0);
   });
 });
