@@ -234,8 +234,9 @@ const bench: Bench = async ({ log }) => {
       "unmeasured round each. **Ours**: `node dist/shared/local/start.js`, what `npm start` runs (the local " +
       "Functions host and the embedded Cosmos DB server with the real `@azure/cosmos` SDK in front of it, one " +
       "process; the SDK hands each call to the server's request listener without a socket). **Reference**: SCIMMY 1.3.5 + scimmy-routers 1.3.2 on express 5 with an in-memory store, written " +
-      "as their documentation shows (egress matches SCIMMY's filter over the stored users; a unique index on " +
-      "`userName`), in its own process. The load generator is a third process. Both stores are seeded with the " +
+      "as their documentation shows (the User resource extended with the EnterpriseUser schema, which Entra's " +
+      "users carry; egress matches SCIMMY's filter over the stored users; a unique index on `userName`), in its " +
+      "own process. The load generator is a third process. Both stores are seeded with the " +
       `same Entra-shaped users through POST /Users, and ${GROUPS} groups; POSTed users are deleted after each round ` +
       `(not measured), member adds go to the ${GROUPS} groups in turn, each a new member, the requests in flight touching different users and groups. Target: ours at least ` +
       "1.5× the reference at 1,000 users, 3× at 10,000.",
