@@ -4,8 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { functionFiles } from "../../shared/local/function-files.js";
-import type { Bench } from "./bench-context.js";
-import { fmt } from "./bench-context.js";
+import { type Bench, fmt, median } from "./bench-context.js";
 
 /** Fresh processes per variant (after one unmeasured run each, so both start from a warm file cache). */
 const RUNS = 15;
@@ -64,10 +63,6 @@ function sample(entries: string[]): Sample {
   return { loadMs: out.loadMs, cpuMs: out.cpuMs, processMs, modules: out.modules, count: out.count };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
 

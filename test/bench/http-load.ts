@@ -260,9 +260,6 @@ export async function round(
   return { requests: n, ms, perSecond: (n * 1000) / ms, cpuPerRequest };
 }
 
-export const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
 /** User i as Entra provisions one (the body of its POST /Users). */
 export function entraUser(i: number, prefix = "user"): Record<string, unknown> {
   const userName = `${prefix}${i}@bench.example`;

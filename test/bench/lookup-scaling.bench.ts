@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Bench } from "./bench-context.js";
-import { Client, fmtRate, lookupPath, median, seedUsers, startOurs } from "./http-load.js";
+import { type Bench, median } from "./bench-context.js";
+import { Client, fmtRate, lookupPath, seedUsers, startOurs } from "./http-load.js";
 
 /** Store sizes, grown in place; BENCH_LOOKUP_SIZES=1000,10000 for a quick run. */
 const SIZES = (process.env.BENCH_LOOKUP_SIZES ?? "1000,10000,50000").split(",").map(Number);

@@ -8,7 +8,7 @@ import { buildDocument } from "../../shared/operations/build-document.js";
 import { createServices, type Services } from "../../shared/services.js";
 import { createCosmosClient } from "../../shared/store/cosmos-client.js";
 import { chunk, mapLimited } from "../../shared/store/map-limited.js";
-import { type Bench, fmt } from "./bench-context.js";
+import { type Bench, fmt, median } from "./bench-context.js";
 
 /** Group sizes measured; the first is the baseline the others are compared with. */
 const SIZES = [10, 10_000, 100_000];
@@ -20,8 +20,6 @@ const BULK = 1000;
 const BULK_RUNS = 3;
 const TOKEN = "bench-membership-token-0123456789";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Writes user documents straight into the container, 100 per batch: seeding, not what is measured. */
 async function seedUsers(services: Services, users: Container, count: number): Promise<string[]> {

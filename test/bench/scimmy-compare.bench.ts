@@ -1,13 +1,12 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import type { Bench } from "./bench-context.js";
+import { type Bench, median } from "./bench-context.js";
 import {
   Client,
   entraUser,
   fmtRate,
   forEachLimited,
   lookupPath,
-  median,
   PATCH_OP,
   type Round,
   round,
