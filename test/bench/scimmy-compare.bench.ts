@@ -263,7 +263,7 @@ const bench: Bench = async ({ log }) => {
     ...throughput,
     "",
     "**Server CPU per request** (ms, user + system time of the process over a round, divided by its " +
-      `requests; median of ${CPU_ROUNDS} rounds for the host alone, of ${ROUNDS} for the others). For the host ` +
+      `requests; median of ${CPU_ROUNDS} rounds for the host alone and its Cosmos process, of ${ROUNDS} for the others). For the host ` +
       "alone, the embedded Cosmos DB server runs in its own process (`COSMOS_ENDPOINT` points the host at it), " +
       "so its work is not counted; its own CPU per request is shown beside it. Split so, the two reach each " +
       "other over HTTP: both columns include a socket hop that `npm start` does not make. The reference's " +
