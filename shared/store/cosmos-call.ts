@@ -34,7 +34,11 @@ export function cosmosStatus(error: unknown): number | undefined {
  */
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 410, 429, 449, 500, 503]);
 
-/** SDK and socket errors that carry no status: timeouts, resets, refused or dropped connections. */
+/**
+ * SDK and socket errors that carry no status: timeouts, resets, refused or dropped connections, and
+ * a network or name lookup that failed for a moment (an unreachable host, a DNS answer lost), which
+ * a retry within the budget, or the 503 after it, answers better than a 500.
+ */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "TimeoutError",
   "AbortError",
@@ -45,6 +49,11 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "EPIPE",
   "ETIMEDOUT",
   "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTDOWN",
   "UND_ERR_SOCKET",
   "UND_ERR_CLOSED",
 ]);

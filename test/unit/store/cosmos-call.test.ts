@@ -1,0 +1,37 @@
+import { describe, expect, test } from "vitest";
+import { ScimError } from "../../../shared/errors/scim-error.js";
+import { callContext, cosmosCall } from "../../../shared/store/cosmos-call.js";
+
+const failing = (code: string) =>
+  Object.assign(new Error(`connect ${code} account.documents.azure.com`), { code });
+
+/** What a call that keeps failing without a status ends as: retried until the budget, then 503; or rethrown. */
+async function outcome(code: string): Promise<"unavailable" | "rethrown"> {
+  let attempts = 0;
+  try {
+    await cosmosCall(callContext(150), async () => {
+      attempts++;
+      throw failing(code);
+    });
+  } catch (error) {
+    if (error instanceof ScimError && error.status === 503) {
+      expect(attempts).toBeGreaterThan(1);
+      return "unavailable";
+    }
+    return "rethrown";
+  }
+  throw new Error("the call cannot succeed");
+}
+
+describe("socket and name lookup failures of a Cosmos DB call", () => {
+  test.each(["ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN"])(
+    "%s is retried within the request's budget, then answered 503 (never a 500)",
+    async (code) => {
+      expect(await outcome(code)).toBe("unavailable");
+    },
+  );
+
+  test("an error that is no network failure (a bug) is rethrown, for the pipeline's 500", async () => {
+    expect(await outcome("ERR_INVALID_ARG_TYPE")).toBe("rethrown");
+  });
+});
