@@ -26,3 +26,33 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Ids per ARRAY_CONTAINS parameter, and the most text they may take together. */
+const IDS_PER_QUERY = 1000;
+const ID_BYTES_PER_QUERY = 128 * 1024;
+
+/**
+ * Splits ids for `ARRAY_CONTAINS(@ids, ...)` queries: at most 1,000 per query and 128 KiB of their
+ * JSON as the SDK sends it (non-ASCII escaped, six bytes a UTF-16 unit), far below Cosmos DB's
+ * limit on a query's size, which 1,000 ids of 255 escaped characters would pass: its 400 would be
+ * a 500 here.
+ */
+export function idChunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const id of ids) {
+    // Quotes and a comma, and each character as sent: ASCII as is (escapes at most doubling it).
+    let size = 3;
+    for (let i = 0; i < id.length; i++) size += id.charCodeAt(i) < 0x80 ? 2 : 6;
+    if (current.length > 0 && (current.length === IDS_PER_QUERY || bytes + size > ID_BYTES_PER_QUERY)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(id);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { type CallContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
 import { type GroupRef, isStorableId, type MemberType, type SeenUser, seenUser } from "./documents.js";
-import { chunk, mapLimited } from "./map-limited.js";
+import { idChunks, mapLimited } from "./map-limited.js";
 
 /**
  * What a lookup saw of a member. For a user, its version and `groups` as read, so that a membership
@@ -36,7 +36,7 @@ const seenOf = (row: Row): SeenUser => seenUser({ ...row, etag: row._etag ?? "" 
  */
 const POINT_READ_MAX = 10;
 const POINTS_IN_FLIGHT = 16;
-/** Ids per ARRAY_CONTAINS parameter, keeping each query's text far below Cosmos's size limit. */
+/** Rows per page of an ARRAY_CONTAINS query (one row per id at most). */
 const IDS_PER_QUERY = 1000;
 
 export class CosmosMemberLookup implements MemberLookup {
@@ -66,7 +66,7 @@ export class CosmosMemberLookup implements MemberLookup {
     const names = new Map<string, string>();
     const query =
       "SELECT c.id, c.resource.displayName FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
-    for (const part of chunk([...new Set(groupIds)].filter(isStorableId), IDS_PER_QUERY)) {
+    for (const part of idChunks([...new Set(groupIds)].filter(isStorableId))) {
       const rows = await this.queryAll<{ id: string; displayName?: string }>(this.groups, query, part);
       for (const row of rows) names.set(row.id, row.displayName ?? "");
     }
@@ -86,7 +86,7 @@ export class CosmosMemberLookup implements MemberLookup {
     }
     const query =
       "SELECT c.id, c.groups, c.groupsOverflow, c._etag FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.id)";
-    for (const part of chunk(ids, IDS_PER_QUERY)) {
+    for (const part of idChunks(ids)) {
       for (const row of await this.queryAll<Row>(container, query, part)) hits.set(row.id, seenOf(row));
     }
     return hits;

@@ -7,7 +7,7 @@ import {
   membershipId,
   type SeenUser,
 } from "./documents.js";
-import { chunk, mapLimited } from "./map-limited.js";
+import { chunk, idChunks, mapLimited } from "./map-limited.js";
 
 /** A member to add: an id already checked to exist in the tenant, with the kind of resource it is. */
 export interface MemberRecord {
@@ -67,8 +67,6 @@ const PAGE_SIZE = 1000;
 const POINT_WRITE_MAX = 4;
 /** Batch attempts per chunk: the second takes what the first one's rollback undid. */
 const BATCH_ROUNDS = 2;
-/** ARRAY_CONTAINS parameter arrays are chunked to keep each query text small. */
-const IDS_PER_QUERY = 1000;
 
 export class CosmosMembershipStore implements MembershipStore {
   constructor(
@@ -158,7 +156,7 @@ export class CosmosMembershipStore implements MembershipStore {
   ): Promise<MembershipLink[]> {
     const out: MembershipLink[] = [];
     const query = `SELECT c.groupId, c.memberId, c.memberType FROM c WHERE c.tenantId = @tenant AND ARRAY_CONTAINS(@ids, c.${field})`;
-    for (const part of chunk([...new Set(ids)].filter(isStorableId), IDS_PER_QUERY)) {
+    for (const part of idChunks([...new Set(ids)].filter(isStorableId))) {
       let continuation: string | undefined;
       do {
         const page = await this.page<MembershipLink>(query, [{ name: "@ids", value: part }], continuation);

@@ -16,7 +16,7 @@ import { compilePatch } from "../../../shared/patch/apply-patch.js";
 import { parsePatchRequest } from "../../../shared/patch/parse-patch-request.js";
 import type { ResourceType } from "../../../shared/schema/resource-type.js";
 import { isStorableId, membershipId } from "../../../shared/store/documents.js";
-import { chunk, mapLimited } from "../../../shared/store/map-limited.js";
+import { chunk, idChunks, mapLimited } from "../../../shared/store/map-limited.js";
 import { resourceTypes } from "./fakes.js";
 
 const scimError = (run: () => unknown) => {
@@ -242,5 +242,21 @@ describe("mapLimited and chunk", () => {
   it("chunk splits into consecutive parts", () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([], 100)).toEqual([]);
+  });
+
+  it("idChunks: at most 1,000 ids and 128 KiB of their JSON per ARRAY_CONTAINS query", () => {
+    const uuids = Array.from(
+      { length: 2500 },
+      (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+    );
+    expect(idChunks(uuids).map((part) => part.length)).toEqual([1000, 1000, 500]);
+    // 255 characters outside ASCII are sent as \uXXXX escapes: 1,533 bytes an id, 85 of them a query.
+    const wide = Array.from({ length: 300 }, (_, i) => `${"é".repeat(250)}${String(i).padStart(5, "0")}`);
+    const parts = idChunks(wide);
+    expect(parts.flat()).toEqual(wide);
+    for (const part of parts)
+      expect(JSON.stringify(part).replace(/[^ -~]/g, "\\u0000").length).toBeLessThanOrEqual(128 * 1024);
+    expect(parts.length).toBeGreaterThan(3);
+    expect(idChunks([])).toEqual([]);
   });
 });
