@@ -3,7 +3,7 @@ import type { Attribute } from "./attribute.js";
 import { sameName } from "./compare-values.js";
 import { findAttribute, resolvePath, splitSchemaUrn } from "./resolve-path.js";
 import type { ResourceType } from "./resource-type.js";
-import { isObject, type ScimObject } from "./scim-json.js";
+import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 
 /** RFC 7644 §3.9 `attributes` / `excludedAttributes`, resolved to canonical paths ("urn|name|sub"). */
 export interface Projection {
@@ -162,5 +162,10 @@ export function projectResource(resourceType: ResourceType, resource: ScimObject
     const projected = projectAttributes(schema.attributes, ext, schema.id, projection, asked);
     if (Object.keys(projected).length > 0) out[schema.id] = projected;
   }
+  // `schemas` names the schemas the representation uses (RFC 7643 §3): an extension all of whose
+  // attributes the projection left out is no longer one of them.
+  const used = (uri: ScimValue) =>
+    typeof uri !== "string" || !resourceType.extensions.some(({ schema }) => schema.id === uri) || uri in out;
+  if (Array.isArray(out.schemas)) out.schemas = out.schemas.filter(used);
   return out;
 }

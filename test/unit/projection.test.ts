@@ -59,3 +59,25 @@ describe("projectResource: sub-attributes of complex attributes", () => {
     expect(projected).not.toHaveProperty("members");
   });
 });
+
+describe("projectResource: schemas", () => {
+  const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  const withEnterprise: ScimObject = {
+    ...user,
+    schemas: [CORE, ENTERPRISE],
+    [ENTERPRISE]: { department: "R&D", manager: { value: "m1" } },
+  };
+  const project = (attributes?: string, excluded?: string) =>
+    projectResource(User, withEnterprise, parseProjection(User, attributes, excluded)).schemas;
+
+  test("an extension whose attributes the projection all left out is no longer named (RFC 7643 §3)", () => {
+    expect(project("userName")).toEqual([CORE]);
+    expect(project(undefined, `${ENTERPRISE}:department,${ENTERPRISE}:manager`)).toEqual([CORE]);
+  });
+
+  test("an extension the representation still uses stays named", () => {
+    expect(project(`userName,${ENTERPRISE}:department`)).toEqual([CORE, ENTERPRISE]);
+    expect(project(undefined, `${ENTERPRISE}:manager`)).toEqual([CORE, ENTERPRISE]);
+    expect(project()).toEqual([CORE, ENTERPRISE]);
+  });
+});
