@@ -172,11 +172,24 @@ describe("Secret Tokens", () => {
       expect(unauthorized(malformed).headers).toEqual(error.headers);
       expect(unauthorized(malformed).body()).toEqual(error.body());
     }
+    expect(await auth.authenticate("Bearer some-unknown token-value \t ", log)).toEqual({
+      ok: false,
+      reason: "malformed",
+      fingerprint: fingerprint("some-unknown token-value"),
+    });
     expect(error.status).toBe(401);
     expect(error.headers["WWW-Authenticate"]).toBe('Bearer realm="scim", error="invalid_token"');
     const suspended = unauthorized({ ok: false, reason: "tenant_suspended", fingerprint: "x" });
     expect(suspended.body()).toEqual(error.body());
   });
+});
+
+test("a long header with white space inside is refused in linear time (no regex backtracking)", async () => {
+  // Unauthenticated input: a lazy group before `\s*$` made this take seconds of CPU.
+  const header = `Bearer x${" ".repeat(60_000)}y`;
+  const started = performance.now();
+  expect(await auth.authenticate(header, log)).toMatchObject({ ok: false, reason: "malformed" });
+  expect(performance.now() - started).toBeLessThan(250);
 });
 
 describe("Entra-issued JWTs", () => {
