@@ -8,6 +8,7 @@ import {
 } from "../tenants/tenant-document.js";
 import { isTenantId } from "../tenants/tenant-id.js";
 import { type CallContext, callContext, cosmosCall, cosmosValue } from "./cosmos-call.js";
+import { isStorableId } from "./documents.js";
 import { mapLimited } from "./map-limited.js";
 
 /** A write that Cosmos refused for an expected reason (data, not an exception). */
@@ -112,7 +113,10 @@ export class CosmosTenantStore implements TenantStore {
     return resources.sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  readLookup(id: string) {
+  async readLookup(id: string) {
+    // A client id comes from the token request as sent: one Cosmos DB cannot store (`a/b`, over
+    // 255 characters) names no client, where the SDK's or the service's refusal was a 500.
+    if (!isStorableId(id)) return undefined;
     return read<CredentialLookup>(this.container, id, CREDENTIALS_PARTITION);
   }
 

@@ -183,6 +183,16 @@ describe("OAuth 2.0 token endpoint (gallery apps)", () => {
     expect(bad.status).toBe(401);
     expect(bad.body).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
     expect(bad.headers.get("www-authenticate")).toMatch(/^Basic /);
+    // A client id Cosmos DB cannot store as an item id names no client: 401, not 500.
+    for (const clientId of ["a/b", "a\\b", "a#b", "x".repeat(300)]) {
+      const unknown = await postToken({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: "x",
+      });
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.error).toBe("invalid_client");
+    }
     expect((await postToken({ grant_type: "password" }, basic(client.clientId, secret))).body.error).toBe(
       "unsupported_grant_type",
     );

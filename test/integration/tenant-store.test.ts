@@ -56,6 +56,12 @@ describe("CosmosTenantStore on the embedded server", () => {
     expect(await store.readTenant("nobody")).toBeUndefined();
   });
 
+  test("a lookup id Cosmos DB cannot store (a client id as sent) is unknown, not an error", async () => {
+    for (const clientId of ["a/b", "a\\b", "a#b", "a?b", "x".repeat(300)]) {
+      expect(await store.readLookup(lookupId.client(clientId))).toBeUndefined();
+    }
+  });
+
   test("concurrent registrations of one tid by eight tenants: exactly one wins, atomically", async () => {
     const tenants = Array.from({ length: 8 }, (_, i) => `race-${i}`);
     for (const t of tenants) await store.createTenant(newTenant(t, t, new Date().toISOString()));
