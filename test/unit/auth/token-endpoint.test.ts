@@ -152,6 +152,17 @@ describe("client credentials grant (RFC 6749 §4.4)", () => {
     expect(store.reads - reads).toBeLessThanOrEqual(1);
   });
 
+  test("a client id no client can have is refused unread, so not cached (unique long ids filled memory)", async () => {
+    const reads = store.reads;
+    for (const id of [`a${"x".repeat(60_000)}`, `b${"x".repeat(60_000)}`, "a/b"]) {
+      const outcome = await issue({
+        body: form({ grant_type: "client_credentials", client_id: id, client_secret: "s" }),
+      });
+      expect(outcome).toMatchObject({ ok: false, error: "invalid_client", reason: "unknown_client" });
+    }
+    expect(store.reads).toBe(reads);
+  });
+
   test("a suspended tenant's client is refused", async () => {
     await registry.suspend("contoso");
     expect(
