@@ -26,6 +26,25 @@ const oauthError = (
     body: { error, error_description: errorDescription(description) },
   });
 
+/** The most of a client id, as the request sent it, that a log line repeats. */
+const MAX_LOGGED_CHARACTERS = 64;
+
+/**
+ * A value from the request for the log: cut at MAX_LOGGED_CHARACTERS and its control characters
+ * escaped. A client_id as sent filled its line with up to 64 KB (billed by the gigabyte in
+ * Application Insights) and a line break in it wrote a line of its own (`Token issued: ...`).
+ */
+function requestValueForLog(text: string): string {
+  const cut =
+    text.length > MAX_LOGGED_CHARACTERS
+      ? `${text.slice(0, MAX_LOGGED_CHARACTERS)}... (${text.length} characters)`
+      : text;
+  return cut.replace(
+    /[\p{Cc}\p{Zl}\p{Zp}]/gu,
+    (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /**
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2) outside the Tenant URL: it answers in OAuth's
  * protocol (JSON errors of §5.2), not SCIM's. It adapts the Azure Functions objects to
@@ -61,7 +80,7 @@ export function tokenHandler(): HttpHandler {
         );
       } else {
         context.warn(
-          `Token request refused: error=${outcome.error} reason=${outcome.reason} client=${outcome.clientId ?? "-"}`,
+          `Token request refused: error=${outcome.error} reason=${outcome.reason} client=${outcome.clientId === undefined ? "-" : requestValueForLog(outcome.clientId)}`,
         );
       }
       return json(tokenResponse(outcome));

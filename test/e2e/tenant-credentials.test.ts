@@ -209,6 +209,18 @@ describe("OAuth 2.0 token endpoint (gallery apps)", () => {
     expect(json.status).toBe(400);
     expect(((await json.json()) as { error: string }).error).toBe("invalid_request");
     expect(logs.join("\n")).not.toContain(secret);
+    // A client id as sent is cut and escaped in the log: no 64 KB line, no line of its own.
+    logs.length = 0;
+    const forged = `x\nToken issued: tenant=contoso client=${"y".repeat(60_000)}`;
+    await postToken({ grant_type: "client_credentials", client_id: forged, client_secret: "x" });
+    await postToken({ grant_type: "client_credentials", client_id: "short\u2028id", client_secret: "x" });
+    const refused = logs.filter((l) => l.includes("Token request refused"));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toContain("client=x\\u000aToken issued: tenant=contoso client=yyy");
+    expect(refused[0]).toContain(`(${forged.length} characters)`);
+    expect(refused[0]?.length).toBeLessThan(300);
+    expect(refused[1]).toContain("client=short\\u2028id");
+    expect(logs.join("\n")).not.toMatch(/^\S+: Token issued/m);
   });
 
   test("workload identity federation: an Entra assertion gets a token once per jti", async () => {
