@@ -62,7 +62,7 @@ export function patchResource(kind: ResourceKind): Operation {
       writePreconditions(request.header),
       (current) => {
         const { meta: _meta, ...resource } = current.resource;
-        const result = applyCompiledPatch(resource, compiled, type);
+        const result = applyCompiledPatch(resource, compiled, type, scope.ctx.work);
         const { password: _password, ...patched } = result.resource;
         return result.changed
           ? { resource: patched, passwordHash: newHash ?? current.passwordHash }

@@ -207,6 +207,19 @@ function checkImmutable(target: PatchTarget, before: ScimValue | undefined, afte
 }
 
 /**
+ * How many element tests applying `action` to `resource` costs: each element of a multi-valued
+ * target is read once per test of the filter (once without one), a singular one once per test.
+ */
+export function actionVisits(resource: ScimObject, action: ResourceAction): number {
+  const { attribute, container, filter } = action.target;
+  const holder =
+    container === undefined ? resource : isObject(resource[container]) ? resource[container] : {};
+  const before = holder[attribute.name];
+  const elements = Array.isArray(before) ? before.length : 1;
+  return elements * (filter?.tests ?? 1);
+}
+
+/**
  * Applies one validated action to a resource and returns the new resource (RFC 7644 §3.5.2.1-3);
  * the input is not modified. Throws `noTarget` when a filtered add/replace can neither match nor
  * create an element, `mutability` when an immutable value would change, and `invalidValue` when an

@@ -18,6 +18,8 @@ export interface ValueFilter {
   template: ScimObject | undefined;
   /** For `value eq "a" or value eq "b"` filters only: the listed values (member removal). */
   values: string[] | undefined;
+  /** Its comparisons and presence tests: the most `matches` evaluates for one element. */
+  tests: number;
 }
 
 type Predicate = (element: ScimObject) => boolean;
@@ -114,5 +116,11 @@ export function bindValueFilter(filter: Filter, attribute: Attribute, path: stri
     return left && right ? [...left, ...right] : undefined;
   };
 
-  return { matches: bind(filter), template: template(filter), values: values(filter) };
+  const tests = (node: Filter): number => {
+    if (node.kind === "and" || node.kind === "or") return tests(node.left) + tests(node.right);
+    if (node.kind === "not") return tests(node.filter);
+    return 1;
+  };
+
+  return { matches: bind(filter), template: template(filter), values: values(filter), tests: tests(filter) };
 }

@@ -10,12 +10,18 @@ export interface CallContext {
   /** Epoch milliseconds after which no call is retried: the request answers 429/503 instead. */
   deadline: number;
   meter: { calls: number; requestCharge: number };
+  /**
+   * The elements PATCH operations visited in this request (every PATCH of a /Bulk request adds to
+   * it), so that the CPU one request may spend applying them is bounded (apply-patch.ts).
+   */
+  work: { patchVisits: number };
 }
 
 /** A fresh context: `budgetMs` from now. */
 export const callContext = (budgetMs: number): CallContext => ({
   deadline: Date.now() + budgetMs,
   meter: { calls: 0, requestCharge: 0 },
+  work: { patchVisits: 0 },
 });
 
 /** The HTTP status of a Cosmos SDK error, if it is one. */

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { applyCompiledPatch, compilePatch, MAX_PATCH_VISITS } from "../../../shared/patch/apply-patch.js";
+import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
+import { expectScimError, User, user } from "./patch-fixtures.js";
+
+/** A user with as many emails as a 512 KB POST carries. */
+const manyEmails = user({ emails: Array.from({ length: 25_000 }, (_, i) => ({ value: `e${i}@x.com` })) });
+const adds = (n: number, tag = ""): PatchOperation[] =>
+  Array.from({ length: n }, (_, i) => ({
+    op: "add",
+    path: "emails",
+    value: [{ value: `new${tag}${i}@x.com` }],
+  }));
+
+describe("the work of one request's PATCH operations is bounded (MAX_PATCH_VISITS)", () => {
+  it("1,000 operations on an attribute with 25,000 values are refused early: 400 tooMany, not a minute of CPU", () => {
+    const started = performance.now();
+    expectScimError(
+      () => applyCompiledPatch(manyEmails, compilePatch(adds(1_000), User), User),
+      "tooMany",
+      "200,000",
+    );
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("each comparison of a value filter counts once per value", () => {
+    const filter = Array.from({ length: 250 }, () => 'value eq "z"').join(" or ");
+    const ops: PatchOperation[] = Array.from({ length: 110 }, () => ({
+      op: "remove",
+      path: `emails[${filter}]`,
+    }));
+    expectScimError(() => applyCompiledPatch(manyEmails, compilePatch(ops, User), User), "tooMany");
+  });
+
+  it("PATCHes of one request share the allowance (/Bulk); Entra-sized ones stay far below it", () => {
+    const work = { patchVisits: 0 };
+    const fits = Math.floor(MAX_PATCH_VISITS / 25_000);
+    const first = applyCompiledPatch(manyEmails, compilePatch(adds(fits - 1), User), User, work);
+    expect(first.changed).toBe(true);
+    expectScimError(
+      () => applyCompiledPatch(manyEmails, compilePatch(adds(2, "b"), User), User, work),
+      "tooMany",
+    );
+    const entra: PatchOperation[] = [
+      { op: "replace", path: 'emails[type eq "work"].value', value: "a@work.com" },
+      { op: "replace", path: "active", value: false },
+      { op: "add", path: "title", value: "CEO" },
+    ];
+    const fresh = { patchVisits: 0 };
+    applyCompiledPatch(
+      user({ emails: [{ type: "work", value: "b@work.com" }] }),
+      compilePatch(entra, User),
+      User,
+      fresh,
+    );
+    expect(fresh.patchVisits).toBeLessThan(10);
+  });
+});
