@@ -312,7 +312,7 @@ export function localPort(value: string | undefined): number {
   if (value === undefined) return 7071;
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
     throw new ConfigError(
-      `Invalid configuration:\n  PORT: must be a port number, 0 to 65535 (0: any free port)`,
+      `Invalid configuration:\n  PORT: must be a port number, 0 to 65535 (0 picks a free port)`,
     );
   }
   return Number(value);

@@ -1,3 +1,4 @@
+import { isStorableId } from "../store/documents.js";
 import type { TenantStore } from "../store/tenant-store.js";
 import type { CredentialLookup, TenantDocument } from "../tenants/tenant-document.js";
 import { TtlCache } from "./ttl-cache.js";
@@ -65,6 +66,9 @@ export class CredentialDirectory {
    * credential and instance; an unknown credential never reads a tenant.
    */
   async resolve(lookupId: string): Promise<ResolvedCredential | undefined> {
+    // An id no lookup document can have (a client_id as sent, over 255 characters or with `/`) names
+    // nobody: answered unread and not cached, or unique long ids would fill the cache's memory.
+    if (!isStorableId(lookupId)) return undefined;
     const lookup = await this.lookups.get(lookupId, async () => {
       const found = await this.store.readLookup(lookupId);
       if (found) this.tenants.set(found.owner, await this.store.readTenant(found.owner));
