@@ -1,16 +1,16 @@
 import { ScimError } from "../errors/scim-error.js";
 import { sweepMemberships } from "../membership/write-memberships.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { checkWritePreconditions, writePreconditions } from "./preconditions.js";
 import { notFound } from "./resource-responses.js";
-import { checkWritePreconditions, writePreconditions } from "./update-with-retry.js";
 
 /**
  * DELETE /Users/{id}, DELETE /Groups/{id} (RFC 7644 §3.6): 204, or 404 if already gone. The
  * existence and `If-Match` / `If-None-Match` are checked before anything changes; the resource is
  * deleted first (conditionally on the version checked, so a concurrent change is not silently
- * overwritten), and the memberships naming it after, to the end of the query. Readers skip memberships whose target
- * is gone, so the order never shows a half-deleted group; a DELETE of an id that is already gone
- * finishes any sweep an earlier, interrupted DELETE left undone.
+ * overwritten), and the memberships naming it after, to the end of the query. Readers skip
+ * memberships whose target is gone, so the order never shows a half-deleted group; a DELETE of an
+ * id that is already gone finishes any sweep an earlier, interrupted DELETE left undone.
  */
 export function deleteResource(kind: ResourceKind): Operation {
   return async (request, scope) => {

@@ -1,8 +1,8 @@
 import { derivedAttributes } from "../membership/read-memberships.js";
 import { namesVersion, weakEtag } from "../schema/render-resource.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { checkIfMatch } from "./preconditions.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { checkIfMatch } from "./update-with-retry.js";
 
 /**
  * GET /Users/{id}, GET /Groups/{id} (RFC 7644 §3.4.1): one point read (a user's `groups` are on its

@@ -7,9 +7,10 @@ import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { weakEtag } from "../schema/render-resource.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { writePreconditions } from "./preconditions.js";
 import { queryParam } from "./query-params.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
+import { updateWithRetry } from "./update-with-retry.js";
 
 /** The Group attribute kept outside the resource document: one membership document per member. */
 const MEMBERS = "members";

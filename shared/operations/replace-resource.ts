@@ -9,8 +9,9 @@ import { renderResource } from "../schema/render-resource.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
+import { writePreconditions } from "./preconditions.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry, writePreconditions } from "./update-with-retry.js";
+import { updateWithRetry } from "./update-with-retry.js";
 
 /**
  * PUT /Users/{id}, PUT /Groups/{id} (RFC 7644 §3.5.1): replaces every writable attribute; an

@@ -1,60 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScimError } from "../errors/scim-error.js";
-import { namesVersion, weakEtag } from "../schema/render-resource.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { CallContext } from "../store/cosmos-call.js";
 import type { StoredResource } from "../store/documents.js";
 import type { ResourceStore } from "../store/resource-store.js";
 import { buildDocument } from "./build-document.js";
+import { checkWritePreconditions, type WritePreconditions } from "./preconditions.js";
 import { notFound, tooLarge, uniquenessError } from "./resource-responses.js";
 
 export interface Update {
   resource: ScimObject;
   passwordHash: string | undefined;
-}
-
-/**
- * RFC 7644 §3.14 / RFC 7232 §3.1: a client's If-Match must name the current version, else 412.
- * Returns whether the client asked for a precondition (then no automatic retry may hide a conflict).
- */
-export function checkIfMatch(header: string | undefined, currentEtag: string): boolean {
-  if (header === undefined) return false;
-  if (!namesVersion(header, currentEtag)) {
-    throw new ScimError(
-      "preconditionFailed",
-      `The resource has changed: its version is ${weakEtag(currentEtag)}, not ${header}.`,
-    );
-  }
-  return true;
-}
-
-/** The precondition headers of a write (RFC 7232 §3.1, §3.2). */
-export interface WritePreconditions {
-  ifMatch: string | undefined;
-  ifNoneMatch: string | undefined;
-}
-
-export const writePreconditions = (header: (name: string) => string | undefined): WritePreconditions => ({
-  ifMatch: header("if-match"),
-  ifNoneMatch: header("if-none-match"),
-});
-
-/**
- * RFC 7232 §3.1 then §3.2 (the order of §6): If-Match as above; an If-None-Match naming the
- * current version, or `*` (any version exists), MUST NOT let a PUT, PATCH or DELETE happen: 412.
- * Returns whether a retry after a concurrent write must answer 412 instead (If-Match only: an
- * If-None-Match is simply checked again against the version the retry reads).
- */
-export function checkWritePreconditions(conditions: WritePreconditions, currentEtag: string): boolean {
-  const clientPrecondition = checkIfMatch(conditions.ifMatch, currentEtag);
-  if (conditions.ifNoneMatch !== undefined && namesVersion(conditions.ifNoneMatch, currentEtag)) {
-    throw new ScimError(
-      "preconditionFailed",
-      `If-None-Match ${conditions.ifNoneMatch} names the resource's current version ${weakEtag(currentEtag)}; nothing was changed.`,
-    );
-  }
-  return clientPrecondition;
 }
 
 /** Full-jitter backoff between optimistic attempts, so that concurrent writers spread out. */
@@ -64,9 +21,9 @@ const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** att
  * Read-modify-write with optimistic concurrency: replace with If-Match on the version read; when
  * another writer got there first, re-read and re-apply (after a jittered pause), so concurrent
  * PATCHes of one resource all land, for as long as the request's budget allows. A client's own
- * stale If-Match is never retried: it gets 412, as does an If-None-Match naming the version. `apply` returns undefined when nothing changes,
- * which skips the write (Entra re-sends `active: true` every cycle; an unchanged resource keeps
- * its version and costs one read).
+ * stale If-Match is never retried: it gets 412, as does an If-None-Match naming the version.
+ * `apply` returns undefined when nothing changes, which skips the write (Entra re-sends
+ * `active: true` every cycle; an unchanged resource keeps its version and costs one read).
  */
 export async function updateWithRetry(
   ctx: CallContext,
