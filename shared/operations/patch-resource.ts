@@ -33,9 +33,9 @@ function passwordOf(compiled: CompiledPatch<string>): string | undefined {
  * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). A missing resource is 404 whatever the
  * operations say. Operations are parsed and validated once, then re-applied to the freshest version
  * on every retry of the optimistic write, so two concurrent PATCHes both land. Users answer 200 with
- * the resource; groups 204 (with the ETag) unless the client asked for attributes (Entra reads neither). A group's
- * member changes are checked (every added member must exist) before any write, and written as
- * membership documents after the group's own; a rename reaches the members' `groups`.
+ * the resource; groups 204 (with the ETag) unless the client asked for attributes (Entra reads
+ * neither). A group's member changes are checked (every added member must exist) before any write,
+ * and written as membership documents after the group's own; a rename reaches the members' `groups`.
  */
 export function patchResource(kind: ResourceKind): Operation {
   return async (request, scope) => {

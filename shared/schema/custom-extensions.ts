@@ -246,9 +246,10 @@ function toAttribute(raw: RawAttribute): Attribute {
  * extensions (an app setting that exists but is empty). Characteristics default per RFC 7643 §2.2.
  *
  * `required: true` is accepted and enforced like any required attribute: POST and PUT must give it,
- * PATCH cannot remove it. Entra never lists custom extension URNs in `schemas[]`, so a required
- * extension attribute must be mapped in Entra for every object in scope, or its creates fail. The resource type still declares the
- * extension itself `required: false` for the same reason.
+ * PATCH cannot remove it, and a required sub-attribute is in every value of its attribute
+ * (`checkRequiredSubAttributes`). Entra never lists custom extension URNs in `schemas[]`, so a
+ * required extension attribute must be mapped in Entra for every object in scope, or its creates
+ * fail. The resource type still declares the extension itself `required: false` for the same reason.
  */
 export function parseCustomExtensions(
   text: string,
