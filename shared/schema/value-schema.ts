@@ -103,7 +103,13 @@ function scalarSchema(attribute: Attribute): z.ZodType {
 const onlyOnePrimary = (items: unknown[]) =>
   items.filter((item) => isObject(item) && item.primary === true).length <= 1;
 
+/*
+ * Schemas are built once per attribute definition: zod compiles each object schema on first use, and
+ * a PATCH validates every element it adds or merges (a 1,000-member add: 1,000 elements). Built per
+ * call, that compile took about 8% of a one-member add's CPU (profiled).
+ */
 const cache = new WeakMap<Attribute, z.ZodType>();
+const itemCache = new WeakMap<Attribute, z.ZodType>();
 
 /**
  * The zod schema for a whole attribute value (array for multi-valued attributes), derived from the
@@ -112,7 +118,7 @@ const cache = new WeakMap<Attribute, z.ZodType>();
 export function valueSchema(attribute: Attribute): z.ZodType {
   let schema = cache.get(attribute);
   if (!schema) {
-    const item = scalarSchema(attribute);
+    const item = attribute.multiValued ? itemSchema(attribute) : scalarSchema(attribute);
     schema = attribute.multiValued
       ? z.preprocess(
           (v) => (Array.isArray(v) ? v.filter((x) => x !== null) : v),
@@ -126,7 +132,13 @@ export function valueSchema(attribute: Attribute): z.ZodType {
 
 /** The zod schema for one element of a multi-valued attribute, or the value of a singular one. */
 export function itemSchema(attribute: Attribute): z.ZodType {
-  return attribute.multiValued ? scalarSchema(attribute) : valueSchema(attribute);
+  if (!attribute.multiValued) return valueSchema(attribute);
+  let schema = itemCache.get(attribute);
+  if (!schema) {
+    schema = scalarSchema(attribute);
+    itemCache.set(attribute, schema);
+  }
+  return schema;
 }
 
 const describe = (path: readonly PropertyKey[]) =>
