@@ -20,6 +20,15 @@ export function registerInProcessServer(endpoint: string, httpClient: HttpClient
   };
 }
 
+/*
+ * Calls to a server in this process carry a fixed Authorization header instead of an HMAC of the
+ * key. Signing costs the SDK about 35 µs per call (it decodes the key from base64 and signs the
+ * verb, resource and date every time), a third of a point read's CPU on the embedded server, which
+ * accepts any credential. An Azure account's calls are never signed so: they carry a cached Entra
+ * token. A Cosmos DB emulator in another process (reached over HTTP) still gets signed calls.
+ */
+const IN_PROCESS_AUTHORIZATION = "type=master&ver=1.0&sig=in-process";
+
 /**
  * One CosmosClient per process (it pools connections and caches routing). Azure accounts are
  * reached with managed identity; a key is accepted only for a loopback emulator (config enforces it).
@@ -29,14 +38,17 @@ export function createCosmosClient(cosmos: Config["cosmos"]): CosmosClient {
   const inProcess = local ? inProcessServers.get(new URL(cosmos.endpoint).origin) : undefined;
   return new CosmosClient({
     endpoint: cosmos.endpoint,
-    ...(inProcess ? { httpClient: inProcess } : {}),
-    ...(local
-      ? { key: cosmos.key }
-      : {
-          aadCredentials: new DefaultAzureCredential(
-            cosmos.managedIdentityClientId ? { managedIdentityClientId: cosmos.managedIdentityClientId } : {},
-          ),
-        }),
+    ...(inProcess
+      ? { httpClient: inProcess, tokenProvider: async () => IN_PROCESS_AUTHORIZATION }
+      : local
+        ? { key: cosmos.key }
+        : {
+            aadCredentials: new DefaultAzureCredential(
+              cosmos.managedIdentityClientId
+                ? { managedIdentityClientId: cosmos.managedIdentityClientId }
+                : {},
+            ),
+          }),
     connectionPolicy: {
       // A loopback emulator advertises endpoints it does not serve; stay on the one configured.
       enableEndpointDiscovery: !local,
