@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN } from "./http-load.js";
-import { type Case, cases, grow, type Side, side } from "./scimmy-compare.bench.js";
+import { type Case, cases, FLOOR_CASE, grow, type Side, side } from "./scimmy-compare.bench.js";
 import { referenceApp } from "./scimmy-reference.js";
 
 let server: Server;
@@ -45,5 +45,16 @@ describe("side-by-side bench: member adds", () => {
     expect((await groupMembers()).flat()).toHaveLength(200);
     await memberAdd.cleanUp?.(ref, []);
     expect((await groupMembers()).flat()).toEqual([]);
+  });
+});
+
+describe("side-by-side bench: the floor", () => {
+  it("reads the reference's ServiceProviderConfig and refuses an answer that is not one", async () => {
+    const floor = cases().find((c) => c.name === FLOOR_CASE) as Case;
+    expect(floor.floor).toBe(true);
+    await expect(floor.request(ref, 0)).resolves.toBeUndefined();
+    const elsewhere = side({ ...ref.server, baseUrl: `${ref.server.baseUrl}/Users` }, []);
+    await expect(floor.request(elsewhere, 0)).rejects.toThrow();
+    elsewhere.client.close();
   });
 });
