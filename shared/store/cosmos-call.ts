@@ -35,10 +35,11 @@ export function cosmosStatus(error: unknown): number | undefined {
 
 /**
  * Statuses that say "try again": throttling (429), service unavailable (503), request timeout
- * (408), gone (410: a partition moved), retry-with (449: a conflicting write in flight), and
- * Cosmos's own internal errors (500), which Microsoft documents as transient for the gateway.
+ * (408), gone (410: a partition moved), retry-with (449: a conflicting write in flight),
+ * Cosmos's own internal errors (500), which Microsoft documents as transient for the gateway, and
+ * a bad gateway or gateway timeout (502, 504) from a proxy or load balancer on the way.
  */
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 410, 429, 449, 500, 503]);
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 410, 429, 449, 500, 502, 503, 504]);
 
 /**
  * SDK and socket errors that carry no status: timeouts, resets, refused or dropped connections, and
@@ -68,6 +69,11 @@ function transient(error: unknown): boolean {
   const status = cosmosStatus(error);
   if (status !== undefined) return TRANSIENT_STATUSES.has(status);
   if (typeof error !== "object" || error === null) return false;
+  // An answer that is not JSON: an HTML error page from a gateway in front of the account, or a
+  // body cut short. The SDK parses every body before it looks at the status, so this SyntaxError
+  // is all it reports. A call runs only the SDK (no parsing of ours), so it can come from nowhere
+  // else; a write that did land is what `retried` is for.
+  if (error instanceof SyntaxError) return true;
   const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
   if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
   if (typeof name === "string" && (name === "TimeoutError" || name === "AbortError")) return true;

@@ -8,7 +8,12 @@ export type Fault =
   /** Forwards the request only after `ms`: past the SDK's request timeout, the response is lost. */
   | { kind: "delay"; ms: number }
   /** Closes the connection without answering (the request is not forwarded). */
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /**
+   * A proxy or load balancer in front of the account answers with its own HTML error page (not
+   * forwarded): the SDK fails to parse it before it reads the status.
+   */
+  | { kind: "gateway"; status: 502 | 504 };
 
 export const FAULTS: readonly Fault[] = [
   { kind: "status", status: 429 },
@@ -18,10 +23,21 @@ export const FAULTS: readonly Fault[] = [
   { kind: "status", status: 449 },
   { kind: "delay", ms: 900 },
   { kind: "drop" },
+  { kind: "gateway", status: 502 },
 ];
 
-export const describeFault = (fault: Fault) =>
-  fault.kind === "status" ? String(fault.status) : fault.kind === "delay" ? `delay ${fault.ms} ms` : "drop";
+export function describeFault(fault: Fault): string {
+  switch (fault.kind) {
+    case "status":
+      return String(fault.status);
+    case "delay":
+      return `delay ${fault.ms} ms`;
+    case "drop":
+      return "drop";
+    case "gateway":
+      return `gateway ${fault.status} (HTML)`;
+  }
+}
 
 /** Decides, for the n-th request since the last `reset`, whether to inject a fault. */
 export type FaultPlan = (n: number, request: { method: string; path: string }) => Fault | undefined;
@@ -79,6 +95,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         ...(fault.status === 429 ? { "x-ms-retry-after-ms": "20" } : {}),
       });
       res.end(body);
+      req.resume();
+      return;
+    }
+    if (fault?.kind === "gateway") {
+      res.writeHead(fault.status, { "content-type": "text/html" });
+      res.end(
+        `<html><head><title>${fault.status}</title></head><body><h1>${fault.status}</h1></body></html>`,
+      );
       req.resume();
       return;
     }

@@ -35,3 +35,50 @@ describe("socket and name lookup failures of a Cosmos DB call", () => {
     expect(await outcome("ERR_INVALID_ARG_TYPE")).toBe("rethrown");
   });
 });
+
+describe("answers from a gateway in front of Cosmos DB", () => {
+  /** A call that keeps failing with `error`: its outcome and how many attempts it made. */
+  async function keepsFailing(error: () => unknown) {
+    let attempts = 0;
+    try {
+      await cosmosCall(callContext(150), async () => {
+        attempts++;
+        throw error();
+      });
+    } catch (thrown) {
+      return { thrown, attempts };
+    }
+    throw new Error("the call cannot succeed");
+  }
+
+  test.each([502, 504])("a %i is retried within the request's budget, then answered 503", async (code) => {
+    const { thrown, attempts } = await keepsFailing(() =>
+      Object.assign(new Error("Bad gateway"), { code, headers: {} }),
+    );
+    expect(thrown).toBeInstanceOf(ScimError);
+    expect((thrown as ScimError).status).toBe(503);
+    expect(attempts).toBeGreaterThan(1);
+  });
+
+  test("a body that is not JSON (the SDK's SyntaxError) is retried, then answered 503", async () => {
+    const { thrown, attempts } = await keepsFailing(() => {
+      try {
+        return JSON.parse("<html><body><h1>502 Bad Gateway</h1></body></html>");
+      } catch (error) {
+        return error;
+      }
+    });
+    expect(thrown).toBeInstanceOf(ScimError);
+    expect((thrown as ScimError).status).toBe(503);
+    expect(attempts).toBeGreaterThan(1);
+  });
+
+  test("a retry that meets a good answer returns it, marked as retried", async () => {
+    let attempts = 0;
+    const result = await cosmosCall(callContext(5000), async () => {
+      if (attempts++ === 0) throw new SyntaxError("Unexpected token '<'");
+      return "document";
+    });
+    expect(result).toEqual({ ok: true, value: "document", retried: true });
+  });
+});
