@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { Container, ItemDefinition } from "@azure/cosmos";
 import {
   type AssertionRecord,
@@ -69,6 +70,12 @@ async function read<T extends ItemDefinition>(container: Container, id: string, 
   return result.ok ? result.value.resource : undefined;
 }
 
+/** What Cosmos DB adds to every item it stores: not part of what was written. */
+const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_attachments", "_ts"];
+
+const withoutSystemProperties = (item: object) =>
+  Object.fromEntries(Object.entries(item).filter(([key]) => !SYSTEM_PROPERTIES.includes(key)));
+
 const ifMatch = (etag: string) => ({ accessCondition: { type: "IfMatch", condition: etag } });
 
 /** The tenant store on Cosmos DB: point operations with the partition key, expected statuses as data. */
@@ -83,8 +90,20 @@ export class CosmosTenantStore implements TenantStore {
   }
 
   async createTenant(tenant: TenantDocument) {
-    const result = await write(() => this.container.items.create(tenant), { 409: "conflict" });
-    return result.ok ? { ok: true as const, value: result.value.resource as TenantDocument } : result;
+    const { write: result, retried } = await attempt(() => this.container.items.create(tenant), {
+      409: "conflict",
+    });
+    if (result.ok) return { ok: true as const, value: result.value.resource as TenantDocument };
+    // A create retried after its answer was lost meets its own document as a 409: `tenants create`
+    // then said "already exists" of the tenant it had just made. The stored document is ours when
+    // it holds exactly what was sent (its `created` is this command's, to the millisecond).
+    if (retried && result.reason === "conflict") {
+      const stored = await this.readTenant(tenant.tenantId);
+      if (stored && isDeepStrictEqual(withoutSystemProperties(stored), tenant)) {
+        return { ok: true as const, value: stored };
+      }
+    }
+    return result;
   }
 
   async replaceTenant(tenant: TenantDocument, etag: string) {

@@ -5,8 +5,8 @@ import type { Client, Reply } from "../support/local-server.js";
 
 /**
  * Fault injection: every Cosmos DB call an operation makes is, in turn, answered with each of the
- * faults real Cosmos DB produces (429, 503, 408, 410, 449, a response lost to the request timeout,
- * a dropped connection), once ("single": the request's own retries absorb it) and from that call
+ * faults real Cosmos DB produces (429, 503, 408, 410, 449, a request held past the SDK's timeout,
+ * a dropped connection, a gateway's HTML 502, an answer lost after the server acted), once ("single": the request's own retries absorb it) and from that call
  * on ("outage": the request fails, then Entra's retries run after the outage). No answer may be a
  * 500, and the final state must equal the fault-free run's.
  */

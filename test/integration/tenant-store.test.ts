@@ -10,6 +10,7 @@ import { CosmosTenantStore, deleteTenantItems } from "../../shared/store/tenant-
 import { lookupId, newTenant } from "../../shared/tenants/tenant-document.js";
 import { TenantError } from "../../shared/tenants/tenant-error.js";
 import { TenantRegistry } from "../../shared/tenants/tenant-registry.js";
+import { startFaultProxy } from "../support/fault-proxy.js";
 
 let cosmos: EmbeddedCosmos;
 let store: CosmosTenantStore;
@@ -126,5 +127,41 @@ describe("CosmosTenantStore on the embedded server", () => {
     } as unknown as Container;
     expect(await deleteTenantItems(pausing, "emptied", 10)).toBe(3);
     expect(await deleteTenantItems(users, "emptied", 10)).toBe(0);
+  });
+});
+
+describe("a tenant create whose answer is lost", () => {
+  test("is retried into its own document's 409 and reported created; a second create still conflicts", async () => {
+    // Over HTTP through a proxy that forwards the first document POST and drops the connection
+    // once the server has answered: the create landed, its answer is lost, and the retry meets
+    // the document it wrote.
+    const proxy = await startFaultProxy(cosmos.endpoint);
+    try {
+      const client = createCosmosClient({
+        endpoint: proxy.endpoint,
+        key: EMULATOR_KEY,
+        database: "scim",
+        createContainers: false,
+        requestTimeoutMs: 10_000,
+        managedIdentityClientId: undefined,
+      });
+      const lossy = new CosmosTenantStore(client.database("scim").container("tenants"));
+      let held = false;
+      proxy.reset((_, request) => {
+        if (held || request.method !== "POST" || !request.path.endsWith("/docs")) return undefined;
+        held = true;
+        return { kind: "lost" };
+      });
+      const registry = new TenantRegistry(lossy);
+      const created = await registry.create("lost-answer", "Lost answer");
+      expect(held).toBe(true);
+      expect(created).toMatchObject({ id: "lost-answer", displayName: "Lost answer", status: "active" });
+      await proxy.idle();
+      proxy.reset();
+      await expect(registry.create("lost-answer", "Lost answer")).rejects.toMatchObject({ code: "exists" });
+      client.dispose();
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ export type Fault =
   | { kind: "delay"; ms: number }
   /** Closes the connection without answering (the request is not forwarded). */
   | { kind: "drop" }
+  /** Forwards the request and, once the server has answered, closes the connection: the answer is lost. */
+  | { kind: "lost" }
   /**
    * A proxy or load balancer in front of the account answers with its own HTML error page (not
    * forwarded): the SDK fails to parse it before it reads the status.
@@ -24,6 +26,7 @@ export const FAULTS: readonly Fault[] = [
   { kind: "delay", ms: 900 },
   { kind: "drop" },
   { kind: "gateway", status: 502 },
+  { kind: "lost" },
 ];
 
 export function describeFault(fault: Fault): string {
@@ -34,6 +37,8 @@ export function describeFault(fault: Fault): string {
       return `delay ${fault.ms} ms`;
     case "drop":
       return "drop";
+    case "lost":
+      return "answer lost";
     case "gateway":
       return `gateway ${fault.status} (HTML)`;
   }
@@ -128,6 +133,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             answer.on("data", (chunk: Buffer) => body.push(chunk));
             answer.on("end", () => {
               settle();
+              if (fault?.kind === "lost") {
+                req.socket.destroy();
+                return;
+              }
               if (res.destroyed || res.headersSent) return;
               res.writeHead(answer.statusCode ?? 502, answer.headers);
               res.end(Buffer.concat(body));
