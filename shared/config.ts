@@ -147,8 +147,15 @@ const schema = z
 
 const storeSchema = z.object(storeFields).superRefine(checkStore);
 
+/**
+ * Read by `npm start` and the operator CLI only, not by the app in Azure: `PORT`, and `SCIM_LOCAL_FILE`
+ * (where `npm start` tells `npm run tenants` its embedded database). Named here so that setting one is
+ * not reported as a typo that nothing reads.
+ */
+const LOCAL_SETTING_NAMES = ["PORT", "SCIM_LOCAL_FILE"];
+
 /** Every environment variable the endpoint reads (the README's configuration reference lists each). */
-export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+export const SETTING_NAMES: readonly string[] = [...Object.keys(schema.shape), ...LOCAL_SETTING_NAMES];
 
 /**
  * Variables named like a setting that no setting reads: most likely a typo (`SCIM_MAX_BODY_BYTE`)

@@ -25,3 +25,13 @@ test("a variable named like a setting that no setting reads is reported, not fat
   expect(config.unknownSettings).toEqual(["COSMOS_DATABSE", "SCIM_MAX_BODY_BYTE"]);
   expect(config.maxBodyBytes).toBe(524_288);
 });
+
+test("the variables only npm start and the operator CLI read are not reported as unknown", () => {
+  const config = parseConfig({
+    SCIM_TOKEN: "a-token-of-sixteen-chars",
+    SCIM_LOCAL_FILE: "/tmp/scim-local.json",
+    PORT: "7072",
+    COSMOS_ENDPOINT: "http://localhost:8081",
+  });
+  expect(config.unknownSettings).toEqual([]);
+});
