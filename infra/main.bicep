@@ -52,7 +52,7 @@ param scimAuthCacheSeconds int = 30
 @description('Optional. Application ids accepted as `aud` of Entra-issued JWTs besides Entra\'s SCIM audience, separated by spaces or commas, e.g. the id of a gallery app (app setting SCIM_ENTRA_AUDIENCES). Empty leaves the setting out.')
 param scimEntraAudiences string = ''
 
-@description('Optional. Default `aud` of workload identity federation client assertions (app setting SCIM_FEDERATION_AUDIENCE). Empty leaves the setting out: the app uses api://AzureADTokenExchange.')
+@description('Optional. App setting SCIM_FEDERATION_AUDIENCE; empty leaves it out. The app checks each workload identity federation assertion against the audience its federation was registered with, so this changes no answer: the default `aud` of `npm run tenants -- client federate` is SCIM_FEDERATION_AUDIENCE in the environment the CLI runs in (or its --audience).')
 param scimFederationAudience string = ''
 
 @description('Optional. Scopes the token endpoint grants, separated by spaces or commas (app setting SCIM_OAUTH_SCOPES). Empty leaves the setting out: the app grants `scim`.')
