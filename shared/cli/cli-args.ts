@@ -45,7 +45,7 @@ Tenants
   delete <tenant> --confirm <tenant>          the tenant and ALL its users, groups and memberships,
          [--batch-size 100] [--grace-seconds 120]  in resumable batches (run again to resume)
 Secret Tokens (Entra: Tenant URL + Secret Token)
-  token create <tenant> [--label <text>] [--expires <date>|<n>d]   printed once
+  token create <tenant> [--label <text>] [--expires <date>|<n>d|<n>h]   printed once
   token list <tenant>
   token revoke <tenant> <token-id>
 Entra-issued JWTs (Entra: Tenant URL, Secret Token left blank)
@@ -62,7 +62,8 @@ OAuth 2.0 clients (gallery apps: Client ID, Client Secret, Token endpoint)
 
 Against COSMOS_ENDPOINT when set (Azure: your az login identity, DefaultAzureCredential), otherwise
 against the embedded database of a running \`npm start\`.
-Exit codes: 0 done, 1 unexpected error, 2 usage, 3 not found, 4 conflict, 5 no database reachable.`;
+Exit codes: 0 done, 1 unexpected error, 2 usage, 3 not found, 4 conflict, 5 no database reachable
+or bad configuration.`;
 
 const OPTIONS = {
   json: { type: "boolean" },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseCliArgs, parseExpiry, UsageError } from "../../../shared/cli/cli-args.js";
+import { parseCliArgs, parseExpiry, USAGE, UsageError } from "../../../shared/cli/cli-args.js";
 import { table } from "../../../shared/cli/cli-output.js";
 
 const now = new Date("2026-01-01T00:00:00Z");
@@ -78,6 +78,12 @@ describe("npm run tenants -- <command>", () => {
     expect(parseExpiry("2027-01-31", now)).toBe("2027-01-31T00:00:00.000Z");
     expect(parseExpiry("12h", now)).toBe("2026-01-01T12:00:00.000Z");
     expect(parseExpiry(undefined, now)).toBeUndefined();
+  });
+
+  test("help names every --expires form parseExpiry takes, and what exit code 5 covers", () => {
+    // The help is what an operator reads at the terminal: a form it leaves out is one they never try.
+    expect(USAGE).toContain("[--expires <date>|<n>d|<n>h]");
+    expect(USAGE).toMatch(/5 no database reachable\s+or bad configuration/);
   });
 
   test("tables pad columns to the widest cell", () => {
