@@ -314,6 +314,14 @@ export function parseStoreConfig(env: Record<string, string | undefined>): Confi
   return cosmosConfig(parsed(storeSchema, env));
 }
 
+/**
+ * `SCIM_BASE_URL` for the operator CLI, which prints the Tenant URL and token endpoint from it: held to
+ * the app's rule, so a typo is a configuration error rather than a crash or a URL Entra cannot use.
+ */
+export function parseBaseUrl(env: Record<string, string | undefined>): string | undefined {
+  return parsed(z.object({ SCIM_BASE_URL: baseUrl.optional() }), env).SCIM_BASE_URL?.replace(/\/+$/, "");
+}
+
 /** `PORT`, read as strictly as the other settings: "0x1f90" or "80.5" is a typo, not a port. */
 export function localPort(value: string | undefined): number {
   if (value === undefined) return 7071;

@@ -1,5 +1,5 @@
 import type { Database } from "@azure/cosmos";
-import { parseStoreConfig } from "../config.js";
+import { parseBaseUrl, parseStoreConfig } from "../config.js";
 import { isRunning, localEndpointPath, readLocalEndpoint } from "../local/local-endpoint-file.js";
 import { cosmosStatus } from "../store/cosmos-call.js";
 import { createCosmosClient } from "../store/cosmos-client.js";
@@ -37,7 +37,7 @@ export interface CliStore {
 export async function openCliStore(env: Record<string, string | undefined>, root: string): Promise<CliStore> {
   let cosmos: ReturnType<typeof parseStoreConfig>;
   let target: string;
-  let tenantUrl = env.SCIM_BASE_URL;
+  let tenantUrl = parseBaseUrl(env);
   if (env.COSMOS_ENDPOINT) {
     cosmos = { ...parseStoreConfig(env), createContainers: false };
     target = `Cosmos DB ${cosmos.endpoint} (database ${cosmos.database})`;
