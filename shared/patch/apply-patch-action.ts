@@ -163,11 +163,18 @@ function nextMultiValued(items: readonly ScimValue[], action: ResourceAction): [
   }
 }
 
-/** Drops hollow elements and keeps one `primary: true` at most, the touched one (RFC 7643 §2.4). */
+/**
+ * Keeps one `primary: true` at most, the touched one (RFC 7643 §2.4). Hollow elements are kept
+ * until the whole request has been applied (withoutHollowElements): Entra builds one element over
+ * several operations (`emails[type eq "work"].primary`, then `.value`), and the first alone is
+ * hollow. A hollow element does not take `primary` from the others: it may never get a value.
+ */
 function normaliseMultiValued(attribute: Attribute, items: ScimValue[], touched: readonly ScimValue[]) {
   if (attribute.type !== "complex") return items.length > 0 ? items : undefined;
-  let out = items.filter((e) => !isObject(e) || !isHollow(attribute, e));
-  const winner = touched.find((e) => isObject(e) && e.primary === true && out.includes(e));
+  let out = items;
+  const winner = touched.find(
+    (e) => isObject(e) && e.primary === true && !isHollow(attribute, e) && out.includes(e),
+  );
   if (winner) {
     out = out.map((e) => (e !== winner && isObject(e) && e.primary === true ? without(e, "primary") : e));
   }
@@ -234,9 +241,33 @@ export function applyPatchAction(resource: ScimObject, action: ResourceAction): 
   checkImmutable(action.target, before, after);
   const nextHolder =
     after === undefined ? without(holder, attribute.name) : { ...holder, [attribute.name]: after };
-  if (container === undefined) return nextHolder;
+  return withHolder(resource, container, nextHolder);
+}
+
+/** `resource` with `holder` as its attributes (no container) or as its extension `container`. */
+function withHolder(resource: ScimObject, container: string | undefined, holder: ScimObject): ScimObject {
+  if (container === undefined) return holder;
   // An extension with no attributes left is removed with its key.
-  return Object.keys(nextHolder).length > 0
-    ? { ...resource, [container]: nextHolder }
-    : without(resource, container);
+  return Object.keys(holder).length > 0 ? { ...resource, [container]: holder } : without(resource, container);
+}
+
+/**
+ * Drops the hollow elements (no `value`, or only labels) left in the multi-valued complex
+ * attributes the actions address, once all of a request's actions are applied; an attribute left
+ * with none is removed, an extension left empty too. The input is not modified.
+ */
+export function withoutHollowElements(resource: ScimObject, actions: readonly ResourceAction[]): ScimObject {
+  let next = resource;
+  for (const { attribute, container } of actions.map((action) => action.target)) {
+    if (!attribute.multiValued || attribute.type !== "complex") continue;
+    const holder = container === undefined ? next : next[container];
+    const items = isObject(holder) ? holder[attribute.name] : undefined;
+    if (!isObject(holder) || !Array.isArray(items)) continue;
+    const kept = items.filter((e) => !isObject(e) || !isHollow(attribute, e));
+    if (kept.length === items.length) continue;
+    const nextHolder =
+      kept.length > 0 ? { ...holder, [attribute.name]: kept } : without(holder, attribute.name);
+    next = withHolder(next, container, nextHolder);
+  }
+  return next;
 }

@@ -4,7 +4,7 @@ import { scimEquals } from "../schema/compare-values.js";
 import { checkRequiredSubAttributes } from "../schema/required-sub-attributes.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { isBlank, isObject, type ScimObject } from "../schema/scim-json.js";
-import { actionVisits, applyPatchAction } from "./apply-patch-action.js";
+import { actionVisits, applyPatchAction, withoutHollowElements } from "./apply-patch-action.js";
 import { compilePatchOperation, type PatchAction } from "./compile-patch-operation.js";
 import { emptyMemberChanges, type MemberChanges, recordMemberChange } from "./member-changes.js";
 import type { PatchOperation } from "./parse-patch-request.js";
@@ -89,6 +89,9 @@ export function applyCompiledPatch(
     }
     next = applyPatchAction(next, action);
   }
+  // After every action, not after each: an element Entra builds over several operations is hollow
+  // until the one that gives it its `value`.
+  next = withoutHollowElements(next, compiled.actions);
   requireKept(resourceType.coreAttributes, resource, next, "");
   // A required extension attribute is held as POST and PUT hold it (parseResource), or a PATCH
   // could take away what no create or replace may leave out.

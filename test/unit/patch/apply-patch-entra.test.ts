@@ -269,6 +269,34 @@ const cases: Case[] = [
     expected: { userName: "alice@contoso.com", roles: [{ value: "9", primary: true }] },
   },
   {
+    name: "one element built over several operations: .display and .primary before .value are kept",
+    resource: user({ emails: [{ type: "home", value: "me@home.com", primary: true }] }),
+    operations: [
+      { op: "Add", path: 'emails[type eq "work"].display', value: "Work" },
+      { op: "Add", path: 'emails[type eq "work"].primary', value: "True" },
+      { op: "Add", path: 'emails[type eq "work"].value', value: "new@x.com" },
+    ],
+    expected: {
+      userName: "alice@contoso.com",
+      emails: [
+        { type: "home", value: "me@home.com" },
+        { type: "work", display: "Work", primary: true, value: "new@x.com" },
+      ],
+    },
+  },
+  {
+    name: "an element that no operation gives a value is dropped, and takes primary from no other",
+    resource: user({ emails: [{ type: "home", value: "me@home.com", primary: true }] }),
+    operations: [
+      { op: "Add", path: 'emails[type eq "work"].primary', value: "True" },
+      { op: "Add", path: 'addresses[type eq "work"].primary', value: "True" },
+    ],
+    expected: {
+      userName: "alice@contoso.com",
+      emails: [{ type: "home", value: "me@home.com", primary: true }],
+    },
+  },
+  {
     name: "disable and re-enable (periodic active=true)",
     resource: user({ active: true }),
     operations: [
