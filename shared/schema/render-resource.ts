@@ -48,10 +48,10 @@ export function renderResource(
   const enterprise = body[ENTERPRISE_USER];
   if (isObject(enterprise) && isObject(enterprise.manager) && typeof enterprise.manager.value === "string") {
     // Entra's deserializer needs the complex form with $ref, whatever form the manager was sent in.
-    body[ENTERPRISE_USER] = {
-      ...enterprise,
-      manager: { ...enterprise.manager, $ref: `${baseUrl}/Users/${enterprise.manager.value}` },
-    };
+    // The value is the client's text, not checked to be an id: encoded, so that $ref stays a URI
+    // (RFC 7643 §2.3.7) whatever it holds (a space, "/", "?" or "#").
+    const ref = `${baseUrl}/Users/${encodeURIComponent(enterprise.manager.value)}`;
+    body[ENTERPRISE_USER] = { ...enterprise, manager: { ...enterprise.manager, $ref: ref } };
   }
   body.meta = {
     resourceType: resourceType.id,
