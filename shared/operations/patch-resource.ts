@@ -15,16 +15,19 @@ import { updateWithRetry } from "./update-with-retry.js";
 /** The Group attribute kept outside the resource document: one membership document per member. */
 const MEMBERS = "members";
 
-/** The password a PATCH sets (RFC 7643 §4.1.1 writeOnly), if any: the last value set wins. */
-function passwordOf(compiled: CompiledPatch<string>): string | undefined {
-  let password: string | undefined;
+/**
+ * The password a PATCH leaves (RFC 7643 §4.1.1 writeOnly): a new one, null when an operation
+ * removes it (a remove, or a replace with null: RFC 7644 §3.5.2.2, the attribute is then
+ * unassigned, so its hash must go too), undefined when no operation touches it. The last wins.
+ */
+function passwordOf(compiled: CompiledPatch<string>): string | null | undefined {
+  let password: string | null | undefined;
   for (const action of compiled.actions) {
     const { target } = action;
     if (target.attribute.name !== "password" || target.container !== undefined) continue;
-    password =
-      action.kind === "set" && typeof action.value === "string" && action.value !== ""
-        ? action.value
-        : password;
+    if (action.kind === "unset") password = null;
+    else if (action.kind === "set" && typeof action.value === "string" && action.value !== "")
+      password = action.value;
   }
   return password;
 }
@@ -65,9 +68,13 @@ export function patchResource(kind: ResourceKind): Operation {
         const { meta: _meta, ...resource } = current.resource;
         const result = applyCompiledPatch(resource, compiled, type, scope.ctx.work);
         const { password: _password, ...patched } = result.resource;
-        return result.changed
-          ? { resource: patched, passwordHash: newHash ?? current.passwordHash }
-          : undefined;
+        // The hash is not in the resource, so removing the password changes the document alone.
+        const clearsHash = password === null && current.passwordHash !== undefined;
+        if (!result.changed && !clearsHash) return undefined;
+        return {
+          resource: patched,
+          passwordHash: password === null ? undefined : (newHash ?? current.passwordHash),
+        };
       },
       existing,
     );

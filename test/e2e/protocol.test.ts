@@ -1,5 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createServices } from "../../shared/services.js";
 import { type Client, startServer, TOKEN } from "../support/local-server.js";
 
 /** The whole protocol over HTTP: routing, root queries, derived attributes in lists, input hygiene. */
@@ -764,5 +765,38 @@ describe("PATCH of a missing resource", () => {
       Operations: [{ op: "add", path: "nosuch", value: 1 }],
     });
     expect(bad.status).toBe(404);
+  });
+});
+
+describe("PATCH of a password (writeOnly, kept only as a hash)", () => {
+  test("a remove, or a replace with null, unassigns it: its hash goes (RFC 7644 §3.5.2.2)", async () => {
+    const services = await createServices(process.env);
+    const users = services.scope(process.env.SCIM_TENANT_ID ?? "default").users;
+    for (const op of [
+      { op: "remove", path: "password" },
+      { op: "replace", path: "password", value: null },
+    ]) {
+      const id = await user({ password: "s3cret-Passw0rd" });
+      expect((await users.read(id))?.passwordHash).toMatch(/^scrypt\$/);
+      const r = await c.call("PATCH", `/Users/${id}`, { schemas: [PATCH], Operations: [op] });
+      expect(r.status).toBe(200);
+      expect((await users.read(id))?.passwordHash).toBeUndefined();
+      // Removing what is not there writes nothing: the version stays.
+      const again = await c.call("PATCH", `/Users/${id}`, { schemas: [PATCH], Operations: [op] });
+      expect(again.body.meta.version).toBe(r.body.meta.version);
+    }
+    // A new password in the same request as a remove: the last operation wins.
+    const id = await user({ password: "s3cret-Passw0rd" });
+    const before = (await users.read(id))?.passwordHash;
+    await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [
+        { op: "remove", path: "password" },
+        { op: "replace", path: "password", value: "n3w-Passw0rd" },
+      ],
+    });
+    const after = (await users.read(id))?.passwordHash;
+    expect(after).toMatch(/^scrypt\$/);
+    expect(after).not.toBe(before);
   });
 });
