@@ -220,11 +220,14 @@ function target(op: BulkOp, ids: ReadonlyMap<string, string>) {
 
 /**
  * A failed operation's result. §3.7.3 requires `location` in every result but a failed POST's: a
- * failed PUT, PATCH or DELETE names the resource it addressed, when its path names one.
+ * failed PUT, PATCH or DELETE names the resource it addressed, when its path names one. Only the
+ * path's bulkIds decide that: a PATCH of a group named by id whose `data` references a failed POST
+ * still addressed that group.
  */
 function failure(op: BulkOp, error: ScimError, ids: ReadonlyMap<string, string>, baseUrl: string): Result {
   let location: string | undefined;
-  if (op.method !== "POST" && [...op.needs].every((ref) => ids.has(ref))) {
+  const pathNeeds = references(op.path.split("/"), new Set());
+  if (op.method !== "POST" && [...pathNeeds].every((ref) => ids.has(ref))) {
     try {
       const { kind, id } = target(op, ids);
       if (id !== undefined) location = locationOf(baseUrl, kind, id);

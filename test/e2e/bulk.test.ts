@@ -75,6 +75,24 @@ describe("/Bulk", () => {
     expect(none.body.totalResults).toBe(0);
   });
 
+  test("a PATCH of a group named by id, failing because its data references a failed POST, still has its location (§3.7.3)", async () => {
+    const g = await c.call("POST", "/Groups", { displayName: "bulk.location" });
+    const r = await bulk([
+      { method: "POST", path: "/Users", bulkId: "nameless", data: { displayName: "no userName" } },
+      {
+        method: "PATCH",
+        path: `/Groups/${g.body.id}`,
+        data: {
+          schemas: [PATCH],
+          Operations: [{ op: "add", path: "members", value: [{ value: "bulkId:nameless" }] }],
+        },
+      },
+    ]);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["400", "409"]);
+    expect(r.body.Operations[0].location).toBeUndefined();
+    expect(r.body.Operations[1].location).toBe(`${c.baseUrl}/Groups/${g.body.id}`);
+  });
+
   test("failOnErrors counts circular operations where the request lists them", async () => {
     const circle = (bulkId: string, other: string) => ({
       method: "POST",
