@@ -158,8 +158,12 @@ function parseOperations(body: unknown, maxOperations: number): { ops: BulkOp[];
  * on a cycle of references, or depending on one, cannot be ordered: they answer 409 (§3.7.1).
  */
 function order(ops: readonly BulkOp[]): { ordered: BulkOp[]; circular: Set<BulkOp> } {
+  // Only a POST's bulkId names a resource (§3.7.2): a reference to another operation's bulkId is
+  // no dependency (it fails as undefined, 400), so it neither reorders nor makes a cycle (409).
   const byBulkId = new Map(
-    ops.filter((op) => op.bulkId !== undefined).map((op) => [op.bulkId as string, op]),
+    ops
+      .filter((op) => op.bulkId !== undefined && op.method === "POST")
+      .map((op) => [op.bulkId as string, op]),
   );
   const state = new Map<BulkOp, "visiting" | "done">();
   const ordered: BulkOp[] = [];

@@ -204,6 +204,17 @@ describe("/Bulk", () => {
     ]);
     expect(patchRef.body.Operations[1]).toMatchObject({ status: "400" });
     expect(patchRef.body.Operations[1].response.detail).toContain("which no POST in this request defines");
+    // Nor its own: a PATCH referencing its own bulkId is the same 400, not a circular reference's 409.
+    const selfRef = await bulk([
+      {
+        method: "PATCH",
+        bulkId: "self",
+        path: "/Users/bulkId:self",
+        data: { schemas: [PATCH], Operations: [{ op: "replace", path: "title", value: "Lead" }] },
+      },
+    ]);
+    expect(selfRef.body.Operations[0]).toMatchObject({ status: "400" });
+    expect(selfRef.body.Operations[0].response.detail).toContain("which no POST in this request defines");
     const del = await bulk([{ method: "DELETE", path: `/Users/${id}` }]);
     expect(del.body.Operations[0]).toMatchObject({ method: "DELETE", status: "204" });
     expect((await c.call("GET", `/Users/${id}`)).status).toBe(404);
