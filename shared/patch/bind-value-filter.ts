@@ -29,23 +29,35 @@ const isPresent = (value: ScimValue | undefined) =>
 
 /**
  * Binds the filter inside `path[...]` (RFC 7644 §3.5.2, valuePath) to `attribute`'s
- * sub-attributes. Names are case-insensitive and may repeat the attribute (`emails.type`); string
- * comparisons honour `caseExact`; Entra's "True"/"False" literals compare as booleans. Unknown
- * sub-attributes, operators that do not fit the type, and nested value paths are `invalidFilter`
- * errors naming `path`.
+ * sub-attributes. Names are case-insensitive and may repeat the attribute (`emails.type`) or carry
+ * the URN of `schema`, the schema defining `attribute`; string comparisons honour `caseExact`;
+ * Entra's "True"/"False" literals compare as booleans. Unknown sub-attributes, a URN naming another
+ * schema, operators that do not fit the type, and nested value paths are `invalidFilter` errors
+ * naming `path`.
  */
-export function bindValueFilter(filter: Filter, attribute: Attribute, path: string): ValueFilter {
+export function bindValueFilter(
+  filter: Filter,
+  attribute: Attribute,
+  schema: string,
+  path: string,
+): ValueFilter {
   const fail = (detail: string) => new ScimError("invalidFilter", `In path '${path}': ${detail}.`);
 
   const subAttribute = (ref: AttributePath): Attribute => {
+    const written = [ref.uri, [ref.attribute, ref.sub].filter(Boolean).join(".")].filter(Boolean).join(":");
+    // Names inside the brackets are sub-attributes of `attribute` (RFC 7644 §3.4.2.2, valFilter), so a
+    // URN can only repeat the schema defining it; another schema's URN names no sub-attribute of it,
+    // and ignoring the URN would quietly test `emails.type` for `emails[<enterprise URN>:type ...]`.
+    if (ref.uri !== undefined && !sameName(ref.uri, schema)) {
+      throw fail(
+        `'${written}' names the schema '${ref.uri}', but '${attribute.name}' belongs to '${schema}'`,
+      );
+    }
     // `emails[emails.type eq "work"]` names the sub-attribute through its parent; allow it.
     let name: string | undefined = ref.attribute;
     if (ref.sub !== undefined) name = sameName(ref.attribute, attribute.name) ? ref.sub : undefined;
     const sub = name === undefined ? undefined : findAttribute(attribute.subAttributes, name);
-    if (!sub) {
-      const written = [ref.uri, [ref.attribute, ref.sub].filter(Boolean).join(".")].filter(Boolean).join(":");
-      throw fail(`'${written}' is not a sub-attribute of '${attribute.name}'`);
-    }
+    if (!sub) throw fail(`'${written}' is not a sub-attribute of '${attribute.name}'`);
     return sub;
   };
 

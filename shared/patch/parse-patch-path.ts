@@ -91,5 +91,6 @@ export function parsePatchPath(path: string, resourceType: ResourceType): PatchP
     }
     throw error;
   }
-  return { text, extension, attribute, filter: bindValueFilter(ast, attribute, path), subAttribute };
+  const filter = bindValueFilter(ast, attribute, extension?.id ?? resourceType.core.id, path);
+  return { text, extension, attribute, filter, subAttribute };
 }

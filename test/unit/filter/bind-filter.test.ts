@@ -171,6 +171,10 @@ describe("bindFilter", () => {
     ],
     ['emails[foo eq "x"]', 'Unknown attribute "emails.foo" at position 8 of the filter'],
     ['emails[value.x eq "x"]', 'Unknown attribute "emails.value.x" at position 8 of the filter'],
+    [
+      `emails[${ENTERPRISE}:type eq "work"]`,
+      `Unknown attribute "emails.${ENTERPRISE}:type" at position 8 of the filter`,
+    ],
     ['emails[type eq "w"].foo eq "x"', 'Unknown attribute "emails.foo" at position 21 of the filter'],
     [
       "active gt true",

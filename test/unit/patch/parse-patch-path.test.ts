@@ -6,6 +6,8 @@ import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import type { ScimObject } from "../../../shared/schema/scim-json.js";
 import { CUSTOM, customSchema, ENTERPRISE, expectScimError, Group, User } from "./patch-fixtures.js";
 
+const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
+
 describe("parsePatchPath (RFC 7644 §3.5.2 Figure 7, §3.10)", () => {
   const valid: { path: string; extension?: string; attribute: string; sub?: string; filtered?: boolean }[] = [
     { path: "userName", attribute: "userName" },
@@ -58,6 +60,10 @@ describe("parsePatchPath (RFC 7644 §3.5.2 Figure 7, §3.10)", () => {
     expect(match("emails[display pr]", { display: "" })).toBe(false);
     expect(match('emails[type ne "home"]', {})).toBe(true);
     expect(match('emails[emails.type eq "work"]', { type: "work" })).toBe(true);
+    // A URN inside the brackets may repeat the schema defining the filtered attribute, any case.
+    expect(match(`emails[${CORE}:type eq "work"]`, { type: "work" })).toBe(true);
+    expect(match(`emails[${CORE.toUpperCase()}:emails.type eq "work"]`, { type: "work" })).toBe(true);
+    expect(match(`manager[${ENTERPRISE}:value eq "m1"]`, { value: "m1" })).toBe(true);
     expect(match('members[value eq "u1"]', { value: "u1" }, Group)).toBe(true);
   });
 
@@ -96,6 +102,12 @@ describe("parsePatchPath (RFC 7644 §3.5.2 Figure 7, §3.10)", () => {
     { path: 'emails[primary eq "maybe"]', code: "invalidFilter", mention: "primary" },
     { path: 'emails[type eq "a" and x[y eq "z"]]', code: "invalidFilter", mention: "nested" },
     { path: "emails[type lt null]", code: "invalidFilter", mention: "null" },
+    // Names inside the brackets are sub-attributes of the filtered attribute (RFC 7644 §3.4.2.2):
+    // another schema's URN does not quietly fall back to `emails.type` or `manager.value`.
+    { path: `emails[${ENTERPRISE}:type eq "work"]`, code: "invalidFilter", mention: `'${ENTERPRISE}'` },
+    { path: `emails[${CUSTOM}:type eq "work"].value`, code: "invalidFilter", mention: `'${CUSTOM}'` },
+    { path: 'emails[urn:example:x:type eq "work"]', code: "invalidFilter", mention: "'urn:example:x'" },
+    { path: `manager[${CORE}:value eq "m1"]`, code: "invalidFilter", mention: `'${CORE}'` },
   ];
   it.each(invalid)("rejects $path with $code", ({ path, code, mention }) => {
     expectScimError(() => parsePatchPath(path, User), code, mention);
