@@ -200,8 +200,13 @@ interface Result {
   response?: ScimObject;
 }
 
+/**
+ * The resource's URI. `id` is decoded: a failed operation's comes from the client's path, so it may
+ * hold a space, "/", "?" or "#"; encoded, `location` stays a URI naming that path (RFC 7644 §3.7.3).
+ * The ids the server creates are UUIDs, which encoding leaves as they are.
+ */
 const locationOf = (baseUrl: string, kind: ResourceKind, id: string) =>
-  `${baseUrl}/${kind === "User" ? "Users" : "Groups"}/${id}`;
+  `${baseUrl}/${kind === "User" ? "Users" : "Groups"}/${encodeURIComponent(id)}`;
 
 /** The resource type and path an operation addresses, its bulkIds resolved; invalidPath if it names neither. */
 function target(op: BulkOp, ids: ReadonlyMap<string, string>) {

@@ -232,6 +232,23 @@ describe("/Bulk", () => {
     expect(r.body.Operations[0].response.detail).toBe('User "%E0" not found.');
   });
 
+  test("a failed operation's location encodes the id its path decoded to, so it stays a URI naming that path", async () => {
+    const patch = { schemas: [PATCH], Operations: [{ op: "replace", path: "active", value: false }] };
+    const r = await bulk([
+      { method: "PATCH", path: "/Users/a%20b", data: patch },
+      { method: "DELETE", path: "/Groups/a%2Fb%3Fc%23d" },
+      { method: "DELETE", path: "/Users/%E0" },
+    ]);
+    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["404", "404", "404"]);
+    expect(r.body.Operations.map((o: { location?: string }) => o.location)).toEqual([
+      `${c.baseUrl}/Users/a%20b`,
+      `${c.baseUrl}/Groups/a%2Fb%3Fc%23d`,
+      // The malformed escape is kept as the id (see above); encoded, the location decodes back to it.
+      `${c.baseUrl}/Users/%25E0`,
+    ]);
+    expect(r.body.Operations[0].response.detail).toBe('User "a b" not found.');
+  });
+
   test("maxOperations and maxPayloadSize are advertised and enforced (413 with the limit)", async () => {
     const spc = await c.call("GET", "/ServiceProviderConfig");
     expect(spc.body.bulk).toEqual({ supported: true, maxOperations: 6, maxPayloadSize: 20000 });
