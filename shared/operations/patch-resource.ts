@@ -4,6 +4,7 @@ import { derivedAttributes } from "../membership/read-memberships.js";
 import { applyMemberChanges, propagateGroupName } from "../membership/write-memberships.js";
 import { applyCompiledPatch, type CompiledPatch, compilePatch } from "../patch/apply-patch.js";
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
+import { scimEquals } from "../schema/compare-values.js";
 import { weakEtag } from "../schema/render-resource.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
@@ -19,6 +20,8 @@ const MEMBERS = "members";
  * The password a PATCH leaves (RFC 7643 §4.1.1 writeOnly): a new one, null when an operation
  * removes it (a remove, or a replace with null: RFC 7644 §3.5.2.2, the attribute is then
  * unassigned, so its hash must go too), undefined when no operation touches it. The last wins.
+ * An operation setting "" is left out, as a POST or PUT leaves out `"password": ""`: it neither
+ * sets nor removes a password (parse-resource.ts), so the stored hash stays.
  */
 function passwordOf(compiled: CompiledPatch<string>): string | null | undefined {
   let password: string | null | undefined;
@@ -67,10 +70,14 @@ export function patchResource(kind: ResourceKind): Operation {
       (current) => {
         const { meta: _meta, ...resource } = current.resource;
         const result = applyCompiledPatch(resource, compiled, type, scope.ctx.work);
-        const { password: _password, ...patched } = result.resource;
+        const { password: setTo, ...patched } = result.resource;
+        // The password never stays in the resource: a new one changes the hash alone, and "" (no
+        // password, as in a POST or PUT) leaves it as it is, so on its own it writes nothing.
+        const changed =
+          setTo === undefined ? result.changed : newHash !== undefined || !scimEquals(resource, patched);
         // The hash is not in the resource, so removing the password changes the document alone.
         const clearsHash = password === null && current.passwordHash !== undefined;
-        if (!result.changed && !clearsHash) return undefined;
+        if (!changed && !clearsHash) return undefined;
         return {
           resource: patched,
           passwordHash: password === null ? undefined : (newHash ?? current.passwordHash),

@@ -799,4 +799,34 @@ describe("PATCH of a password (writeOnly, kept only as a hash)", () => {
     expect(after).toMatch(/^scrypt\$/);
     expect(after).not.toBe(before);
   });
+
+  test('"" is no password, in a PATCH as in a POST or PUT: the stored hash stays, none is made', async () => {
+    const services = await createServices(process.env);
+    const users = services.scope(process.env.SCIM_TENANT_ID ?? "default").users;
+    const none = await user({ password: "" });
+    expect((await users.read(none))?.passwordHash).toBeUndefined();
+    const id = await user({ password: "s3cret-Passw0rd" });
+    const hash = (await users.read(id))?.passwordHash;
+    const put = await c.call("PUT", `/Users/${id}`, { userName: `proto.${++seq}@contoso.com`, password: "" });
+    expect(put.status).toBe(200);
+    expect((await users.read(id))?.passwordHash).toBe(hash);
+    const r = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "password", value: "" }],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.meta.version).toBe(put.body.meta.version);
+    expect((await users.read(id))?.passwordHash).toBe(hash);
+    // Beside another change it is still no password: that change is written, the hash kept.
+    const both = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [
+        { op: "replace", path: "password", value: "" },
+        { op: "replace", path: "title", value: "Lead" },
+      ],
+    });
+    expect(both.body).toMatchObject({ title: "Lead" });
+    expect(both.body.meta.version).not.toBe(put.body.meta.version);
+    expect((await users.read(id))?.passwordHash).toBe(hash);
+  });
 });
