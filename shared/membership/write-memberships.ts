@@ -311,9 +311,41 @@ async function currentMembers(scope: MemberScope, groupId: string): Promise<Memb
  * - removed users lose the entry before their memberships go (`dropEntries`);
  * - an unchanged user member whose copy, as the plan read it, lacks the group (an earlier attempt
  *   wrote the membership, then stopped) is brought in step with the added ones.
- * Returns the final members and whether anything changed.
+ *
+ * A difference written against a member list that another replacement (on another instance) is
+ * changing at the same time leaves neither list but their union: both read the old members, both
+ * remove them, each adds its own. So once something changed, the members are read again, and any
+ * difference left is written again (after a jittered pause, so that two replacements spread out),
+ * until a read finds the list wanted: every write of each came before its own final read, so the
+ * replacement whose final read comes last leaves its list, as if the two had run one after the
+ * other. Members found gone meanwhile leave `wanted` for good (else they would be added forever).
+ * Returns the final members and the group as last touched (null when it no longer exists).
  */
 async function replaceMembers(scope: MemberScope, groupId: string, wanted: readonly MemberRecord[]) {
+  let members = [...wanted];
+  let touched: StoredResource | null | undefined;
+  for (let attempt = 0; ; attempt++) {
+    // The first pass is the replacement, the second the check; only a third follows a concurrent writer.
+    if (attempt > 1) await pauseBeforeRetry(scope, attempt - 2);
+    const pass = await replaceOnce(scope, groupId, members, attempt === 0);
+    if (pass.touched !== undefined) touched = pass.touched;
+    members = members.filter((m) => !pass.gone.has(m.id));
+    // A group deleted meanwhile: its memberships are its DELETE's to sweep, not this request's.
+    if (!pass.changed || pass.touched === null) return { members, touched };
+  }
+}
+
+/**
+ * One pass of `replaceMembers`: the difference between the members read now and `wanted`, written.
+ * `first`: the plan's reads of the users are current enough to find the copies an interrupted
+ * attempt left behind (later passes follow this request's own writes, which brought them in step).
+ */
+async function replaceOnce(
+  scope: MemberScope,
+  groupId: string,
+  wanted: readonly MemberRecord[],
+  first: boolean,
+): Promise<{ changed: boolean; touched: StoredResource | null | undefined; gone: Set<string> }> {
   const current = await currentMembers(scope, groupId);
   const currentIds = new Set(current.map((m) => m.memberId));
   const diff = diffMembers(currentIds, wanted);
@@ -336,18 +368,20 @@ async function replaceMembers(scope: MemberScope, groupId: string, wanted: reado
   );
   const added = await scope.memberships.add(groupId, diff.add);
   const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
-  const behind = wanted.filter(
-    (m) =>
-      currentIds.has(m.id) &&
-      m.seen !== undefined &&
-      !m.seen.groupsOverflow &&
-      !m.seen.groups.some((g) => g.value === groupId),
-  );
+  const behind = first
+    ? wanted.filter(
+        (m) =>
+          currentIds.has(m.id) &&
+          m.seen !== undefined &&
+          !m.seen.groupsOverflow &&
+          !m.seen.groups.some((g) => g.value === groupId),
+      )
+    : [];
   const kept = new Set(
     (await confirmMembers(scope, groupId, [...diff.add, ...behind], touched)).map((m) => m.id),
   );
-  const addedIds = new Set(diff.add.map((m) => m.id));
-  return { members: wanted.filter((m) => !addedIds.has(m.id) || kept.has(m.id)), touched };
+  const gone = new Set(diff.add.filter((m) => !kept.has(m.id)).map((m) => m.id));
+  return { changed: diff.add.length + diff.remove.length > 0, touched, gone };
 }
 
 /**
