@@ -321,13 +321,18 @@ async function currentMembers(scope: MemberScope, groupId: string): Promise<Memb
  * other. Members found gone meanwhile leave `wanted` for good (else they would be added forever).
  * Returns the final members and the group as last touched (null when it no longer exists).
  */
-async function replaceMembers(scope: MemberScope, groupId: string, wanted: readonly MemberRecord[]) {
+async function replaceMembers(
+  scope: MemberScope,
+  groupId: string,
+  wanted: readonly MemberRecord[],
+  claim?: () => Promise<void>,
+) {
   let members = [...wanted];
   let touched: StoredResource | null | undefined;
   for (let attempt = 0; ; attempt++) {
     // The first pass is the replacement, the second the check; only a third follows a concurrent writer.
     if (attempt > 1) await pauseBeforeRetry(scope, attempt - 2);
-    const pass = await replaceOnce(scope, groupId, members, attempt === 0);
+    const pass = await replaceOnce(scope, groupId, members, attempt === 0, attempt === 0 ? claim : undefined);
     if (pass.touched !== undefined) touched = pass.touched;
     members = members.filter((m) => !pass.gone.has(m.id));
     // A group deleted meanwhile: its memberships are its DELETE's to sweep, not this request's.
@@ -345,10 +350,13 @@ async function replaceOnce(
   groupId: string,
   wanted: readonly MemberRecord[],
   first: boolean,
+  /** See `applyMemberChanges`: the first pass's, before its first write. */
+  claim: (() => Promise<void>) | undefined,
 ): Promise<{ changed: boolean; touched: StoredResource | null | undefined; gone: Set<string> }> {
   const current = await currentMembers(scope, groupId);
   const currentIds = new Set(current.map((m) => m.memberId));
   const diff = diffMembers(currentIds, wanted);
+  if (claim && diff.add.length + diff.remove.length > 0) await claim();
   const removeSet = new Set(diff.remove);
   const removed = current.filter((m) => removeSet.has(m.memberId));
   const removedUsers = await formerMembers(
@@ -426,11 +434,17 @@ export async function applyMemberChanges(
   scope: MemberScope,
   groupId: string,
   plan: MemberPlan,
+  /**
+   * Called before the first membership write, and only if there is one: a client's If-Match,
+   * held on a read, claims the group's version then (`claimVersion`), or the request stops there.
+   */
+  claim?: () => Promise<void>,
 ): Promise<{ group: StoredResource | undefined; members: MemberRecord[] | undefined }> {
   if (plan.replace) {
-    const { members, touched } = await replaceMembers(scope, groupId, plan.replace);
+    const { members, touched } = await replaceMembers(scope, groupId, plan.replace, claim);
     return { group: touched ?? undefined, members };
   }
+  if (claim && plan.remove.length + plan.add.length > 0) await claim();
   // The removed members, read before the change.
   const users = await formerMembers(scope, plan.remove);
   const ended = await removeMembers(scope, groupId, plan.remove, users);

@@ -11,7 +11,7 @@ import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { writePreconditions } from "./preconditions.js";
 import { queryParam } from "./query-params.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry } from "./update-with-retry.js";
+import { claimVersion, updateWithRetry } from "./update-with-retry.js";
 
 /** The Group attribute kept outside the resource document: one membership document per member. */
 const MEMBERS = "members";
@@ -86,8 +86,10 @@ export function patchResource(kind: ResourceKind): Operation {
       existing,
     );
     let stored = update.stored;
+    // The members are written after the group, on the strength of its If-Match (when it was not written).
+    const claim = update.checked ? claimVersion(store, type, update.stored) : undefined;
     if (kind === "Group") {
-      if (plan) stored = (await applyMemberChanges(scope, id, plan)).group ?? stored;
+      if (plan) stored = (await applyMemberChanges(scope, id, plan, claim)).group ?? stored;
       stored = await propagateGroupName(scope, stored);
     }
     const asked =

@@ -11,7 +11,7 @@ import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
 import { writePreconditions } from "./preconditions.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
-import { updateWithRetry } from "./update-with-retry.js";
+import { claimVersion, updateWithRetry } from "./update-with-retry.js";
 
 /**
  * PUT /Users/{id}, PUT /Groups/{id} (RFC 7644 §3.5.1): replaces every writable attribute; an
@@ -52,9 +52,11 @@ export function replaceResource(kind: ResourceKind): Operation {
       existing,
     );
     let stored = update.stored;
+    // The members are written after the group, on the strength of its If-Match (when it was not written).
+    const claim = update.checked ? claimVersion(store, type, update.stored) : undefined;
     let extra: ScimObject;
     if (plan) {
-      const applied = await applyMemberChanges(scope, id, plan);
+      const applied = await applyMemberChanges(scope, id, plan, claim);
       stored = applied.group ?? stored;
       stored = await propagateGroupName(scope, stored);
       extra = {

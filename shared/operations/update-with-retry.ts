@@ -24,6 +24,7 @@ const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** att
  * stale If-Match is never retried: it gets 412, as does an If-None-Match naming the version.
  * `apply` returns undefined when nothing changes, which skips the write (Entra re-sends
  * `active: true` every cycle; an unchanged resource keeps its version and costs one read).
+ * `checked`: the write was skipped after the client's If-Match held on a read (see `claimVersion`).
  */
 export async function updateWithRetry(
   ctx: CallContext,
@@ -34,7 +35,7 @@ export async function updateWithRetry(
   apply: (current: StoredResource) => Update | undefined,
   /** The version the caller already read, used for the first attempt (saves a read). */
   first?: StoredResource,
-): Promise<{ stored: StoredResource; changed: boolean }> {
+): Promise<{ stored: StoredResource; changed: boolean; checked: boolean }> {
   let known = first;
   for (let attempt = 0; ; attempt++) {
     const current = known ?? (await store.read(id));
@@ -42,7 +43,7 @@ export async function updateWithRetry(
     if (!current) throw notFound(type, id);
     const clientPrecondition = checkWritePreconditions(conditions, current.etag);
     const update = apply(current);
-    if (!update) return { stored: current, changed: false };
+    if (!update) return { stored: current, changed: false, checked: clientPrecondition };
     const meta = current.resource.meta as { created?: string } | undefined;
     const doc = buildDocument(type, {
       id,
@@ -53,7 +54,7 @@ export async function updateWithRetry(
       kept: current,
     });
     const result = await store.replace(doc, current.etag);
-    if (result.ok) return { stored: result.value, changed: true };
+    if (result.ok) return { stored: result.value, changed: true, checked: false };
     if (result.reason === "conflict") throw uniquenessError(type, update.resource);
     if (result.reason === "missing") throw notFound(type, id);
     if (result.reason === "tooLarge") throw tooLarge(type, result.size);
@@ -71,4 +72,29 @@ export async function updateWithRetry(
     }
     await sleep(wait);
   }
+}
+
+/**
+ * Claims the version a client's If-Match named, before a request writes other documents on its
+ * strength (a group's memberships) without writing the resource itself: a read alone is passed by
+ * two requests holding the same version, so the version is taken by a conditional write of
+ * `meta.lastModified` instead. Of two such requests (or one and a conditional PUT, PATCH or
+ * DELETE), exactly one goes on and the other gets 412. Called only once there is something to
+ * write, so a request that changes nothing keeps the version.
+ */
+export function claimVersion(
+  store: ResourceStore,
+  type: ResourceType,
+  current: StoredResource,
+): () => Promise<void> {
+  return async () => {
+    const claimed = await store.patch(current.id, { lastModified: new Date().toISOString() }, current.etag);
+    if (claimed.ok) return;
+    if (claimed.reason === "missing") throw notFound(type, current.id);
+    if (claimed.reason === "tooLarge") throw tooLarge(type, claimed.size);
+    throw new ScimError(
+      "preconditionFailed",
+      "The resource was modified by another request; re-read it and retry.",
+    );
+  };
 }

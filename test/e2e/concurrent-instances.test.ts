@@ -89,3 +89,47 @@ describe("two replacements of one group's members at once", () => {
     }
   }, 120_000);
 });
+
+describe("member changes under one If-Match at once", () => {
+  test("exactly one goes on, the other is 412, even when neither changes the group's own attributes", async () => {
+    for (let round = 0; round < 12; round++) {
+      const [a, b] = await Promise.all([user(), user()]);
+      const created = await c.call("POST", "/Groups", {
+        schemas: [GROUP],
+        displayName: `ifm-${Date.now()}-${round}`,
+      });
+      expect(created.status).toBe(201);
+      const { id, displayName } = created.body;
+      const ifMatch = { "If-Match": created.headers.get("etag") ?? "" };
+      const add = (member: string) =>
+        c.call(
+          "PATCH",
+          `/Groups/${id}`,
+          { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: member }] }] },
+          ifMatch,
+        );
+      const answers = await Promise.all([
+        add(a),
+        round % 2 === 0
+          ? add(b)
+          : c.call(
+              "PUT",
+              `/Groups/${id}`,
+              { schemas: [GROUP], displayName, members: [{ value: b }] },
+              ifMatch,
+            ),
+      ]);
+      const statuses = answers.map((r) => r.status);
+      expect(
+        statuses.filter((s) => s === 412),
+        `round ${round}: ${statuses}`,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((s) => s < 300),
+        `round ${round}: ${statuses}`,
+      ).toHaveLength(1);
+      const winner = answers[0]?.status === 412 ? b : a;
+      expect(await memberIds(id), `round ${round}`).toEqual([winner]);
+    }
+  }, 120_000);
+});
