@@ -476,6 +476,7 @@ describe("replacing a group's members: retried after an interruption, the copies
     w.log.length = 0;
     await applyMemberChanges(w, "g1", plan);
     // The entry goes first; the sync after the deletion starts from that write: one more patch, no read.
+    // Then the members are read once more, to find any a concurrent replacement wrote: none here.
     expect(w.log).toEqual([
       "membersPage g1 -",
       "existing u1",
@@ -484,6 +485,8 @@ describe("replacing a group's members: retried after an interruption, the copies
       "patch u1 groups",
       "add g1 ",
       "patch g1 lastModified",
+      "membersPage g1 -",
+      "add g1 ",
     ]);
     expect(w.resources.get("u1")?.groups).toEqual([]);
     expect(w.memberships.members("g1")).toEqual([]);
