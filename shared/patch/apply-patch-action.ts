@@ -258,7 +258,10 @@ function withHolder(resource: ScimObject, container: string | undefined, holder:
  */
 export function withoutHollowElements(resource: ScimObject, actions: readonly ResourceAction[]): ScimObject {
   let next = resource;
-  for (const { attribute, container } of actions.map((action) => action.target)) {
+  // Each attribute once, however many actions address it: a scan reads all of its elements.
+  const targets = new Map<string, ResourceAction["target"]>();
+  for (const { target } of actions) targets.set(`${target.container ?? ""} ${target.attribute.name}`, target);
+  for (const { attribute, container } of targets.values()) {
     if (!attribute.multiValued || attribute.type !== "complex") continue;
     const holder = container === undefined ? next : next[container];
     const items = isObject(holder) ? holder[attribute.name] : undefined;
