@@ -6,9 +6,10 @@ import { applyCompiledPatch, type CompiledPatch, compilePatch } from "../patch/a
 import { parsePatchRequest } from "../patch/parse-patch-request.js";
 import { scimEquals } from "../schema/compare-values.js";
 import { weakEtag } from "../schema/render-resource.js";
+import type { StoredResource } from "../store/documents.js";
 import { hashPassword } from "./build-document.js";
 import { type Operation, type ResourceKind, resourceOf } from "./operation.js";
-import { writePreconditions } from "./preconditions.js";
+import { type WritePreconditions, writePreconditions } from "./preconditions.js";
 import { queryParam } from "./query-params.js";
 import { notFound, projectionOf, respondWithResource } from "./resource-responses.js";
 import { claimVersion, updateWithRetry } from "./update-with-retry.js";
@@ -35,6 +36,24 @@ function passwordOf(compiled: CompiledPatch<string>): string | null | undefined 
   return password;
 }
 
+/** The ids this server gives resources (`randomUUID`): only such an id can name a stored group. */
+const SERVER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Whether a Group PATCH can write its member changes without reading the group first: it only
+ * adds or removes members (Entra's member PATCH), with no precondition to check against a read,
+ * on an id this server could have given (a membership's id is the group's id joined to the
+ * member's, so a client-made one is never written). The group's `meta` bump after the membership
+ * writes is the re-check the write protocol relies on anyway (a group missing then is 404, and the
+ * memberships go again), so the read before them only cost a Cosmos DB call.
+ */
+const membersOnly = (id: string, compiled: CompiledPatch<string>, conditions: WritePreconditions) =>
+  SERVER_ID.test(id) &&
+  compiled.actions.length === 0 &&
+  compiled.external[MEMBERS]?.removeAll === false &&
+  conditions.ifMatch === undefined &&
+  conditions.ifNoneMatch === undefined;
+
 /**
  * PATCH /Users/{id}, PATCH /Groups/{id} (RFC 7644 §3.5.2). A missing resource is 404 whatever the
  * operations say. Operations are parsed and validated once, then re-applied to the freshest version
@@ -42,6 +61,8 @@ function passwordOf(compiled: CompiledPatch<string>): string | null | undefined 
  * the resource; groups 204 (with the ETag) unless the client asked for attributes (Entra reads
  * neither). A group's member changes are checked (every added member must exist) before any write,
  * and written as membership documents after the group's own; a rename reaches the members' `groups`.
+ * A PATCH that only changes members reads the group only when nothing changed (for its ETag) or
+ * the request failed (to tell 404 from 400).
  */
 export function patchResource(kind: ResourceKind): Operation {
   return async (request, scope) => {
@@ -51,47 +72,68 @@ export function patchResource(kind: ResourceKind): Operation {
     if (request.body === undefined)
       throw new ScimError("invalidSyntax", "A PatchOp request body is required.");
     const id = request.params.id ?? "";
-    const existing = await store.read(id);
-    if (!existing) throw notFound(type, id);
-    const compiled = compilePatch(parsePatchRequest(request.body), type, {
-      externalAttributes: kind === "Group" ? [MEMBERS] : [],
-    });
-    const members = compiled.external[MEMBERS];
-    const plan = members ? await planMemberChanges(scope.memberLookup, id, members) : undefined;
-    // A PATCHed password is hashed like a POSTed one (once, not on every retry) and never kept in the resource.
-    const password = passwordOf(compiled);
-    const newHash = password ? await hashPassword(password) : undefined;
-    const update = await updateWithRetry(
-      scope.ctx,
-      store,
-      type,
-      id,
-      writePreconditions(request.header),
-      (current) => {
-        const { meta: _meta, ...resource } = current.resource;
-        const result = applyCompiledPatch(resource, compiled, type, scope.ctx.work);
-        const { password: setTo, ...patched } = result.resource;
-        // The password never stays in the resource: a new one changes the hash alone, and "" (no
-        // password, as in a POST or PUT) leaves it as it is, so on its own it writes nothing.
-        const changed =
-          setTo === undefined ? result.changed : newHash !== undefined || !scimEquals(resource, patched);
-        // The hash is not in the resource, so removing the password changes the document alone.
-        const clearsHash = password === null && current.passwordHash !== undefined;
-        if (!changed && !clearsHash) return undefined;
-        return {
-          resource: patched,
-          passwordHash: password === null ? undefined : (newHash ?? current.passwordHash),
-        };
-      },
-      existing,
-    );
-    let stored = update.stored;
-    // The members are written after the group, on the strength of its If-Match (when it was not written).
-    const claim = update.checked ? claimVersion(store, type, update.stored) : undefined;
-    if (kind === "Group") {
-      if (plan) stored = (await applyMemberChanges(scope, id, plan, claim)).group ?? stored;
-      stored = await propagateGroupName(scope, stored);
+    // A missing resource is 404 however bad the operations are: an invalid request reads it to say which.
+    const unlessMissing = async (error: unknown): Promise<never> => {
+      if (error instanceof ScimError && error.status < 500 && !(await store.read(id)))
+        throw notFound(type, id);
+      throw error;
+    };
+    let compiled: CompiledPatch<string>;
+    try {
+      compiled = compilePatch(parsePatchRequest(request.body), type, {
+        externalAttributes: kind === "Group" ? [MEMBERS] : [],
+      });
+    } catch (error) {
+      return unlessMissing(error);
     }
+    const conditions = writePreconditions(request.header);
+    const unread = kind === "Group" && membersOnly(id, compiled, conditions);
+    const existing = unread ? undefined : await store.read(id);
+    if (!unread && !existing) throw notFound(type, id);
+    const members = compiled.external[MEMBERS];
+    const planned = members ? planMemberChanges(scope.memberLookup, id, members) : undefined;
+    const plan = await (unread ? planned?.catch(unlessMissing) : planned);
+    let stored: StoredResource;
+    if (unread) {
+      // Undefined when no membership changed: the group is read then, for its ETag (or 404).
+      const changed = plan ? (await applyMemberChanges(scope, id, plan)).group : undefined;
+      const group = changed ?? (await store.read(id));
+      if (!group) throw notFound(type, id);
+      stored = group;
+    } else {
+      // A PATCHed password is hashed like a POSTed one (once, not on every retry) and never kept in the resource.
+      const password = passwordOf(compiled);
+      const newHash = password ? await hashPassword(password) : undefined;
+      const update = await updateWithRetry(
+        scope.ctx,
+        store,
+        type,
+        id,
+        conditions,
+        (current) => {
+          const { meta: _meta, ...resource } = current.resource;
+          const result = applyCompiledPatch(resource, compiled, type, scope.ctx.work);
+          const { password: setTo, ...patched } = result.resource;
+          // The password never stays in the resource: a new one changes the hash alone, and "" (no
+          // password, as in a POST or PUT) leaves it as it is, so on its own it writes nothing.
+          const changed =
+            setTo === undefined ? result.changed : newHash !== undefined || !scimEquals(resource, patched);
+          // The hash is not in the resource, so removing the password changes the document alone.
+          const clearsHash = password === null && current.passwordHash !== undefined;
+          if (!changed && !clearsHash) return undefined;
+          return {
+            resource: patched,
+            passwordHash: password === null ? undefined : (newHash ?? current.passwordHash),
+          };
+        },
+        existing,
+      );
+      stored = update.stored;
+      // The members are written after the group, on the strength of its If-Match (when it was not written).
+      const claim = update.checked ? claimVersion(store, type, update.stored) : undefined;
+      if (plan) stored = (await applyMemberChanges(scope, id, plan, claim)).group ?? stored;
+    }
+    if (kind === "Group") stored = await propagateGroupName(scope, stored);
     const asked =
       queryParam(request.url, "attributes") !== undefined ||
       queryParam(request.url, "excludedAttributes") !== undefined;

@@ -148,8 +148,8 @@ const bench: Bench = async ({ log }) => {
       `PATCH /Groups/{id} through the local Functions host on the embedded emulator, ${RUNS} runs per size, ` +
         `interleaved; groups seeded with ${SIZES.reduce((a, b) => a + b, 0).toLocaleString("en-US")} membership ` +
         `documents and ${(largest + fresh.length).toLocaleString("en-US")} users. Adding a member is the same ` +
-        "five point operations (group read, member check, membership create, the group's `meta` bump that doubles " +
-        "as the re-check, the user's `groups` copy) whatever the group " +
+        "four point operations (member check, membership create, the group's `meta` bump that doubles as the " +
+        "check that the group exists, the user's `groups` copy) whatever the group " +
         `size, so the largest group is within ${(worst * 100).toFixed(0)}% of the smallest (target: 20%).`,
     ].join("\n");
     return { title: "Group membership", markdown };

@@ -309,9 +309,9 @@ const bench: Bench = async ({ log }) => {
     "",
     `Machine: ${os.cpus().length} cores shared by the three servers and the load generator (only the server ` +
       `under test is busy during a round); ${minutes.toFixed(1)} minutes for this bench. Ours answers GET ` +
-      "/Users/{id} with one point read (the user document carries its `groups`); a member add is five Cosmos DB " +
-      "calls (group read, member check, membership write, the group's `meta` bump that doubles as the re-check, " +
-      "the user's `groups` copy; see the Cosmos DB calls table). Each call runs the SDK's request and response " +
+      "/Users/{id} with one point read (the user document carries its `groups`); a member add is four Cosmos DB " +
+      "calls (member check, membership write, the group's `meta` bump that doubles as the check that the group " +
+      "exists, the user's `groups` copy; see the Cosmos DB calls table). Each call runs the SDK's request and response " +
       "handling and the embedded server's, work the in-memory reference does not do. The floor row touches no " +
       `store on either server: CPU per request with no store access is ${floorText}. ` +
       "On one busy core a server's requests per second are about the inverse of its CPU per request, so a case " +

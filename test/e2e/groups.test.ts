@@ -276,6 +276,39 @@ describe("Group PATCH and PUT rules", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a member-only PATCH of a missing group is 404 and leaves no membership behind", async () => {
+    // Such a PATCH writes the membership before it reads the group (its meta bump is the check).
+    const [a] = await users(1);
+    const deleted = await group();
+    expect((await c.call("DELETE", `/Groups/${deleted}`)).status).toBe(204);
+    const services = await createServices(process.env);
+    const store = services.scope(services.config.tenantId).memberships;
+    for (const id of [deleted, randomUUID()]) {
+      for (const op of [
+        { op: "Add", path: "members", value: [{ value: a }] },
+        { op: "Remove", path: "members", value: [{ value: a }] },
+        { op: "Remove", path: `members[value eq "${a}"]` },
+        // A missing group is 404 before a missing member or the group itself as a member is 400.
+        { op: "Add", path: "members", value: [{ value: randomUUID() }] },
+        { op: "Add", path: "members", value: [{ value: id }] },
+        { op: "Add", path: "nonsense", value: "x" },
+      ]) {
+        const r = await c.call("PATCH", `/Groups/${id}`, patch(op));
+        expect(r.status, JSON.stringify(op)).toBe(404);
+        expect(r.body.detail).toContain(id);
+      }
+      expect((await store.membersPage(id)).items).toEqual([]);
+    }
+    expect((await c.call("GET", `/Users/${a}`)).body).not.toHaveProperty("groups");
+    // An id this server never gives (not a UUID it made) is 404 too, without a write.
+    const odd = await c.call(
+      "PATCH",
+      "/Groups/not~a~group",
+      patch({ op: "Add", path: "members", value: [{ value: a }] }),
+    );
+    expect(odd.status).toBe(404);
+  });
+
   test("a 204 PATCH carries the version it left: a rename, a member add, a no-op (RFC 5789 §2.1)", async () => {
     const [a] = await users(1);
     const id = await group(`Etag204 ${++seq}`);

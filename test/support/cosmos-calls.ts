@@ -184,7 +184,7 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
         { schemas: [PATCH], Operations: [{ op: "Add", path: "members", value: [{ value: newcomer }] }] },
         { id: big },
       ),
-      5,
+      4,
     );
     await count(
       `PATCH /Groups/{id}: remove one member (group of ${size.toLocaleString("en-US")})`,
@@ -195,7 +195,7 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
         { schemas: [PATCH], Operations: [{ op: "Remove", path: "members", value: [{ value: newcomer }] }] },
         { id: big },
       ),
-      5,
+      4,
     );
   }
   const crowd = (
