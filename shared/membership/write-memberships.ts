@@ -428,7 +428,8 @@ export async function createWithMembers(
  * non-member and re-adding a member are no-ops, so the cost of adding or removing one member does
  * not depend on the group's size, and a retried request converges. When the members changed, the
  * group's `meta.lastModified` moves (and with it `meta.version`). Returns the group as it now is
- * (undefined when nothing changed) and the final member list when the plan replaced it.
+ * (undefined when nothing changed and nothing was re-added) and the final member list when the
+ * plan replaced it.
  */
 export async function applyMemberChanges(
   scope: MemberScope,
@@ -451,8 +452,11 @@ export async function applyMemberChanges(
   const added = plan.add.length > 0 ? await scope.memberships.add(groupId, plan.add) : 0;
   // The bump comes after the membership writes, so it doubles as the confirm step's re-check.
   const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
-  await confirmMembers(scope, groupId, plan.add, touched);
-  return { group: touched ?? undefined, members: undefined };
+  // A re-add that wrote nothing (a retried request) still brings the users' copies in step, and
+  // the group it reads for that is the one the caller answers with: read once, not twice.
+  const group = touched === undefined && plan.add.length > 0 ? await scope.groups.read(groupId) : touched;
+  await confirmMembers(scope, groupId, plan.add, group ?? null);
+  return { group: group ?? undefined, members: undefined };
 }
 
 /**

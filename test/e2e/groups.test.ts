@@ -164,6 +164,9 @@ describe.each([
     );
     expect(again.status).toBe(204);
     expect(await memberIds(id)).toEqual(sorted([a, b, d, e, f]));
+    // Nothing changed, so the version answered is the one the add left, and the group's as read.
+    expect(again.headers.get("etag")).toBe(add.headers.get("etag"));
+    expect(again.headers.get("etag")).toBe((await c.call("GET", `/Groups/${id}`)).headers.get("etag"));
 
     // Remove with a value array removes ONLY those members.
     const remove = await c.call(

@@ -198,6 +198,19 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
       4,
     );
   }
+  // Entra retries an add whose answer it lost: the membership exists, nothing is written but the
+  // user's copy (kept in step on every add), and the group is read once, for the check and the ETag.
+  await count(
+    "PATCH /Groups/{id}: add a member it already has (a retried add)",
+    patchResource("Group"),
+    request(
+      "PATCH",
+      `/Groups/${group}`,
+      { schemas: [PATCH], Operations: [{ op: "Add", path: "members", value: [{ value: user }] }] },
+      { id: group },
+    ),
+    4,
+  );
   const crowd = (
     await run(createResource("Group"), request("POST", "/Groups", { displayName: "Twenty members" }))
   ).body.id as string;
