@@ -95,7 +95,8 @@ export function patchResource(kind: ResourceKind): Operation {
     const plan = await (unread ? planned?.catch(unlessMissing) : planned);
     let stored: StoredResource;
     if (unread) {
-      // Undefined when no membership changed: the group is read then, for its ETag (or 404).
+      // Undefined when nothing changed and no member was re-added: the group is read then, for its
+      // ETag (or 404).
       const changed = plan ? (await applyMemberChanges(scope, id, plan)).group : undefined;
       const group = changed ?? (await store.read(id));
       if (!group) throw notFound(type, id);

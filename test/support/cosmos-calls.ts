@@ -70,19 +70,16 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
     run(createResource("User"), request("POST", "/Users", { userName, active: true, ...extra })).then(
       (r) => r.body.id as string,
     );
-  const addMembers = (groupId: string, ids: string[]) =>
-    run(
-      patchResource("Group"),
-      request(
-        "PATCH",
-        `/Groups/${groupId}`,
-        {
-          schemas: [PATCH],
-          Operations: [{ op: "Add", path: "members", value: ids.map((value) => ({ value })) }],
-        },
-        { id: groupId },
-      ),
+  /** Entra's member PATCH: one `Add` or `Remove` of `ids` on the group's `members`. */
+  const memberPatch = (groupId: string, op: "Add" | "Remove", ids: string[]) =>
+    request(
+      "PATCH",
+      `/Groups/${groupId}`,
+      { schemas: [PATCH], Operations: [{ op, path: "members", value: ids.map((value) => ({ value })) }] },
+      { id: groupId },
     );
+  const addMembers = (groupId: string, ids: string[]) =>
+    run(patchResource("Group"), memberPatch(groupId, "Add", ids));
 
   const manager = await newUser("manager@calls.example");
   const user = (
@@ -178,23 +175,13 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
     await count(
       `PATCH /Groups/{id}: add one member (group of ${size.toLocaleString("en-US")})`,
       patchResource("Group"),
-      request(
-        "PATCH",
-        `/Groups/${big}`,
-        { schemas: [PATCH], Operations: [{ op: "Add", path: "members", value: [{ value: newcomer }] }] },
-        { id: big },
-      ),
+      memberPatch(big, "Add", [newcomer]),
       4,
     );
     await count(
       `PATCH /Groups/{id}: remove one member (group of ${size.toLocaleString("en-US")})`,
       patchResource("Group"),
-      request(
-        "PATCH",
-        `/Groups/${big}`,
-        { schemas: [PATCH], Operations: [{ op: "Remove", path: "members", value: [{ value: newcomer }] }] },
-        { id: big },
-      ),
+      memberPatch(big, "Remove", [newcomer]),
       4,
     );
   }
@@ -203,12 +190,7 @@ export async function countCosmosCalls(services: Services): Promise<CallCount[]>
   await count(
     "PATCH /Groups/{id}: add a member it already has (a retried add)",
     patchResource("Group"),
-    request(
-      "PATCH",
-      `/Groups/${group}`,
-      { schemas: [PATCH], Operations: [{ op: "Add", path: "members", value: [{ value: user }] }] },
-      { id: group },
-    ),
+    memberPatch(group, "Add", [user]),
     4,
   );
   const crowd = (
