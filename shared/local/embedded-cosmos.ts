@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import { registerInProcessServer } from "../store/cosmos-client.js";
 import { inProcessHttpClient } from "./in-process-transport.js";
 import { installItemSizeLimit } from "./item-size-limit.js";
@@ -12,6 +13,8 @@ export const EMULATOR_KEY =
 
 export interface EmbeddedCosmos {
   endpoint: string;
+  /** How clients on this thread reach the server without a socket (createCosmosClient uses it). */
+  transport: HttpClient;
   close(): Promise<void>;
 }
 
@@ -125,9 +128,11 @@ export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   });
   const address = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const unregister = registerInProcessServer(endpoint, inProcessHttpClient(listener));
+  const transport = inProcessHttpClient(listener);
+  const unregister = registerInProcessServer(endpoint, transport);
   return {
     endpoint,
+    transport,
     close: () =>
       new Promise<void>((resolve) => {
         unregister();

@@ -1,8 +1,10 @@
 import type http from "node:http";
 import { Readable } from "node:stream";
+import type { MessagePort, Worker } from "node:worker_threads";
 import {
   createDefaultHttpClient,
   createHttpHeaders,
+  createPipelineRequest,
   type HttpClient,
   type PipelineRequest,
   type PipelineResponse,
@@ -111,4 +113,140 @@ export function inProcessHttpClient(listener: RequestListener): HttpClient {
       });
     },
   };
+}
+
+/*
+ * The embedded server on a thread of its own (embedded-cosmos-thread.ts). In Azure the database
+ * does its work elsewhere and the Functions host's thread only waits for it; in one thread the
+ * server's work (routing, storing, indexes, queries) took a share of every request's CPU on the
+ * thread that also parses and answers HTTP. Across threads a call is one message each way: the
+ * method, URL, headers and body go to the server's thread, which hands them to the same
+ * in-process client as above and sends back the status, headers and body. The SDK's side is
+ * unchanged (pipeline, retries, errors, its own timeout), as with the in-process client.
+ */
+
+/** One Cosmos DB call on its way to the database thread. */
+export interface ThreadCall {
+  id: number;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+}
+
+/** Its answer: what the server wrote, or the message of what the server's listener threw. */
+export type ThreadAnswer =
+  | { id: number; status: number; headers: Record<string, string>; body: string }
+  | { id: number; thrown: string };
+
+/** The client's side of the database thread: an SDK `HttpClient`, and how it learns the thread stopped. */
+export interface ThreadHttpClient extends HttpClient {
+  /** Fails the calls in flight and every later one with `error` (the thread is gone). */
+  fail(error: Error): void;
+}
+
+/** A call's body as the thread receives it: text and bytes as they are, a stream not at all. */
+function threadBody(body: PipelineRequest["body"]): ThreadCall["body"] | "unsupported" {
+  if (body === undefined || body === null || typeof body === "string") return body ?? undefined;
+  const bytes = bodyBytes(body);
+  return bytes === "unsupported" ? bytes : bytes && new Uint8Array(bytes);
+}
+
+/**
+ * An SDK `HttpClient` whose calls go to the database thread `thread` (answered there by
+ * `answerThreadCalls`). A body it cannot pass as a message (a stream, a form) goes over HTTP to
+ * the server's listening socket instead.
+ */
+export function threadHttpClient(thread: Worker | MessagePort): ThreadHttpClient {
+  type Pending = { request: PipelineRequest; resolve(r: PipelineResponse): void; reject(e: Error): void };
+  const pending = new Map<number, Pending>();
+  let next = 0;
+  let failure: Error | undefined;
+  let overHttp: HttpClient | undefined;
+  thread.on("message", (answer: ThreadAnswer | { ready: string }) => {
+    if (!("id" in answer)) return;
+    const call = pending.get(answer.id);
+    if (!call) return; // its caller gave up (aborted) before the answer came
+    pending.delete(answer.id);
+    if ("thrown" in answer) call.reject(new Error(answer.thrown));
+    else {
+      call.resolve({
+        request: call.request,
+        status: answer.status,
+        headers: createHttpHeaders(answer.headers),
+        bodyAsText: answer.body,
+      });
+    }
+  });
+  return {
+    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const body = threadBody(request.body);
+      if (body === "unsupported") {
+        overHttp ??= createDefaultHttpClient();
+        return overHttp.sendRequest(request);
+      }
+      if (failure) return Promise.reject(failure);
+      const signal = request.abortSignal;
+      if (signal?.aborted) return Promise.reject(abortError());
+      return new Promise<PipelineResponse>((resolve, reject) => {
+        const id = next++;
+        // As with the in-process client, an aborted call fails at once; the server may finish it.
+        const onAbort = () => {
+          pending.delete(id);
+          reject(abortError());
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const settle =
+          <T>(done: (value: T) => void) =>
+          (value: T) => {
+            signal?.removeEventListener("abort", onAbort);
+            done(value);
+          };
+        pending.set(id, { request, resolve: settle(resolve), reject: settle(reject) });
+        const call: ThreadCall = {
+          id,
+          method: request.method,
+          url: request.url,
+          headers: request.headers.toJSON(),
+          body,
+        };
+        thread.postMessage(call);
+      });
+    },
+    fail(error: Error) {
+      failure = error;
+      for (const call of pending.values()) call.reject(error);
+      pending.clear();
+    },
+  };
+}
+
+/** The database thread's side: answers each `ThreadCall` arriving on `port` through `client`. */
+export function answerThreadCalls(port: MessagePort, client: HttpClient): void {
+  port.on("message", (call: ThreadCall) => {
+    const request = createPipelineRequest({
+      url: call.url,
+      method: call.method as PipelineRequest["method"],
+      headers: createHttpHeaders(call.headers),
+      ...(call.body === undefined ? {} : { body: call.body }),
+    });
+    client.sendRequest(request).then(
+      (response) => {
+        const answer: ThreadAnswer = {
+          id: call.id,
+          status: response.status,
+          headers: response.headers.toJSON(),
+          body: response.bodyAsText ?? "",
+        };
+        port.postMessage(answer);
+      },
+      (error: unknown) => {
+        const answer: ThreadAnswer = {
+          id: call.id,
+          thrown: error instanceof Error ? error.message : String(error),
+        };
+        port.postMessage(answer);
+      },
+    );
+  });
 }

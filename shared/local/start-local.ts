@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { SCIM_PATH } from "../http/scim-path.js";
-import { EMULATOR_KEY, startEmbeddedCosmos } from "./embedded-cosmos.js";
+import { EMULATOR_KEY, type EmbeddedCosmos, startEmbeddedCosmos } from "./embedded-cosmos.js";
 import { httpStreamsEnabled, installFunctionsCore } from "./functions-core-shim.js";
 import { startLocalHost } from "./local-host.js";
 
@@ -12,6 +12,11 @@ export interface LocalOptions {
   /** Defaults to `process.env`; the services read their configuration from it. */
   env?: NodeJS.ProcessEnv;
   log?: (level: string, message: string) => void;
+  /**
+   * Starts the embedded Cosmos DB server when COSMOS_ENDPOINT is unset: on this thread by default
+   * (the tests), on a thread of its own for `npm start` (startEmbeddedCosmosThread).
+   */
+  startCosmos?: () => Promise<EmbeddedCosmos>;
 }
 
 export interface LocalServer {
@@ -28,7 +33,7 @@ export interface LocalServer {
 export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   const env = options.env ?? process.env;
   const registrations = installFunctionsCore();
-  const cosmos = env.COSMOS_ENDPOINT ? undefined : await startEmbeddedCosmos();
+  const cosmos = env.COSMOS_ENDPOINT ? undefined : await (options.startCosmos ?? startEmbeddedCosmos)();
   if (cosmos) {
     env.COSMOS_ENDPOINT = cosmos.endpoint;
     env.COSMOS_KEY = EMULATOR_KEY;

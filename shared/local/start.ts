@@ -2,6 +2,7 @@ import path from "node:path";
 import { ConfigError, localPort } from "../config.js";
 import { tokenEndpointUrl } from "../discovery/authentication-schemes.js";
 import { getServices } from "../services.js";
+import { startEmbeddedCosmosThread } from "./embedded-cosmos-thread.js";
 import { functionFiles } from "./function-files.js";
 import { localEndpointPath, removeLocalEndpoint, writeLocalEndpoint } from "./local-endpoint-file.js";
 import { startLocal } from "./start-local.js";
@@ -11,9 +12,19 @@ async function main() {
   const root = path.resolve(__dirname, "../../..");
   const port = localPort(process.env.PORT);
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const endpointFile = localEndpointPath(root, process.env);
   const server = await startLocal({
     functionFiles: functionFiles(root),
     port,
+    // The database's data lives on its thread: without it there is nothing left to serve.
+    startCosmos: () =>
+      startEmbeddedCosmosThread({
+        onStopped: (error) => {
+          process.stderr.write(`[error] ${error.message} Its data (in memory) is gone; stopping.\n`);
+          removeLocalEndpoint(endpointFile, process.pid);
+          process.exit(1);
+        },
+      }),
     log: (level, message) => {
       if (level === "error" || level === "warning") process.stderr.write(`[${level}] ${message}\n`);
     },
@@ -22,7 +33,6 @@ async function main() {
   const { config } = await getServices();
   const tokenUrl = tokenEndpointUrl(server.tenantUrl);
   // The operator CLI (`npm run tenants`) finds the embedded database through this file.
-  const endpointFile = localEndpointPath(root, process.env);
   if (server.embedded) {
     writeLocalEndpoint(endpointFile, {
       pid: process.pid,

@@ -140,7 +140,7 @@ const bench: Bench = async ({ log }) => {
       `lookup (\`userName eq\`, answered empty) then POST /Users, ${IN_FLIGHT} users in flight; then ${GROUPS} ` +
       `groups, each a lookup (\`displayName eq\`), a POST /Groups and one PATCH adding ${MEMBERS} members. ` +
       "Fresh servers for each size, in their own processes (ours as `npm start` runs it, the embedded Cosmos DB " +
-      "server in the same process; the reference: SCIMMY + express, in-memory), both up at once and taking turns " +
+      "server on its own thread in the same process; the reference: SCIMMY + express, in-memory), both up at once and taking turns " +
       `(${USER_CHUNK} users or ${GROUP_CHUNK} groups at a time, the first server alternating) so that drift on the ` +
       "machine hits both alike; the times are each server's chunks added up (users + groups phases in parentheses). " +
       "The reference answers each lookup by matching SCIMMY's filter against every stored user (its egress, as in " +

@@ -82,7 +82,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /**
  * This project's endpoint as `npm start` runs it (`node dist/shared/local/start.js`, after the
- * bench's build): the local Functions host with the embedded Cosmos DB server in the same process,
+ * bench's build): the local Functions host with the embedded Cosmos DB server on its own thread,
  * or, with `cosmosEndpoint`, against a Cosmos DB server elsewhere (another process).
  */
 export async function startOurs(name: string, cosmosEndpoint?: string): Promise<ServerProcess> {

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import net from "node:net";
-import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { type Container, CosmosClient, ErrorResponse } from "@azure/cosmos";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import {
@@ -7,7 +8,9 @@ import {
   type EmbeddedCosmos,
   startEmbeddedCosmos,
 } from "../../shared/local/embedded-cosmos.js";
+import { defaultWorkerFile, startEmbeddedCosmosThread } from "../../shared/local/embedded-cosmos-thread.js";
 import { createCosmosClient, registerInProcessServer } from "../../shared/store/cosmos-client.js";
+import { bundledCosmosWorker } from "../support/cosmos-worker-bundle.js";
 
 let cosmos: EmbeddedCosmos;
 
@@ -84,6 +87,22 @@ async function script(c: Container, prefix: string) {
   ];
 }
 
+/** A create whose signal is already aborted fails as an aborted HTTP call does, and writes nothing. */
+async function abortedCreateWritesNothing(endpoint: string) {
+  const c = await container(createCosmosClient(settings(endpoint)), "aborted");
+  const controller = new AbortController();
+  controller.abort();
+  await expect(
+    c.items.create({ id: "z", t: "x", name: "z" }, { abortSignal: controller.signal }),
+  ).rejects.toMatchObject({ name: "AbortError" });
+  expect((await c.item("z", "x").read()).statusCode).toBe(404);
+}
+
+/** The outcomes `script` must produce, whichever way it reaches the server. */
+const statusesOf = (results: Awaited<ReturnType<typeof script>>) =>
+  results.map((r) => ("error" in r ? r.error : (r.status ?? "rows"))).join(" ");
+const SCRIPT_STATUSES = "201 409 409 200 404 200 412 rows 204 404";
+
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
 });
@@ -120,18 +139,11 @@ describe("in-process transport to the embedded server", () => {
     const unprefix = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(/"[hp]-/g, '"'));
     expect(unprefix(viaProcess)).toEqual(unprefix(viaHttp));
     // Sanity: the script exercises what it claims.
-    const statuses = viaHttp.map((r) => ("error" in r ? r.error : (r.status ?? "rows"))).join(" ");
-    expect(statuses).toBe("201 409 409 200 404 200 412 rows 204 404");
+    expect(statusesOf(viaHttp)).toBe(SCRIPT_STATUSES);
   });
 
   test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
-    const c = await container(createCosmosClient(settings(cosmos.endpoint)), "aborted");
-    const controller = new AbortController();
-    controller.abort();
-    await expect(
-      c.items.create({ id: "z", t: "x", name: "z" }, { abortSignal: controller.signal }),
-    ).rejects.toMatchObject({ name: "AbortError" });
-    expect((await c.item("z", "x").read()).statusCode).toBe(404);
+    await abortedCreateWritesNothing(cosmos.endpoint);
   });
 
   // The embedded server accepts any credential; an HMAC of the key per call cost a third of a point
@@ -166,5 +178,84 @@ describe("in-process transport to the embedded server", () => {
     await short.close();
     const client = createCosmosClient({ ...settings(short.endpoint), requestTimeoutMs: 2_000 });
     await expect(client.databases.createIfNotExists({ id: "db" })).rejects.toThrow();
+  });
+});
+
+describe("the embedded server on a thread of its own (npm start)", () => {
+  let thread: EmbeddedCosmos;
+  let worker: Awaited<ReturnType<typeof bundledCosmosWorker>>;
+  beforeAll(async () => {
+    worker = await bundledCosmosWorker();
+    thread = await startEmbeddedCosmosThread({ workerFile: worker.file });
+  });
+  afterAll(async () => {
+    await thread?.close();
+    worker?.remove();
+  });
+
+  test("npm start's default worker script is the compiled form of the worker entry beside it", () => {
+    expect(existsSync(defaultWorkerFile().replace(/\.js$/, ".ts"))).toBe(true);
+  });
+
+  test("answers as the server answers over HTTP, and this thread's clients open no socket to it", async () => {
+    const port = Number(new URL(thread.endpoint).port);
+    const connects = vi.spyOn(net.Socket.prototype, "connect");
+    const byMessage = await container(createCosmosClient(settings(thread.endpoint)), "same");
+    const viaThread = await script(byMessage, "t-");
+    expect(connects.mock.calls.filter(([o]) => JSON.stringify(o ?? "").includes(String(port)))).toEqual([]);
+    const viaHttp = await script(await container(overHttp(thread.endpoint), "same"), "h-");
+    const unprefix = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll(/"[ht]-/g, '"'));
+    expect(unprefix(viaThread)).toEqual(unprefix(viaHttp));
+    expect(statusesOf(viaThread)).toBe(SCRIPT_STATUSES);
+  });
+
+  test("many calls in flight each get their own answer", async () => {
+    const c = await container(createCosmosClient(settings(thread.endpoint)), "many");
+    const ids = Array.from({ length: 200 }, (_, i) => `m${i}`);
+    await Promise.all(ids.map((id) => c.items.create({ id, t: "x", name: id })));
+    const read = await Promise.all(ids.map((id) => c.item(id, "x").read()));
+    expect(read.map((r) => r.resource?.id)).toEqual(ids);
+  });
+
+  test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
+    await abortedCreateWritesNothing(thread.endpoint);
+  });
+
+  test("a thread that stops fails its calls as a dropped connection, once reported; close stops routing", async () => {
+    const crashing = await bundledCosmosWorker("crash-now");
+    const stops: Error[] = [];
+    const short = await startEmbeddedCosmosThread({
+      workerFile: crashing.file,
+      onStopped: (e) => stops.push(e),
+    });
+    try {
+      const c = await container(createCosmosClient(settings(short.endpoint)), "crash");
+      await c.items.create({ id: "kept", t: "x", name: "kept" });
+      const call = (id: string) =>
+        short.transport.sendRequest(
+          createPipelineRequest({ url: `${short.endpoint}/dbs/db/colls/crash/docs/${id}`, method: "GET" }),
+        );
+      await expect(call("crash-now")).rejects.toMatchObject({ code: "ECONNRESET" });
+      await expect(call("kept")).rejects.toMatchObject({ code: "ECONNRESET" });
+      expect(stops).toHaveLength(1);
+      expect(stops[0]?.message).toMatch(/thread stopped: crashed on purpose/);
+    } finally {
+      await short.close();
+      crashing.remove();
+    }
+    expect(stops).toHaveLength(1); // close() after a stop reports nothing more
+
+    const closed = await startEmbeddedCosmosThread({
+      workerFile: worker.file,
+      onStopped: (e) => stops.push(e),
+    });
+    await closed.close();
+    expect(stops).toHaveLength(1); // a close is not a stop
+    const client = createCosmosClient({ ...settings(closed.endpoint), requestTimeoutMs: 2_000 });
+    await expect(client.databases.createIfNotExists({ id: "db" })).rejects.toThrow();
+  });
+
+  test("a worker that cannot start fails the start, not later calls", async () => {
+    await expect(startEmbeddedCosmosThread({ workerFile: "/nonexistent/worker.cjs" })).rejects.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { functionFiles } from "../../shared/local/function-files.js";
-import { type LocalServer, startLocal } from "../../shared/local/start-local.js";
+import { type LocalOptions, type LocalServer, startLocal } from "../../shared/local/start-local.js";
 
 export const TOKEN = "e2e-secret-token-0123456789abcdef";
 
@@ -25,6 +25,7 @@ export interface Reply {
 export async function startServer(
   env: Record<string, string> = {},
   log?: (level: string, message: string) => void,
+  startCosmos?: LocalOptions["startCosmos"],
 ): Promise<Client> {
   Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
   if (process.env.SCIM_TEST_COSMOS === "1") {
@@ -37,6 +38,7 @@ export async function startServer(
     functionFiles: functionFiles(root, "functions/*.ts"),
     port: 0,
     ...(log ? { log } : {}),
+    ...(startCosmos ? { startCosmos } : {}),
   });
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${server.tenantUrl}${p}`, {
