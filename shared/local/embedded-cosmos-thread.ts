@@ -55,11 +55,11 @@ export async function startEmbeddedCosmosThread(options: CosmosThreadOptions = {
   });
   const transport = threadHttpClient(worker);
   const unregister = registerInProcessServer(endpoint, transport);
-  let closing = false;
-  let failed: Error | undefined;
+  // Set by the first of a close and a stop: a close is not reported, and a stop only once.
+  let ended = false;
   const stop = (error: Error) => {
-    if (closing || failed) return;
-    failed = error;
+    if (ended) return;
+    ended = true;
     transport.fail(error);
     options.onStopped?.(error);
   };
@@ -69,7 +69,7 @@ export async function startEmbeddedCosmosThread(options: CosmosThreadOptions = {
     endpoint,
     transport,
     close: async () => {
-      closing = true;
+      ended = true;
       unregister();
       transport.fail(stopped("closed"));
       await worker.terminate();

@@ -81,6 +81,33 @@ function bodyBytes(body: PipelineRequest["body"]): Buffer | undefined | "unsuppo
 }
 
 /**
+ * A call that `start` answers, failed at once with an AbortError when `signal` aborts, as the
+ * SDK's HTTP client fails a timed-out call: the server may still finish the work, as a real server
+ * does with a request whose client gave up. `onAbort` forgets the call.
+ */
+function abortable(
+  signal: PipelineRequest["abortSignal"],
+  start: (resolve: (response: PipelineResponse) => void, reject: (error: Error) => void) => void,
+  onAbort?: () => void,
+): Promise<PipelineResponse> {
+  if (signal?.aborted) return Promise.reject(abortError());
+  return new Promise<PipelineResponse>((resolve, reject) => {
+    const aborted = () => {
+      onAbort?.();
+      reject(abortError());
+    };
+    signal?.addEventListener("abort", aborted, { once: true });
+    const settled =
+      <T>(settle: (value: T) => void) =>
+      (value: T) => {
+        signal?.removeEventListener("abort", aborted);
+        settle(value);
+      };
+    start(settled(resolve), settled(reject));
+  });
+}
+
+/**
  * An SDK `HttpClient` that hands each request to `listener` in this process. A body it cannot
  * pass as bytes (a stream, a form) goes over HTTP to the listening server instead.
  */
@@ -93,22 +120,14 @@ export function inProcessHttpClient(listener: RequestListener): HttpClient {
         overHttp ??= createDefaultHttpClient();
         return overHttp.sendRequest(request);
       }
-      const signal = request.abortSignal;
-      if (signal?.aborted) return Promise.reject(abortError());
-      return new Promise<PipelineResponse>((resolve, reject) => {
-        // A timed-out call fails as the SDK's HTTP client fails it; the server may still finish the
-        // work, as a real server does with a request whose client gave up.
-        const onAbort = () => reject(abortError());
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const res = serverResponse((status, headers, text) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve({ request, status, headers: createHttpHeaders(headers), bodyAsText: text });
-        });
+      return abortable(request.abortSignal, (resolve, reject) => {
+        const res = serverResponse((status, headers, text) =>
+          resolve({ request, status, headers: createHttpHeaders(headers), bodyAsText: text }),
+        );
         try {
           listener(incomingMessage(request, body), res);
         } catch (error) {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
+          reject(error as Error);
         }
       });
     },
@@ -186,32 +205,22 @@ export function threadHttpClient(thread: Worker | MessagePort): ThreadHttpClient
         return overHttp.sendRequest(request);
       }
       if (failure) return Promise.reject(failure);
-      const signal = request.abortSignal;
-      if (signal?.aborted) return Promise.reject(abortError());
-      return new Promise<PipelineResponse>((resolve, reject) => {
-        const id = next++;
-        // As with the in-process client, an aborted call fails at once; the server may finish it.
-        const onAbort = () => {
-          pending.delete(id);
-          reject(abortError());
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const settle =
-          <T>(done: (value: T) => void) =>
-          (value: T) => {
-            signal?.removeEventListener("abort", onAbort);
-            done(value);
+      const id = next++;
+      return abortable(
+        request.abortSignal,
+        (resolve, reject) => {
+          pending.set(id, { request, resolve, reject });
+          const call: ThreadCall = {
+            id,
+            method: request.method,
+            url: request.url,
+            headers: request.headers.toJSON(),
+            body,
           };
-        pending.set(id, { request, resolve: settle(resolve), reject: settle(reject) });
-        const call: ThreadCall = {
-          id,
-          method: request.method,
-          url: request.url,
-          headers: request.headers.toJSON(),
-          body,
-        };
-        thread.postMessage(call);
-      });
+          thread.postMessage(call);
+        },
+        () => pending.delete(id),
+      );
     },
     fail(error: Error) {
       failure = error;
