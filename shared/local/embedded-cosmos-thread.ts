@@ -10,9 +10,9 @@ import { threadHttpClient } from "./in-process-transport.js";
  * (routing, storing, unique-key indexes, queries) was a share of every request's CPU on the one
  * thread that also reads and answers HTTP: while it stored or searched, no other request moved.
  * The SDK still runs whole on the host's thread; each call crosses to the server's thread as one
- * message each way (in-process-transport.ts). The README's benchmarks measure the difference.
- * The tests start the server on the test's own thread (startEmbeddedCosmos) and cover this path
- * with a bundle of the worker entry (test/support/cosmos-worker-bundle.ts).
+ * message each way (in-process-transport.ts). The README's benchmarks run `npm start` in this form.
+ * The tests start the server on the test's own thread (startEmbeddedCosmos), and cover this path
+ * with the project compiled as `npm start` compiles it (test/e2e/npm-start.test.ts runs `npm start`).
  */
 
 export interface CosmosThreadOptions {

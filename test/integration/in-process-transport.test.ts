@@ -10,7 +10,7 @@ import {
 } from "../../shared/local/embedded-cosmos.js";
 import { defaultWorkerFile, startEmbeddedCosmosThread } from "../../shared/local/embedded-cosmos-thread.js";
 import { createCosmosClient, registerInProcessServer } from "../../shared/store/cosmos-client.js";
-import { bundledCosmosWorker } from "../support/cosmos-worker-bundle.js";
+import { type CompiledProject, compileProject, writeCrashingWorker } from "../support/compiled-project.js";
 
 let cosmos: EmbeddedCosmos;
 
@@ -183,14 +183,16 @@ describe("in-process transport to the embedded server", () => {
 
 describe("the embedded server on a thread of its own (npm start)", () => {
   let thread: EmbeddedCosmos;
-  let worker: Awaited<ReturnType<typeof bundledCosmosWorker>>;
+  let compiled: CompiledProject;
+  let workerFile: string;
   beforeAll(async () => {
-    worker = await bundledCosmosWorker();
-    thread = await startEmbeddedCosmosThread({ workerFile: worker.file });
-  });
+    compiled = compileProject();
+    workerFile = compiled.dist("shared/local/embedded-cosmos-worker.js");
+    thread = await startEmbeddedCosmosThread({ workerFile });
+  }, 60_000);
   afterAll(async () => {
     await thread?.close();
-    worker?.remove();
+    compiled?.remove();
   });
 
   test("npm start's default worker script is the compiled form of the worker entry beside it", () => {
@@ -222,10 +224,11 @@ describe("the embedded server on a thread of its own (npm start)", () => {
   });
 
   test("a thread that stops fails its calls as a dropped connection, once reported; close stops routing", async () => {
-    const crashing = await bundledCosmosWorker("crash-now");
+    const crashing = compiled.dist("crashing-worker.js");
+    writeCrashingWorker(crashing, workerFile, "crash-now");
     const stops: Error[] = [];
     const short = await startEmbeddedCosmosThread({
-      workerFile: crashing.file,
+      workerFile: crashing,
       onStopped: (e) => stops.push(e),
     });
     try {
@@ -241,12 +244,11 @@ describe("the embedded server on a thread of its own (npm start)", () => {
       expect(stops[0]?.message).toMatch(/thread stopped: crashed on purpose/);
     } finally {
       await short.close();
-      crashing.remove();
     }
     expect(stops).toHaveLength(1); // close() after a stop reports nothing more
 
     const closed = await startEmbeddedCosmosThread({
-      workerFile: worker.file,
+      workerFile,
       onStopped: (e) => stops.push(e),
     });
     await closed.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { functionFiles } from "../../shared/local/function-files.js";
-import { type LocalOptions, type LocalServer, startLocal } from "../../shared/local/start-local.js";
+import { type LocalServer, startLocal } from "../../shared/local/start-local.js";
 
 export const TOKEN = "e2e-secret-token-0123456789abcdef";
 
@@ -25,7 +25,6 @@ export interface Reply {
 export async function startServer(
   env: Record<string, string> = {},
   log?: (level: string, message: string) => void,
-  startCosmos?: LocalOptions["startCosmos"],
 ): Promise<Client> {
   Object.assign(process.env, { SCIM_TOKEN: TOKEN, ...env });
   if (process.env.SCIM_TEST_COSMOS === "1") {
@@ -38,13 +37,17 @@ export async function startServer(
     functionFiles: functionFiles(root, "functions/*.ts"),
     port: 0,
     ...(log ? { log } : {}),
-    ...(startCosmos ? { startCosmos } : {}),
   });
-  const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${server.tenantUrl}${p}`, {
+  return { server, baseUrl: server.tenantUrl, call: scimCaller(server.tenantUrl, TOKEN) };
+}
+
+/** Calls the SCIM endpoint at `tenantUrl` with a bearer `token`, a JSON body and its parsed answer. */
+export function scimCaller(tenantUrl: string, token: string): Client["call"] {
+  return async (method, p, body, headers = {}) => {
+    const response = await fetch(`${tenantUrl}${p}`, {
       method,
       headers: {
-        Authorization: `Bearer ${TOKEN}`,
+        Authorization: `Bearer ${token}`,
         ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}),
         ...headers,
       },
@@ -53,5 +56,4 @@ export async function startServer(
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
-  return { server, baseUrl: server.tenantUrl, call };
 }
