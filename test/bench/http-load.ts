@@ -97,6 +97,20 @@ export async function startOurs(name: string, cosmosEndpoint?: string): Promise<
   return { name, baseUrl: match, pid: child.pid as number, stop: stopper(child) };
 }
 
+/**
+ * This project's endpoint with the embedded Cosmos DB server on the host's thread instead of its
+ * own (see one-thread-server.ts): the form `npm start` had before the database got a thread.
+ */
+export async function startOursOneThread(name: string): Promise<ServerProcess> {
+  const { child, match } = await spawnUntil(
+    name,
+    path.join(__dirname, "one-thread-server.js"),
+    { PORT: "0", SCIM_TOKEN: TOKEN },
+    /Tenant URL:\s+(\S+)/,
+  );
+  return { name, baseUrl: match, pid: child.pid as number, stop: stopper(child) };
+}
+
 /** Starts servers one after the other; if one fails, those already started are stopped. */
 export async function startAll(starts: (() => Promise<ServerProcess>)[]): Promise<ServerProcess[]> {
   const started: ServerProcess[] = [];

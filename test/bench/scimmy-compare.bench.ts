@@ -15,6 +15,7 @@ import {
   startAll,
   startCosmosProcess,
   startOurs,
+  startOursOneThread,
   startReference,
 } from "./http-load.js";
 
@@ -165,6 +166,8 @@ interface Row {
   ours: Round[];
   ref: Round[];
   split: Round[];
+  /** Ours with the embedded server on the host's thread (one-thread-server.ts). */
+  one: Round[];
 }
 
 const summary = (rounds: Round[], f: (r: Round) => number) => {
@@ -179,7 +182,8 @@ const cpu = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
  * Side by side through HTTP: this project as `npm start` runs it (local Functions host + embedded
  * Cosmos DB server on its own thread, one process) against a SCIMMY + express reference with an in-memory store,
  * the same workload, rounds interleaved (ours, reference, ours, reference...). A third server,
- * ours with the embedded Cosmos DB server in its own process, gives the host's own CPU per request.
+ * ours with the embedded Cosmos DB server in its own process, gives the host's own CPU per request;
+ * a fourth, ours with the embedded server on the host's thread, what the database's thread buys.
  */
 const bench: Bench = async ({ log }) => {
   const [cosmos] = (await startAll([startCosmosProcess])) as [ServerProcess];
@@ -189,20 +193,27 @@ const bench: Bench = async ({ log }) => {
       () => startOurs("ours"),
       startReference,
       () => startOurs("ours-split", cosmos.baseUrl),
+      () => startOursOneThread("ours-one-thread"),
     ]);
   } catch (error) {
     await cosmos.stop();
     throw error;
   }
-  const [oursServer, refServer, splitServer] = servers as [ServerProcess, ServerProcess, ServerProcess];
+  const [oursServer, refServer, splitServer, oneServer] = servers as [
+    ServerProcess,
+    ServerProcess,
+    ServerProcess,
+    ServerProcess,
+  ];
   const ours = side(oursServer, [oursServer.pid]);
   const ref = side(refServer, [refServer.pid]);
   const split = side(splitServer, [splitServer.pid, cosmos.pid]);
+  const one = side(oneServer, [oneServer.pid]);
   const rows: Row[] = [];
   const started = performance.now();
   try {
     for (const size of SIZES) {
-      for (const s of [ours, ref, split]) {
+      for (const s of [ours, ref, split, one]) {
         const t0 = performance.now();
         await grow(s, size);
         log(
@@ -210,16 +221,25 @@ const bench: Bench = async ({ log }) => {
         );
       }
       for (const c of cases()) {
-        const row: Row = { size, name: c.name, floor: c.floor === true, ours: [], ref: [], split: [] };
+        const row: Row = {
+          size,
+          name: c.name,
+          floor: c.floor === true,
+          ours: [],
+          ref: [],
+          split: [],
+          one: [],
+        };
         const measure = async (s: Side, ms: number) => {
           const r = await round((n) => c.request(s, n), { ms, inFlight: IN_FLIGHT, watch: s.watch });
           await c.cleanUp?.(s, []);
           return r;
         };
-        for (const s of [ours, ref, split]) await measure(s, WARMUP_MS);
+        for (const s of [ours, ref, split, one]) await measure(s, WARMUP_MS);
         for (let i = 0; i < ROUNDS; i++) {
           row.ours.push(await measure(ours, ROUND_MS));
           row.ref.push(await measure(ref, ROUND_MS));
+          row.one.push(await measure(one, ROUND_MS));
           if (i < CPU_ROUNDS) row.split.push(await measure(split, ROUND_MS));
         }
         const o = summary(row.ours, (r) => r.perSecond).median;
@@ -231,7 +251,7 @@ const bench: Bench = async ({ log }) => {
       }
     }
   } finally {
-    for (const s of [ours, ref, split]) s.client.close();
+    for (const s of [ours, ref, split, one]) s.client.close();
     await Promise.all([...servers, cosmos].map((s) => s.stop()));
   }
   const minutes = (performance.now() - started) / 60_000;
@@ -258,6 +278,16 @@ const bench: Bench = async ({ log }) => {
     return (
       `| ${row.name} | ${row.size.toLocaleString("en-US")} | ${cpu(host)} | ${cpu(cosmosCpu)} | ${cpu(whole)} | ${cpu(refCpu)} | ` +
       `${(host / refCpu).toFixed(2)} |`
+    );
+  });
+  const threadRows = rows.map((row) => {
+    const o = summary(row.ours, (r) => r.perSecond);
+    const t = summary(row.one, (r) => r.perSecond);
+    const oCpu = summary(row.ours, (r) => r.cpuPerRequest[0] as number).median;
+    const tCpu = summary(row.one, (r) => r.cpuPerRequest[0] as number).median;
+    return (
+      `| ${row.name} | ${row.size.toLocaleString("en-US")} | ${fmtRate(o.median)} (${fmtRate(o.min)}–${fmtRate(o.max)}) | ` +
+      `${fmtRate(t.median)} (${fmtRate(t.min)}–${fmtRate(t.max)}) | **${(o.median / t.median).toFixed(2)}×** | ${cpu(oCpu)} | ${cpu(tCpu)} |`
     );
   });
   const floors = SIZES.map((size) => {
@@ -308,7 +338,15 @@ const bench: Bench = async ({ log }) => {
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...cpuRows,
     "",
-    `Machine: ${os.cpus().length} cores shared by the three servers and the load generator (only the server ` +
+    "**What the database's thread buys**: ours as `npm start` runs it against the same endpoint with the " +
+      "embedded Cosmos DB server on the host's thread (as the tests run it; `test/bench/one-thread-server.ts`), " +
+      `in the same interleaved rounds (median of ${ROUNDS}, min–max), with the whole process's CPU per request (ms).`,
+    "",
+    "| Case | Users | Database thread (`npm start`) req/s | One thread req/s | Database thread / one thread | CPU, database thread | CPU, one thread |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...threadRows,
+    "",
+    `Machine: ${os.cpus().length} cores shared by the four servers and the load generator (only the server ` +
       `under test is busy during a round); ${minutes.toFixed(1)} minutes for this bench. Ours answers GET ` +
       "/Users/{id} with one point read (the user document carries its `groups`); a member add is four Cosmos DB " +
       "calls (member check, membership write, the group's `meta` bump that doubles as the check that the group " +

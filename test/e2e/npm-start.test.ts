@@ -1,8 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type CompiledProject, compileProject, writeCrashingWorker } from "../support/compiled-project.js";
+import {
+  type CompiledProject,
+  compileProject,
+  startCompiled,
+  writeCrashingWorker,
+} from "../support/compiled-project.js";
 import { type Client, scimCaller } from "../support/local-server.js";
 
 /*
@@ -20,7 +25,7 @@ let compiled: CompiledProject;
 let child: ChildProcess;
 let call: Client["call"];
 let localFile: string;
-let stderr = "";
+let stderr: () => string;
 let exited: Promise<number | null>;
 
 beforeAll(async () => {
@@ -30,28 +35,13 @@ beforeAll(async () => {
   renameSync(worker, real);
   writeCrashingWorker(worker, real, CRASH);
   localFile = path.join(compiled.root, ".scim-local.json");
-  // Settings come from here alone, as on a fresh machine (no COSMOS_* from the test run).
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith("COSMOS_") && !key.startsWith("SCIM_")),
-  );
-  child = spawn(process.execPath, [compiled.dist("shared/local/start.js")], {
-    env: { ...env, PORT: "0", SCIM_TOKEN: TOKEN, SCIM_LOCAL_FILE: localFile },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = await startCompiled(compiled.dist("shared/local/start.js"), {
+    PORT: "0",
+    SCIM_TOKEN: TOKEN,
+    SCIM_LOCAL_FILE: localFile,
   });
-  exited = new Promise((resolve) => child.once("exit", resolve));
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const tenantUrl = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /Tenant URL:\s+(\S+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    });
-    child.once("exit", () => reject(new Error(`npm start exited: ${out}${stderr}`)));
-  });
-  call = scimCaller(tenantUrl, TOKEN);
+  ({ child, exited, stderr } = server);
+  call = scimCaller(server.tenantUrl, TOKEN);
 }, 90_000);
 afterAll(() => {
   if (child?.exitCode === null) child.kill("SIGKILL");
@@ -98,7 +88,7 @@ test("its calls go to the database thread: when that thread ends, npm start says
   // A point read of this id reaches the thread, whose wrapper then ends it.
   await call("GET", `/Users/${CRASH}`).catch(() => undefined);
   expect(await exited).toBe(1);
-  expect(stderr).toMatch(/\[error\] The embedded Cosmos DB server's thread stopped: crashed on purpose\./);
-  expect(stderr).toMatch(/Its data \(in memory\) is gone; stopping\./);
+  expect(stderr()).toMatch(/\[error\] The embedded Cosmos DB server's thread stopped: crashed on purpose\./);
+  expect(stderr()).toMatch(/Its data \(in memory\) is gone; stopping\./);
   expect(existsSync(localFile)).toBe(false);
 });

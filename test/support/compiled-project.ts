@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -54,4 +54,43 @@ export function writeCrashingWorker(file: string, worker: string, marker: string
       `require(${JSON.stringify(worker)});`,
     ].join("\n"),
   );
+}
+
+/** A compiled entry point running in its own process (`startCompiled`). */
+export interface CompiledServer {
+  child: ChildProcess;
+  tenantUrl: string;
+  /** Its exit code, once it exits. */
+  exited: Promise<number | null>;
+  /** What it has written to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Runs `node <file>` with `env` as its only SCIM_* and COSMOS_* settings (as on a fresh machine, none
+ * from the test run) and waits for the Tenant URL it prints, as `npm start` prints it.
+ */
+export async function startCompiled(file: string, env: Record<string, string>): Promise<CompiledServer> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("COSMOS_") && !key.startsWith("SCIM_")),
+  );
+  const child = spawn(process.execPath, [file], {
+    env: { ...inherited, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const tenantUrl = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /Tenant URL:\s+(\S+)/.exec(out)?.[1];
+      if (url) resolve(url);
+    });
+    child.once("exit", () => reject(new Error(`${path.basename(file)} exited: ${out}${stderr}`)));
+  });
+  return { child, tenantUrl, exited, stderr: () => stderr };
 }
