@@ -108,30 +108,43 @@ function abortable(
 }
 
 /**
- * An SDK `HttpClient` that hands each request to `listener` in this process. A body it cannot
- * pass as bytes (a stream, a form) goes over HTTP to the listening server instead.
+ * An SDK `HttpClient` that sends each request through `send`, with its body as `convert` passes it
+ * on; a body `convert` cannot pass on (a stream, a form) goes over HTTP to the listening server.
  */
-export function inProcessHttpClient(listener: RequestListener): HttpClient {
+function passingBodies<B>(
+  convert: (body: PipelineRequest["body"]) => B | "unsupported",
+  send: (request: PipelineRequest, body: B) => Promise<PipelineResponse>,
+): HttpClient {
   let overHttp: HttpClient | undefined;
   return {
     sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const body = bodyBytes(request.body);
+      const body = convert(request.body);
       if (body === "unsupported") {
         overHttp ??= createDefaultHttpClient();
         return overHttp.sendRequest(request);
       }
-      return abortable(request.abortSignal, (resolve, reject) => {
-        const res = serverResponse((status, headers, text) =>
-          resolve({ request, status, headers: createHttpHeaders(headers), bodyAsText: text }),
-        );
-        try {
-          listener(incomingMessage(request, body), res);
-        } catch (error) {
-          reject(error as Error);
-        }
-      });
+      return send(request, body as B);
     },
   };
+}
+
+/**
+ * An SDK `HttpClient` that hands each request to `listener` in this process. A body it cannot
+ * pass as bytes (a stream, a form) goes over HTTP to the listening server instead.
+ */
+export function inProcessHttpClient(listener: RequestListener): HttpClient {
+  return passingBodies(bodyBytes, (request, body) =>
+    abortable(request.abortSignal, (resolve, reject) => {
+      const res = serverResponse((status, headers, text) =>
+        resolve({ request, status, headers: createHttpHeaders(headers), bodyAsText: text }),
+      );
+      try {
+        listener(incomingMessage(request, body), res);
+      } catch (error) {
+        reject(error as Error);
+      }
+    }),
+  );
 }
 
 /*
@@ -181,7 +194,6 @@ export function threadHttpClient(thread: Worker | MessagePort): ThreadHttpClient
   const pending = new Map<number, Pending>();
   let next = 0;
   let failure: Error | undefined;
-  let overHttp: HttpClient | undefined;
   thread.on("message", (answer: ThreadAnswer | { ready: string }) => {
     if (!("id" in answer)) return;
     const call = pending.get(answer.id);
@@ -197,31 +209,27 @@ export function threadHttpClient(thread: Worker | MessagePort): ThreadHttpClient
       });
     }
   });
+  const client = passingBodies(threadBody, (request, body) => {
+    if (failure) return Promise.reject(failure);
+    const id = next++;
+    return abortable(
+      request.abortSignal,
+      (resolve, reject) => {
+        pending.set(id, { request, resolve, reject });
+        const call: ThreadCall = {
+          id,
+          method: request.method,
+          url: request.url,
+          headers: request.headers.toJSON(),
+          body,
+        };
+        thread.postMessage(call);
+      },
+      () => pending.delete(id),
+    );
+  });
   return {
-    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const body = threadBody(request.body);
-      if (body === "unsupported") {
-        overHttp ??= createDefaultHttpClient();
-        return overHttp.sendRequest(request);
-      }
-      if (failure) return Promise.reject(failure);
-      const id = next++;
-      return abortable(
-        request.abortSignal,
-        (resolve, reject) => {
-          pending.set(id, { request, resolve, reject });
-          const call: ThreadCall = {
-            id,
-            method: request.method,
-            url: request.url,
-            headers: request.headers.toJSON(),
-            body,
-          };
-          thread.postMessage(call);
-        },
-        () => pending.delete(id),
-      );
-    },
+    sendRequest: (request) => client.sendRequest(request),
     fail(error: Error) {
       failure = error;
       for (const call of pending.values()) call.reject(error);

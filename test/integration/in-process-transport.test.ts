@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import net from "node:net";
+import { Readable } from "node:stream";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { type Container, CosmosClient, ErrorResponse } from "@azure/cosmos";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
@@ -98,6 +99,35 @@ async function abortedCreateWritesNothing(endpoint: string) {
   expect((await c.item("z", "x").read()).statusCode).toBe(404);
 }
 
+/**
+ * A body the transport cannot pass on (a stream) goes over HTTP to the server's listening socket,
+ * and lands as a body passed on does.
+ */
+async function streamBodyGoesOverHttp(server: EmbeddedCosmos, containerId: string) {
+  const c = await container(createCosmosClient(settings(server.endpoint)), containerId);
+  const port = new URL(server.endpoint).port;
+  const connects = vi.spyOn(net.Socket.prototype, "connect");
+  const doc = JSON.stringify({ id: "streamed", t: "x", name: "streamed" });
+  const response = await server.transport.sendRequest(
+    createPipelineRequest({
+      url: `${server.endpoint}/dbs/db/colls/${containerId}/docs`,
+      method: "POST",
+      headers: createHttpHeaders({
+        "content-type": "application/json",
+        "x-ms-documentdb-partitionkey": '["x"]',
+      }),
+      body: () => Readable.from([Buffer.from(doc)]),
+      // As the SDK marks its requests to an http: endpoint.
+      allowInsecureConnection: true,
+    }),
+  );
+  expect(response.status).toBe(201);
+  expect(connects.mock.calls.filter(([o]) => JSON.stringify(o ?? "").includes(port)).length).toBeGreaterThan(
+    0,
+  );
+  expect((await c.item("streamed", "x").read()).resource).toMatchObject({ name: "streamed" });
+}
+
 /** The outcomes `script` must produce, whichever way it reaches the server. */
 const statusesOf = (results: Awaited<ReturnType<typeof script>>) =>
   results.map((r) => ("error" in r ? r.error : (r.status ?? "rows"))).join(" ");
@@ -144,6 +174,10 @@ describe("in-process transport to the embedded server", () => {
 
   test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
     await abortedCreateWritesNothing(cosmos.endpoint);
+  });
+
+  test("a stream body goes over HTTP to the listening server", async () => {
+    await streamBodyGoesOverHttp(cosmos, "streamed");
   });
 
   // The embedded server accepts any credential; an HMAC of the key per call cost a third of a point
@@ -221,6 +255,10 @@ describe("the embedded server on a thread of its own (npm start)", () => {
 
   test("a call whose signal is already aborted fails as an aborted HTTP call does, and writes nothing", async () => {
     await abortedCreateWritesNothing(thread.endpoint);
+  });
+
+  test("a stream body goes over HTTP to the listening server", async () => {
+    await streamBodyGoesOverHttp(thread, "streamed");
   });
 
   test("a thread that stops fails its calls as a dropped connection, once reported; close stops routing", async () => {
