@@ -243,9 +243,16 @@ async function authenticateSecret(
 }
 
 /**
+ * The longest an assertion may still be valid for: Entra's access tokens live at most 28 hours
+ * (a CAE-capable token; the default is 60 to 90 minutes), so two days leaves room for every one.
+ */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 2 * 24 * 3600;
+
+/**
  * RFC 7523 §2.2, §3: an Entra-issued assertion (workload identity federation) identifies the client
  * by its issuer and subject; it must verify with Entra's v2 keys, carry the federation's audience,
- * be unexpired (5 minutes of skew) and not reuse a `jti` (recorded until it expires).
+ * be unexpired (5 minutes of skew) but not valid for more than two days, and not reuse a `jti`
+ * (recorded until it expires).
  */
 async function authenticateAssertion(
   assertion: string,
@@ -285,6 +292,11 @@ async function authenticateAssertion(
   if (!verified.ok) return clientFailure(verified.reason, clientId);
   const { jti, exp } = verified.payload;
   if (typeof jti !== "string" || typeof exp !== "number") return clientFailure("missing_claim", clientId);
+  // RFC 7523 §3 lets a server refuse an `exp` unreasonably far ahead; here it must: the `jti` record
+  // lives until `exp`, and a lifetime past Cosmos DB's 32-bit `ttl` (or JavaScript's dates) failed the
+  // write (a 500) instead of refusing the client.
+  if (exp - now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS)
+    return clientFailure("exp_too_far", clientId);
   const remaining = Math.max(1, Math.ceil(exp - now.getTime() / 1000) + ENTRA_CLOCK_SKEW_SECONDS);
   const replay = await deps.recordAssertion({
     id: `jti:${sha256Hex(`${iss}\n${jti}`)}`,

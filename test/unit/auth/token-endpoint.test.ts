@@ -346,6 +346,9 @@ describe("client assertions (RFC 7523, workload identity federation)", () => {
     ["wrong audience", { aud: "api://other" }, "wrong_audience"],
     ["expired", { exp: Math.floor(Date.now() / 1000) - 600 }, "expired"],
     ["no jti", { jti: undefined }, "missing_claim"],
+    // Unbounded, the jti record's ttl outgrew Cosmos DB's 32-bit field (a year out) or the date (a 500).
+    ["valid for a year", { exp: Math.floor(Date.now() / 1000) + 365 * 24 * 3600 }, "exp_too_far"],
+    ["valid until the year 318857", { exp: 1e13 }, "exp_too_far"],
   ])("refused: %s", async (_name, claims, reason) => {
     expect(await withAssertion(await entra.assertion(claims))).toMatchObject({
       ok: false,
@@ -366,6 +369,13 @@ describe("client assertions (RFC 7523, workload identity federation)", () => {
     expect(record).toMatchObject({ type: "assertion" });
     expect((record as { ttl: number }).ttl).toBeGreaterThan(3600);
     expect((record as { ttl: number }).ttl).toBeLessThanOrEqual(3600 + 300);
+  });
+
+  test("an assertion valid for as long as Entra's longest-lived tokens (28 h) is accepted", async () => {
+    const exp = Math.floor(clock / 1000) + 28 * 3600;
+    expect((await withAssertion(await entra.assertion({ exp }))).ok).toBe(true);
+    const record = [...store.items.values()].find((d) => d.tenantId === "_assertions");
+    expect((record as { ttl: number }).ttl).toBeLessThanOrEqual(28 * 3600 + 300);
   });
 
   test("an issuer that is not Entra's is never checked against Entra's keys", async () => {
