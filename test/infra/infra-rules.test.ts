@@ -483,6 +483,20 @@ const mutations: Mutation[] = [
     reports: "hooks.prepackage.posix does not run npm run package",
   },
   {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: "azure.yaml",
+    from: "    remoteBuild: false\n",
+    to: "",
+    reports: "services.scim.remoteBuild is not false",
+  },
+  {
+    rule: "azure.yaml: `azd up` provisions infra/ and deploys build/ (after npm run package) to the app tagged with the service name",
+    file: ".funcignore",
+    from: "node_modules/.bin/\n",
+    to: "node_modules/\n",
+    reports: ".funcignore excludes node_modules",
+  },
+  {
     rule: "every param has @description starting Required. or Optional., matching whether it has a default",
     file: "infra/modules/identity.bicep",
     from: "@description('Optional. Tags applied to the identity.')",

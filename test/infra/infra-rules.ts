@@ -49,6 +49,8 @@ export interface Infra {
   containersJson: string;
   /** Raw text of the Azure Developer CLI project file azure.yaml, if there is one. */
   azureYaml: string | undefined;
+  /** Raw text of the repository root's .funcignore (azd reads it for a function service at `project: .`). */
+  rootFuncignore: string | undefined;
 }
 
 /** Loads `infra/`; `overrides` maps a path relative to the repo root to replacement source text. */
@@ -56,6 +58,7 @@ export function loadInfra(repoRoot: string, overrides: Record<string, string> = 
   const infraDir = join(repoRoot, "infra");
   const read = (path: string): string => overrides[relative(repoRoot, path)] ?? readFileSync(path, "utf8");
   const azureYamlPath = join(repoRoot, "azure.yaml");
+  const funcignorePath = join(repoRoot, ".funcignore");
   const files = listBicepFiles(infraDir).map((path) => parseBicep(read(path), path));
   const mainPath = join(infraDir, "main.bicep");
   const main = files.find((f) => f.path === mainPath);
@@ -70,6 +73,9 @@ export function loadInfra(repoRoot: string, overrides: Record<string, string> = 
     azureYaml:
       overrides["azure.yaml"] ??
       (existsSync(azureYamlPath) ? readFileSync(azureYamlPath, "utf8") : undefined),
+    rootFuncignore:
+      overrides[".funcignore"] ??
+      (existsSync(funcignorePath) ? readFileSync(funcignorePath, "utf8") : undefined),
   };
 }
 
@@ -108,6 +114,32 @@ function expectProperties(infra: Infra, type: string, expected: Record<string, u
           ];
     }),
   );
+}
+
+/**
+ * Whether a .funcignore (gitignore syntax) leaves out the top-level directory `name`: the last matching pattern
+ * wins, `!` re-includes, a pattern without an inner slash matches at any depth, `*` and `?` stay within a segment,
+ * and a leading `**\/` matches any depth.
+ */
+function ignoresDirectory(funcignore: string, name: string): boolean {
+  let ignored = false;
+  for (const raw of funcignore.split(/\r?\n/)) {
+    let pattern = raw.trim();
+    if (pattern === "" || pattern.startsWith("#")) continue;
+    const negated = pattern.startsWith("!");
+    if (negated) pattern = pattern.slice(1);
+    pattern = pattern
+      .replace(/\/+$/, "")
+      .replace(/^\*\*\//, "")
+      .replace(/^\//, "");
+    if (pattern.includes("/")) continue; // names something below a directory, not the directory itself
+    const glob = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\?/g, "[^/]");
+    if (new RegExp(`^${glob}$`).test(name)) ignored = !negated;
+  }
+  return ignored;
 }
 
 /** A 32-byte signing key as `kid:base64` (SCIM_SIGNING_KEYS). */
@@ -979,6 +1011,19 @@ export const rules = {
       }
       if (!["js", "ts"].includes(String(yamlAt(service, "language")))) {
         violations.push(`azure.yaml: services.${serviceName}.language is not js or ts`);
+      }
+      // build/ is deployed as built. Left out, remoteBuild defaults to true for js and ts function apps (the
+      // azure.yaml schema), and current azd decides from whether the root .funcignore excludes node_modules; with
+      // `remoteBuild: false`, azd stops when it does (resolveFunctionAppRemoteBuild, service_target_functionapp.go).
+      if (yamlAt(service, "remoteBuild") !== "false") {
+        violations.push(
+          `azure.yaml: services.${serviceName}.remoteBuild is not false (the bundle in build/ must be deployed as built, without an Oryx remote build)`,
+        );
+      }
+      if (infra.rootFuncignore !== undefined && ignoresDirectory(infra.rootFuncignore, "node_modules")) {
+        violations.push(
+          ".funcignore excludes node_modules: azd refuses `remoteBuild: false` for a function service whose project's .funcignore does",
+        );
       }
       for (const os of ["posix", "windows"]) {
         if (yamlAt(service, `hooks.prepackage.${os}.run`) !== "npm run package") {
