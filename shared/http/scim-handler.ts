@@ -65,6 +65,10 @@ export function scimHandler(
   bodyLimit: (config: Config) => number = (config) => config.maxBodyBytes,
 ): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    // The budget counts from here: authentication (its own Cosmos DB reads, Entra's keys) and the
+    // body come out of it, so that a slow start leaves less for the operation instead of pushing
+    // the answer past the budget, and past Entra's 60 s when the budget is set close to it.
+    const arrived = Date.now();
     let ctx: CallContext | undefined;
     const mediaType = responseMediaType(request.headers.get("accept") ?? undefined);
     const answer = (response: HttpResponseInit) => {
@@ -111,7 +115,7 @@ export function scimHandler(
         body,
         baseUrl: baseUrlOf(url, services.config.baseUrl),
       };
-      ctx = callContext(services.config.requestBudgetMs);
+      ctx = callContext(services.config.requestBudgetMs - (Date.now() - arrived));
       return answer(render(await operation(scimRequest, services.scope(auth.tenantId, ctx)), mediaType));
     } catch (error) {
       if (error instanceof ScimError) {

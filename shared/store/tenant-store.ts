@@ -39,8 +39,9 @@ export interface TenantStore {
 type Expected = Partial<Record<number, "conflict" | "stale" | "missing">>;
 
 /**
- * Every tenant-store call gets a budget of its own: authentication happens before a request's
- * budget starts, and the CLI has none. Transient Cosmos faults are retried within it and then
+ * Every tenant-store call gets a budget of its own: authentication's reads are shared by the
+ * requests that wait for the same credential (cached, one load), so no one request's budget fits
+ * them (the time they take still comes out of the request's), and the CLI has none. Transient Cosmos faults are retried within it and then
  * answered 429/503, never 500 (cosmos-call.ts).
  */
 const BUDGET_MS = 10_000;
