@@ -101,11 +101,40 @@ function pick(attribute: Attribute, urn: string, projection: Projection, extensi
   return "all";
 }
 
-function keepSub(attribute: Attribute, sub: Attribute, urn: string, projection: Projection): boolean {
+/**
+ * Whether a sub-attribute is shown. `whole` is an attribute returned as a whole (named, or by
+ * default), whose sub-attributes are all shown but those RFC 7643 §7 keeps back: `never` (a
+ * writeOnly value) and `request` (only when named itself, as a top-level one must be).
+ */
+function keepSub(
+  attribute: Attribute,
+  sub: Attribute,
+  urn: string,
+  projection: Projection,
+  whole: boolean,
+): boolean {
   if (sub.returned === "never") return false;
   if (sub.returned === "always") return true;
   const key = `${urn}${SEP}${attribute.name}${SEP}${sub.name}`;
+  if (sub.returned === "request") return projection.attributes?.has(key) ?? false;
+  if (whole) return true;
   return projection.attributes ? projection.attributes.has(key) : !projection.excluded.has(key);
+}
+
+/**
+ * Whether some sub-attribute is not shown with its attribute as a whole (`keepSub`). Kept per
+ * definition: every value of every resource on a list page asks, and almost every answer is no.
+ */
+const withheldSubs = new WeakMap<Attribute, boolean>();
+function hasWithheldSub(attribute: Attribute): boolean {
+  let withheld = withheldSubs.get(attribute);
+  if (withheld === undefined) {
+    withheld = (attribute.subAttributes ?? []).some(
+      (s) => s.returned === "never" || s.returned === "request",
+    );
+    withheldSubs.set(attribute, withheld);
+  }
+  return withheld;
 }
 
 /**
@@ -113,12 +142,18 @@ function keepSub(attribute: Attribute, sub: Attribute, urn: string, projection: 
  * `name: {}` or `emails: [{}, {}]` (for `attributes=name.formatted`, `emails.display`) would show
  * values where the resource has none (RFC 7643 §2.5), so an emptied value is left out.
  */
-function projectValue(attribute: Attribute, value: ScimObject[string], urn: string, projection: Projection) {
+function projectValue(
+  attribute: Attribute,
+  value: ScimObject[string],
+  urn: string,
+  projection: Projection,
+  whole: boolean,
+) {
   const filterObject = (o: ScimObject) => {
     const out: ScimObject = {};
     for (const [k, v] of Object.entries(o)) {
       const sub = findAttribute(attribute.subAttributes, k);
-      if (!sub || keepSub(attribute, sub, urn, projection)) out[k] = v;
+      if (!sub || keepSub(attribute, sub, urn, projection, whole)) out[k] = v;
     }
     return Object.keys(out).length > 0 ? out : undefined;
   };
@@ -139,11 +174,14 @@ function projectAttributes(
     const attribute = findAttribute(attributes, key);
     if (!attribute) continue;
     const choice = pick(attribute, urn, projection, extensionAsked);
-    if (choice === "all") out[key] = value;
-    else if (choice === "some") {
-      const projected = projectValue(attribute, value, urn, projection);
-      if (projected !== undefined) out[key] = projected;
+    if (choice === "none") continue;
+    const whole = choice === "all";
+    if (whole && !hasWithheldSub(attribute)) {
+      out[key] = value;
+      continue;
     }
+    const projected = projectValue(attribute, value, urn, projection, whole);
+    if (projected !== undefined) out[key] = projected;
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Client, startServer } from "../support/local-server.js";
 
 const CUSTOM = "urn:ietf:params:scim:schemas:extension:CustomApp:2.0:User";
+const BADGES = "urn:ietf:params:scim:schemas:extension:Badges:2.0:User";
 const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 let c: Client;
 
@@ -18,6 +19,32 @@ beforeAll(async () => {
           { name: "badgeNumber", type: "integer" },
           { name: "contractor", type: "boolean" },
           { name: "hireCode", mutability: "immutable" },
+        ],
+      },
+      {
+        schema: BADGES,
+        name: "Badges",
+        resourceType: "User",
+        attributes: [
+          {
+            name: "cards",
+            type: "complex",
+            multiValued: true,
+            subAttributes: [
+              { name: "num" },
+              { name: "pin", mutability: "writeOnly" },
+              { name: "note", returned: "request" },
+            ],
+          },
+          {
+            name: "badge",
+            type: "complex",
+            subAttributes: [
+              { name: "num" },
+              { name: "pin", mutability: "writeOnly" },
+              { name: "note", returned: "request" },
+            ],
+          },
         ],
       },
     ]),
@@ -169,5 +196,41 @@ describe("custom extension round trip", () => {
     const same = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { hireCode: "H-1" } });
     expect(same.status).toBe(200);
     expect((await c.call("GET", `/Users/${id}`)).body[CUSTOM]).toEqual({ hireCode: "H-1" });
+  });
+
+  test("sub-attributes are returned as RFC 7643 §7 says: writeOnly never, returned request only when named", async () => {
+    const created = await c.call("POST", "/Users", {
+      userName: "hidden.subs@contoso.com",
+      [BADGES]: {
+        cards: [{ num: "1", pin: "1111", note: "lobby" }],
+        badge: { num: "2", pin: "2222", note: "desk" },
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const shown = { cards: [{ num: "1" }], badge: { num: "2" } };
+    expect(created.body[BADGES]).toEqual(shown);
+    const patched = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: `${BADGES}:badge.pin`, value: "3333" }],
+    });
+    expect(patched.body[BADGES]).toEqual(shown);
+    const get = (query: string) => c.call("GET", `/Users/${id}?${query}`).then((r) => r.body[BADGES]);
+    expect(await get("")).toEqual(shown);
+    expect(
+      (await c.call("GET", `/Users?filter=${encodeURIComponent('userName eq "hidden.subs@contoso.com"')}`))
+        .body.Resources[0][BADGES],
+    ).toEqual(shown);
+    const enc = (list: string) => encodeURIComponent(list);
+    // The attribute named as a whole still keeps back its writeOnly and request sub-attributes.
+    expect(await get(`attributes=${enc(`${BADGES}:cards,${BADGES}:badge`)}`)).toEqual(shown);
+    expect(await get(`excludedAttributes=${enc(`${BADGES}:cards.num`)}`)).toEqual({ badge: { num: "2" } });
+    // Named itself, a request sub-attribute is returned; a writeOnly one never is.
+    expect(await get(`attributes=${enc(`${BADGES}:cards.note,${BADGES}:badge.pin`)}`)).toEqual({
+      cards: [{ note: "lobby" }],
+    });
+    expect(await get(`attributes=${enc(`${BADGES}:badge,${BADGES}:badge.note`)}`)).toEqual({
+      badge: { num: "2", note: "desk" },
+    });
   });
 });
