@@ -49,9 +49,11 @@ export function unwrapJsonRole<T extends Record<string, unknown>>(item: T): T {
  * Canonicalises a complex value before validation: sub-attribute names matched case-insensitively,
  * nulls dropped (Entra sends nulls for "no value"; RFC 7644 §3.5.1 treats null as unassigned),
  * readOnly sub-attributes dropped (RFC 7643 §2.2: ignored on input). Unknown keys are kept so that
- * the strict object schema reports them.
+ * the strict object schema reports them. A sub-attribute given twice (`givenName` and `GIVENNAME`,
+ * one name: RFC 7643 §2.1) is an issue, as a top-level one is in parseResource: keeping either
+ * would drop the other unseen.
  */
-function canonicalComplex(attribute: Attribute, input: unknown): unknown {
+function canonicalComplex(attribute: Attribute, input: unknown, ctx: z.RefinementCtx): unknown {
   if (typeof input === "string" && findAttribute(attribute.subAttributes, "value")) {
     // A bare id where a complex value is expected: Entra's manager without the flag.
     input = { value: input };
@@ -62,6 +64,13 @@ function canonicalComplex(attribute: Attribute, input: unknown): unknown {
     if (value === null) continue;
     const sub = findAttribute(attribute.subAttributes, key);
     if (sub?.mutability === "readOnly") continue;
+    if (sub && Object.hasOwn(out, sub.name)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "is given more than once (attribute names are case-insensitive)",
+        path: [sub.name],
+      });
+    }
     out[sub ? sub.name : key] = value;
   }
   if (attribute.name === "roles") out = unwrapJsonRole(out);
@@ -95,7 +104,7 @@ function scalarSchema(attribute: Attribute): z.ZodType {
       for (const sub of attribute.subAttributes ?? []) {
         if (sub.mutability !== "readOnly") shape[sub.name] = scalarSchema(sub).optional();
       }
-      return z.preprocess((v) => canonicalComplex(attribute, v), z.strictObject(shape));
+      return z.preprocess((v, ctx) => canonicalComplex(attribute, v, ctx), z.strictObject(shape));
     }
   }
 }

@@ -634,6 +634,35 @@ describe("input hygiene", () => {
     );
     expect(apart.status).toBe(201);
   });
+
+  test("a sub-attribute given twice under names differing in case is 400 naming it, and nothing is written", async () => {
+    const post = await c.call("POST", "/Users", {
+      userName: "subtwice@x.y",
+      name: { givenName: "Ann", GIVENNAME: "Anna" },
+    });
+    expect(post.status).toBe(400);
+    expect(post.body).toMatchObject({ scimType: "invalidValue" });
+    expect(post.body.detail).toBe(
+      "Attribute 'name.givenName': is given more than once (attribute names are case-insensitive).",
+    );
+    expect(
+      (await c.call("GET", `/Users?filter=${enc('userName eq "subtwice@x.y"')}`)).body.totalResults,
+    ).toBe(0);
+    const u = await user({ emails: [{ value: "before@x.y" }] });
+    const put = await c.call("PUT", `/Users/${u}`, {
+      userName: "subtwice.put@x.y",
+      emails: [{ value: "a@x.y" }, { value: "b@x.y", Value: "c@x.y" }],
+    });
+    expect(put.status).toBe(400);
+    expect(put.body.detail).toMatch(/^Attribute 'emails\[1\]\.value': is given more than once/);
+    const patch = await c.call("PATCH", `/Users/${u}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "emails", value: [{ value: "d@x.y", VALUE: "e@x.y" }] }],
+    });
+    expect(patch.status).toBe(400);
+    expect(patch.body.detail).toMatch(/^Attribute 'emails\[0\]\.value': is given more than once/);
+    expect((await c.call("GET", `/Users/${u}`)).body.emails).toEqual([{ value: "before@x.y" }]);
+  });
 });
 
 describe("Microsoft's reference client forms", () => {

@@ -117,6 +117,16 @@ describe("parseResource (POST/PUT bodies)", () => {
       `'${ENTERPRISE}:department' is given more than once`,
     ],
     [
+      { userName: "a", name: { givenName: "A", GIVENNAME: "B" } },
+      "invalidValue",
+      "'name.givenName': is given",
+    ],
+    [
+      { userName: "a", [ENTERPRISE]: { manager: { value: "m1", Value: "m2" } } },
+      "invalidValue",
+      `'${ENTERPRISE}:manager.value': is given`,
+    ],
+    [
       { userName: "a", department: "R", [ENTERPRISE]: { department: "S" } },
       "invalidValue",
       `'${ENTERPRISE}:department' is given more than once`,
