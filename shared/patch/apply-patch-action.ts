@@ -1,6 +1,7 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
 import { canonicalJson, comparisonForm, sameValue, scimEquals } from "../schema/compare-values.js";
+import { matchesImmutable } from "../schema/keep-immutable.js";
 import { normalizeValue } from "../schema/normalize-resource.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
@@ -193,24 +194,37 @@ function nextValue(before: ScimValue | undefined, action: ResourceAction): ScimV
   return isObject(next) && isHollow(attribute, next) ? undefined : next;
 }
 
-/** RFC 7643 §2.2 immutable: may be set when unassigned, never changed afterwards. */
-function checkImmutable(target: PatchTarget, before: ScimValue | undefined, after: ScimValue | undefined) {
+/**
+ * RFC 7643 §2.2 immutable: may be set when unassigned, never changed afterwards. A value that
+ * matches the one there (`matchesImmutable`: "H1" for "h1" when caseExact is false) changes
+ * nothing, so the stored one is kept. Returns the value to store.
+ */
+function keepImmutableValue(
+  target: PatchTarget,
+  before: ScimValue | undefined,
+  after: ScimValue | undefined,
+): ScimValue | undefined {
   const { attribute } = target;
-  const changed = (a: ScimValue | undefined, b: ScimValue | undefined) =>
-    a !== undefined && a !== null && !scimEquals(a, b);
   const fail = (name: string) =>
     new ScimError(
       "mutability",
       `Attribute '${name}' is immutable and already has a value (path '${target.path}').`,
     );
-  if (attribute.mutability === "immutable" && changed(before, after)) throw fail(attribute.name);
-  if (attribute.multiValued || !isObject(before)) return;
-  for (const sub of attribute.subAttributes ?? []) {
-    const next = isObject(after) ? after[sub.name] : undefined;
-    if (sub.mutability === "immutable" && changed(before[sub.name], next)) {
-      throw fail(`${attribute.name}.${sub.name}`);
-    }
+  const isSet = (v: ScimValue | undefined): v is ScimValue => v !== undefined && v !== null;
+  if (attribute.mutability === "immutable" && isSet(before)) {
+    if (!matchesImmutable(attribute, before, after)) throw fail(attribute.name);
+    return before;
   }
+  if (attribute.multiValued || !isObject(before)) return after;
+  let kept = after;
+  for (const sub of attribute.subAttributes ?? []) {
+    const was = before[sub.name];
+    if (sub.mutability !== "immutable" || !isSet(was)) continue;
+    const next = isObject(kept) ? kept[sub.name] : undefined;
+    if (!matchesImmutable(sub, was, next)) throw fail(`${attribute.name}.${sub.name}`);
+    if (isObject(kept)) kept = { ...kept, [sub.name]: was };
+  }
+  return kept;
 }
 
 /**
@@ -237,8 +251,7 @@ export function applyPatchAction(resource: ScimObject, action: ResourceAction): 
   const holder =
     container === undefined ? resource : isObject(resource[container]) ? resource[container] : {};
   const before = holder[attribute.name];
-  const after = nextValue(before, action);
-  checkImmutable(action.target, before, after);
+  const after = keepImmutableValue(action.target, before, nextValue(before, action));
   const nextHolder =
     after === undefined ? without(holder, attribute.name) : { ...holder, [attribute.name]: after };
   return withHolder(resource, container, nextHolder);

@@ -1,10 +1,19 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
 import { scimEquals } from "./compare-values.js";
+import { normalizeValue } from "./normalize-resource.js";
 import type { ResourceType } from "./resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "./scim-json.js";
 
 const hasValue = (v: ScimValue | undefined): v is ScimValue => v !== undefined && v !== null;
+
+/**
+ * Whether a value sent for an immutable attribute matches the one it has (RFC 7644 §3.5.1: "the
+ * input value(s) MUST match"), as the attribute's values compare (RFC 7643 §2.2): caseExact=false
+ * text whatever its case, dateTimes as instants. The stored value stays as it is either way.
+ */
+export const matchesImmutable = (attribute: Attribute, was: ScimValue, now: ScimValue | undefined): boolean =>
+  now !== undefined && scimEquals(normalizeValue(attribute, was), normalizeValue(attribute, now));
 
 const changed = (name: string) =>
   new ScimError(
@@ -39,8 +48,9 @@ function hold(attributes: readonly Attribute[], before: ScimObject, after: ScimO
     if (!hasValue(was)) continue;
     if (attribute.mutability === "immutable") {
       const now = after[attribute.name];
-      if (!hasValue(now)) after[attribute.name] = was;
-      else if (!scimEquals(was, now)) throw changed(`${prefix}${attribute.name}`);
+      if (hasValue(now) && !matchesImmutable(attribute, was, now))
+        throw changed(`${prefix}${attribute.name}`);
+      after[attribute.name] = was;
       continue;
     }
     // Which element of a multi-valued attribute is "the same" one is not defined: only singular

@@ -196,6 +196,17 @@ describe("custom extension round trip", () => {
     const same = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { hireCode: "H-1" } });
     expect(same.status).toBe(200);
     expect((await c.call("GET", `/Users/${id}`)).body[CUSTOM]).toEqual({ hireCode: "H-1" });
+    // hireCode is caseExact false: "h-1" is the value it has (RFC 7643 §2.2), which is kept as stored.
+    const otherCase = await c.call("PUT", `/Users/${id}`, { ...user, [CUSTOM]: { hireCode: "h-1" } });
+    expect(otherCase.status).toBe(200);
+    expect(otherCase.body[CUSTOM]).toEqual({ hireCode: "H-1" });
+    const patched = await c.call("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: `${CUSTOM}:hireCode`, value: "h-1" }],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body[CUSTOM]).toEqual({ hireCode: "H-1" });
+    expect(patched.body.meta.version).toBe(otherCase.body.meta.version);
   });
 
   test("sub-attributes are returned as RFC 7643 §7 says: writeOnly never, returned request only when named", async () => {

@@ -71,6 +71,14 @@ describe("keepImmutable (PUT)", () => {
     );
   });
 
+  test("a value matching as the attribute compares (caseExact false: any case) passes, and the stored one stays", () => {
+    const next = { userName: "a", [URN]: { hireCode: "h1", badge: { serial: "s1" } } };
+    expect(keepImmutable(User, stored, next)).toEqual({
+      userName: "a",
+      [URN]: { hireCode: "H1", badge: { serial: "S1" } },
+    });
+  });
+
   test("an immutable attribute without a value yet takes the one sent", () => {
     const fresh = { userName: "a" };
     const next = { userName: "a", [URN]: { hireCode: "H9" } };

@@ -308,6 +308,13 @@ const cases: Case[] = [
     expected: { userName: U, [CUSTOM]: { badge: "B1" } },
   },
   {
+    // RFC 7644 §3.5.1: the value sent must match the one there, as caseExact=false text matches.
+    name: "an immutable attribute may be 'replaced' by its own value in another case, which stays as stored",
+    resource: user({ [CUSTOM]: { badge: "B1" } }),
+    operations: [{ op: "add", path: `${CUSTOM}:badge`, value: "b1" }],
+    expected: { userName: U, [CUSTOM]: { badge: "B1" } },
+  },
+  {
     name: "Group: replace displayName",
     type: Group,
     resource: deepFreeze({ displayName: "Old", externalId: "e1" }),
