@@ -1,8 +1,8 @@
 import type * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "../schema/attribute.js";
-import { sameName } from "../schema/compare-values.js";
-import { splitSchemaUrn } from "../schema/resolve-path.js";
+import { foldCase, sameName } from "../schema/compare-values.js";
+import { resolvePath, splitSchemaUrn } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { isObject, type ScimObject, type ScimValue } from "../schema/scim-json.js";
 import { singleValue } from "../schema/value-forms.js";
@@ -183,6 +183,23 @@ function pathlessEntries(value: ScimObject, resourceType: ResourceType): [string
     for (const [name, inner] of Object.entries(v)) {
       if (inner !== null && !sameName(name, "schemas")) entries.push([`${urn}:${name}`, inner]);
     }
+  }
+  // One object naming an attribute twice (`displayName` and `DISPLAYNAME`, or `department` bare
+  // and URN-qualified: RFC 7643 §2.1 names are case-insensitive) would apply one value over the
+  // other unseen, as a POST body would keep one (parseResource refuses it there too).
+  const named = new Set<string>();
+  for (const [key] of entries) {
+    const resolved = key.includes("[") ? undefined : resolvePath(resourceType, key);
+    const label = resolved
+      ? `${resolved.extension ? `${resolved.extension.id}:` : ""}${resolved.attribute.name}${resolved.subAttribute ? `.${resolved.subAttribute.name}` : ""}`
+      : key;
+    if (named.has(foldCase(label))) {
+      throw new ScimError(
+        "invalidValue",
+        `Attribute '${label}' is given more than once in the value (attribute names are case-insensitive).`,
+      );
+    }
+    named.add(foldCase(label));
   }
   return entries;
 }

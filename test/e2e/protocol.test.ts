@@ -625,6 +625,14 @@ describe("input hygiene", () => {
       `{"schemas":["${PATCH}"],"Operations":[{"op":"replace","value":{"displayName":"A","displayName":"B"}}]}`,
     );
     expect(nested.body.detail).toMatch(/^Attribute 'Operations\[0\]\.value\.displayName' is given/);
+    // The same name in two cases is the same attribute (RFC 7643 §2.1): one would be lost as well.
+    const cased = await c.call("PATCH", `/Users/${u}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", value: { displayName: "A", DISPLAYNAME: "B" } }],
+    });
+    expect(cased.status).toBe(400);
+    expect(cased.body).toMatchObject({ scimType: "invalidValue" });
+    expect(cased.body.detail).toMatch(/^Attribute 'displayName' is given more than once in the value/);
     expect((await c.call("GET", `/Users/${u}`)).body.displayName).toBe("Before");
     // The same names in different objects are no duplicate.
     const apart = await c.call(

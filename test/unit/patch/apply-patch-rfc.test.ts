@@ -442,6 +442,24 @@ describe("applyPatch: errors name the path", () => {
       mentions: ["nosuch"],
     },
     {
+      name: "path-less value naming one attribute twice, in two cases",
+      operations: [{ op: "replace", value: { displayName: "A", DISPLAYNAME: "B" } }],
+      code: "invalidValue",
+      mentions: ["'displayName' is given more than once"],
+    },
+    {
+      name: "path-less value naming one extension attribute bare, URN-qualified and under its URN",
+      operations: [{ op: "add", value: { department: "A", [ENTERPRISE]: { Department: "B" } } }],
+      code: "invalidValue",
+      mentions: [`'${ENTERPRISE}:department' is given more than once`],
+    },
+    {
+      name: "path-less value naming one sub-attribute twice, dotted",
+      operations: [{ op: "add", value: { "name.givenName": "A", "NAME.GIVENNAME": "B" } }],
+      code: "invalidValue",
+      mentions: ["'name.givenName' is given more than once"],
+    },
+    {
       name: "path-less value that is not an object",
       operations: [{ op: "replace", value: "x" }],
       code: "invalidValue",
