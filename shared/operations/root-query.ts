@@ -7,9 +7,9 @@ import { invalidFilter } from "../filter/invalid-filter.js";
 import { parseFilter } from "../filter/parse-filter.js";
 import { membershipSql } from "../membership/membership-filter.js";
 import { derivedForPage } from "../membership/read-memberships.js";
-import { parseProjection, projectResource } from "../schema/projection.js";
+import { listEntries, parseProjection, projectionPath, projectResource } from "../schema/projection.js";
 import { renderResource } from "../schema/render-resource.js";
-import { resolvePath, splitSchemaUrn } from "../schema/resolve-path.js";
+import { resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import type { ScimObject } from "../schema/scim-json.js";
 import type { StoredResource } from "../store/documents.js";
@@ -141,21 +141,18 @@ class OrderedStream {
   }
 }
 
-/** The names of `list` this type knows (the others are simply not there for it); all must be known somewhere. */
+/**
+ * The entries of `list` this type knows (the others are simply not there for it), split and
+ * resolved as `parseProjection` does; all must be known somewhere.
+ */
 function projectionFor(type: ResourceType, list: string | undefined): string | undefined {
-  if (!list) return undefined;
-  const names = list
-    .split(",")
-    .map((n) => n.trim())
-    .filter(Boolean);
-  const known = names.filter((n) => resolvePath(type, n.replace(/\[.*$/, "")) || splitSchemaUrn(type, n));
-  return known.length > 0 ? known.join(",") : undefined;
+  const known = listEntries(list).filter(({ name }) => projectionPath(type, name) !== undefined);
+  return known.length > 0 ? known.map(({ entry }) => entry).join(",") : undefined;
 }
 
 function checkProjection(types: readonly ResourceType[], list: string | undefined, param: string) {
-  for (const raw of (list ?? "").split(",")) {
-    const name = raw.trim();
-    if (name && types.every((t) => !resolvePath(t, name.replace(/\[.*$/, "")) && !splitSchemaUrn(t, name))) {
+  for (const { name } of listEntries(list)) {
+    if (types.every((t) => projectionPath(t, name) === undefined)) {
       throw new ScimError("invalidValue", `Unknown attribute '${name}' in '${param}'.`);
     }
   }

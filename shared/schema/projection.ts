@@ -36,6 +36,33 @@ function splitList(list: string): string[] {
   return out;
 }
 
+/**
+ * The entries of an `attributes`/`excludedAttributes` list, each as given and with the attribute
+ * name it asks for: Microsoft's SCIM reference tests send `emails[type eq "work"]`, and the
+ * attribute is what is asked.
+ */
+export function listEntries(list: string | undefined): { entry: string; name: string }[] {
+  return splitList(list ?? "").flatMap((raw) => {
+    const entry = raw.trim();
+    const name = entry.replace(/\[[^\]]*\]/, "");
+    return name ? [{ entry, name }] : [];
+  });
+}
+
+/**
+ * The canonical path ("urn|name|sub") a listed name asks for in `resourceType`, or undefined when
+ * it names nothing there. `schemas` is an attribute of every resource (RFC 7643 §3), always
+ * returned: naming it asks for nothing more ("").
+ */
+export function projectionPath(resourceType: ResourceType, name: string): string | undefined {
+  if (sameName(name, "schemas")) return "";
+  const split = splitSchemaUrn(resourceType, name);
+  if (split && split.rest === "" && split.schema !== resourceType.core) return split.schema.id;
+  const resolved = resolvePath(resourceType, name);
+  if (!resolved) return undefined;
+  return [resolved.extension?.id ?? "", ...resolved.keys.slice(resolved.extension ? 1 : 0)].join(SEP);
+}
+
 /** The canonical paths a list names, or undefined when it names nothing. */
 function resolveList(
   resourceType: ResourceType,
@@ -43,23 +70,11 @@ function resolveList(
   param: string,
 ): Set<string> | undefined {
   let out: Set<string> | undefined;
-  for (const raw of splitList(list ?? "")) {
-    // Microsoft's SCIM reference tests send `emails[type eq "work"]`: the attribute is what is asked.
-    const name = raw.trim().replace(/\[[^\]]*\]/, "");
-    if (!name) continue;
+  for (const { name } of listEntries(list)) {
     out ??= new Set();
-    // `schemas` is an attribute of every resource (RFC 7643 §3), always returned: naming it changes nothing.
-    if (sameName(name, "schemas")) continue;
-    const split = splitSchemaUrn(resourceType, name);
-    if (split && split.rest === "" && split.schema !== resourceType.core) {
-      out.add(split.schema.id);
-      continue;
-    }
-    const resolved = resolvePath(resourceType, name);
-    if (!resolved) {
-      throw new ScimError("invalidValue", `Unknown attribute '${name}' in '${param}'.`);
-    }
-    out.add([resolved.extension?.id ?? "", ...resolved.keys.slice(resolved.extension ? 1 : 0)].join(SEP));
+    const path = projectionPath(resourceType, name);
+    if (path === undefined) throw new ScimError("invalidValue", `Unknown attribute '${name}' in '${param}'.`);
+    if (path) out.add(path);
   }
   return out;
 }

@@ -375,6 +375,43 @@ describe("root queries (RFC 7644 §3.4.2.1, §3.4.3): Users and Groups together"
     expect(bad.body.detail).toContain('"schemas" holds schema URIs');
   });
 
+  test("attributes and excludedAttributes name what they name under /Users: a comma inside a value filter, schemas", async () => {
+    const tag = `projected-${++seq}`;
+    const u = await user({ externalId: tag, emails: [{ type: "a,b", value: `${tag}@contoso.com` }] });
+    const g = await group(`Projected ${tag}`, [], { externalId: tag });
+    const filter = enc(`externalId eq "${tag}"`);
+    const asked = await c.call("GET", `/?filter=${filter}&attributes=${enc('emails[type eq "a,b"].value')}`);
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.Resources).toEqual([
+      {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        id: u,
+        emails: [{ value: `${tag}@contoso.com` }],
+      },
+      { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], id: g },
+    ]);
+    const left = await c.call("POST", "/.search", {
+      schemas: [SEARCH],
+      filter: `externalId eq "${tag}"`,
+      excludedAttributes: ['emails[type eq "a,b"]', "schemas"],
+    });
+    expect(left.status, JSON.stringify(left.body)).toBe(200);
+    expect(left.body.Resources[0]).not.toHaveProperty("emails");
+    expect(left.body.Resources[0].schemas).toEqual(["urn:ietf:params:scim:schemas:core:2.0:User"]);
+    // `schemas` is always returned: naming it asks for nothing more, as under /Users and /Groups.
+    const only = await c.call("GET", `/?filter=${filter}&attributes=schemas`);
+    expect(only.status, JSON.stringify(only.body)).toBe(200);
+    expect(only.body.Resources.map((r: object) => Object.keys(r).sort())).toEqual([
+      ["id", "schemas"],
+      ["id", "schemas"],
+    ]);
+    const unknown = await c.call(
+      "GET",
+      `/?attributes=${enc("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:nosuch")}`,
+    );
+    expect([unknown.status, unknown.body.scimType]).toEqual([400, "invalidValue"]);
+  });
+
   test("POST /.search pages by index and by cursor across both containers without repeats", async () => {
     const tag = `paged-${++seq}`;
     const made: string[] = [];
