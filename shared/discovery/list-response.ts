@@ -26,17 +26,21 @@ export function listResponse<T>(resources: readonly T[]): ListResponse<T> {
   };
 }
 
-/** One page of a query's ListResponse (RFC 7644 §3.4.2): `totalResults` over all pages, this page's items. */
+/**
+ * One page of a query's ListResponse (RFC 7644 §3.4.2): `totalResults` over all pages, this page's
+ * items. `startIndex` is left out of a page read by cursor (RFC 9865 §2 answers with `nextCursor`
+ * instead): a cursor records no index, and `1` would put every later page at the start.
+ */
 export function pagedListResponse(
   totalResults: number,
-  startIndex: number,
+  startIndex: number | undefined,
   resources: ScimObject[],
 ): ScimObject {
   return {
     schemas: [LIST_RESPONSE],
     totalResults,
     itemsPerPage: resources.length,
-    startIndex,
+    ...(startIndex !== undefined ? { startIndex } : {}),
     Resources: resources,
   };
 }

@@ -299,7 +299,11 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
   const totalResults =
     known ??
     (exhausted && (!byCursor || !params.cursor) ? startIndex - 1 - toSkip + page.length : await countAll());
-  const body = pagedListResponse(totalResults, startIndex, await renderMixed(request, scope, page, params));
+  const body = pagedListResponse(
+    totalResults,
+    byCursor ? undefined : startIndex,
+    await renderMixed(request, scope, page, params),
+  );
   if (byCursor && count > 0 && !exhausted) {
     body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, JSON.stringify(positions));
   }

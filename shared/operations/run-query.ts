@@ -238,7 +238,7 @@ export async function runQuery(
   }
   totalResults ??= await store.count(sql ?? {});
   const resources = await renderPage(request, scope, type, page.items, params);
-  const body = pagedListResponse(totalResults, startIndex, resources);
+  const body = pagedListResponse(totalResults, byCursor ? undefined : startIndex, resources);
   if (byCursor && page.next) {
     body.nextCursor = encodeCursor(
       config.cursorKeys,

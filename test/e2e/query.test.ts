@@ -60,6 +60,24 @@ describe("paging by index", () => {
   });
 });
 
+describe("paging by cursor (RFC 9865)", () => {
+  test("a cursor page claims no startIndex: the 4th user is not at index 1", async () => {
+    const first = await list("cursor=&count=3");
+    expect(first.body).toMatchObject({ totalResults: 7, itemsPerPage: 3 });
+    const second = await list(`cursor=${first.body.nextCursor}&count=3`);
+    expect(userNames(second.body)).toEqual(names.slice(3, 6).map((n) => `${n}@q.test`));
+    for (const page of [first, second]) expect(page.body).not.toHaveProperty("startIndex");
+    const root = await c.call("GET", `/?cursor=${encodeURIComponent("")}&count=3`);
+    const next = await c.call("GET", `/?cursor=${root.body.nextCursor}&count=3`);
+    expect(next.body.itemsPerPage).toBe(3);
+    for (const page of [root, next]) expect(page.body).not.toHaveProperty("startIndex");
+    const search = await c.call("POST", "/Users/.search", { schemas: [SEARCH], cursor: "", count: 2 });
+    expect(search.body).not.toHaveProperty("startIndex");
+    // Index paging still says where its page starts.
+    expect((await list("startIndex=4&count=3")).body.startIndex).toBe(4);
+  });
+});
+
 describe("sorting", () => {
   test("sortBy a caseExact=false attribute sorts case-insensitively, both directions", async () => {
     const asc = await list("sortBy=displayName&count=5");
