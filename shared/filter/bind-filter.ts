@@ -8,7 +8,7 @@ import { userSchema } from "../schema/user-schema.js";
 import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
 import type { BoundFilter, ValueLocation } from "./bound-filter.js";
-import { coerceFilterValue, storedType } from "./coerce-filter-value.js";
+import { coerceFilterValue, dateTimeTest, storedType } from "./coerce-filter-value.js";
 import { invalidFilter } from "./invalid-filter.js";
 
 /** Attributes kept in another container; filters on them are handed back as `external` nodes. */
@@ -175,13 +175,12 @@ function bindTest(
       : value;
   const literal = coerceFilterValue(leaf, op, stored, name, position);
   const type = storedType(leaf);
-  return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) => ({
-    kind: "compare",
-    op,
-    location,
-    type,
-    value: literal,
-  }));
+  const asked = leaf.type === "dateTime" && typeof stored === "string" ? dateTimeTest(op, stored) : op;
+  return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) =>
+    typeof asked === "boolean"
+      ? { kind: "constant", value: asked }
+      : { kind: "compare", op: asked, location, type, value: literal },
+  );
 }
 
 /** Binds a filter inside `parent[...]`, where paths name sub-attributes of `parent`. */

@@ -80,3 +80,30 @@ export function coerceFilterValue(
       return normalizeScalar(attribute, value);
   }
 }
+
+// The fraction of a second past its milliseconds: ".1234567" -> "4567".
+const FINER_THAN_MS = /[Tt ]\d{2}:\d{2}:\d{2}\.\d{3}(\d+)/;
+
+/**
+ * The test a dateTime comparison makes of the millisecond instant its literal is kept as
+ * (`toISOString`, which cuts finer digits: .NET's round-trip format writes seven). A literal
+ * finer than that lies strictly between two stored instants, so cut to its millisecond `t` it
+ * asks: `ge` is `gt t`, `lt` is `le t` (`gt` and `le` are unchanged), `eq` holds for no stored
+ * value and `ne`, its complement, for all. RFC 7643 §2.3.5: dateTimes compare as instants.
+ */
+export function dateTimeTest(op: ComparisonOperator, literal: string): ComparisonOperator | boolean {
+  const finer = FINER_THAN_MS.exec(literal)?.[1];
+  if (finer === undefined || /^0+$/.test(finer)) return op;
+  switch (op) {
+    case "eq":
+      return false;
+    case "ne":
+      return true;
+    case "ge":
+      return "gt";
+    case "lt":
+      return "le";
+    default:
+      return op;
+  }
+}

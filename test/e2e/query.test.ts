@@ -131,6 +131,34 @@ describe("filters", () => {
     expect([...userNames(first.body), ...userNames(second.body)]).toEqual(expected);
   });
 
+  test("a dateTime literal finer than a millisecond compares as that instant, not cut to the millisecond", async () => {
+    const all = (await list("count=5&sortBy=meta.created")).body.Resources as {
+      userName: string;
+      meta: { created: string };
+    }[];
+    const target = all[2] as (typeof all)[number];
+    // .NET's round-trip format ("o") writes seven fractional digits: 0.4 ms after the user's creation.
+    const later = target.meta.created.replace(/Z$/, "4000Z");
+    const matches = async (filter: string) =>
+      userNames((await list(`filter=${encodeURIComponent(filter)}&count=5&sortBy=meta.created`)).body);
+    const upTo = all.slice(0, 3).map((u) => u.userName);
+    const after = all.slice(3).map((u) => u.userName);
+    expect(await matches(`meta.created lt "${later}" and meta.created ge "${all[0]?.meta.created}"`)).toEqual(
+      upTo,
+    );
+    expect(await matches(`meta.created le "${later}" and meta.created ge "${all[0]?.meta.created}"`)).toEqual(
+      upTo,
+    );
+    expect((await matches(`meta.created ge "${later}"`)).slice(0, 2)).toEqual(after);
+    expect((await matches(`meta.created gt "${later}"`)).slice(0, 2)).toEqual(after);
+    expect(await matches(`meta.created eq "${later}"`)).toEqual([]);
+    expect(await matches(`not (meta.created ne "${later}")`)).toEqual([]);
+    // Trailing zeros are the same instant.
+    expect(await matches(`meta.created eq "${target.meta.created.replace(/Z$/, "0000Z")}"`)).toEqual([
+      target.userName,
+    ]);
+  });
+
   test("a bad filter is 400 invalidFilter with the position", async () => {
     const r = await list(`filter=${encodeURIComponent('userName eq "x" andd active eq true')}`);
     expect(r.status).toBe(400);
