@@ -8,7 +8,8 @@ export const SCIM_PATH = "scim/v2";
 /** The route of a SCIM function: `scimRoute("Users/{id}")` is `scim/v2/Users/{id}`. */
 export const scimRoute = (path: string): string => `${SCIM_PATH}/${path}`;
 
-const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+/** Runs of `%XX` escapes but `%2F`, which Kestrel never decodes: its `/` would be a segment break. */
+const ESCAPES = /(?:%(?!2[Ff])[0-9A-Fa-f]{2})+/g;
 
 /** How many bytes a UTF-8 sequence starting with `lead` has (0: not a lead byte). */
 const sequenceLength = (lead: number) =>
@@ -54,7 +55,8 @@ function decodeEscapes(run: string): string {
  * A path segment decoded as Kestrel decodes the Functions host's request paths: valid
  * percent-encoded UTF-8 decoded, anything else (`%zz`, a truncated or invalid sequence) left as
  * sent (aspnet/HttpAbstractions#448: "if a sequence can't be correctly decoded under UTF8, just
- * leave them as is"). So `/Users/%E0%A4%A` reaches the users-get function, as in Azure, and gets a
+ * leave them as is"), and `%2F` kept as sent (Kestrel's UrlDecoder.SkipUnescape), so the host's
+ * route value of `/Users/a%2Fb` is `a%2Fb`. So `/Users/%E0%A4%A` reaches the users-get function, as in Azure, and gets a
  * SCIM 404 rather than no function at all; a `/Bulk` operation's path decodes the same way.
  */
 export function decodePathSegment(segment: string): string {

@@ -242,7 +242,8 @@ describe("/Bulk", () => {
     expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(["404", "404", "404"]);
     expect(r.body.Operations.map((o: { location?: string }) => o.location)).toEqual([
       `${c.baseUrl}/Users/a%20b`,
-      `${c.baseUrl}/Groups/a%2Fb%3Fc%23d`,
+      // %2F stays as sent, as Kestrel leaves it in a request path: the id is `a%2Fb?c#d`.
+      `${c.baseUrl}/Groups/a%252Fb%3Fc%23d`,
       // The malformed escape is kept as the id (see above); encoded, the location decodes back to it.
       `${c.baseUrl}/Users/%25E0`,
     ]);

@@ -35,7 +35,10 @@ describe("compileRoutes", () => {
     ["PATCH", "/Users/abc", "users-patch", { id: "abc" }],
     ["POST", "/Users/.search", "users-search", {}],
     ["POST", "/users/.SEARCH", "users-search", {}],
-    ["GET", "/Users/a%20b%2Fc", "users-get", { id: "a b/c" }],
+    // Kestrel never decodes %2F (UrlDecoder.SkipUnescape): the route value keeps it as sent.
+    ["GET", "/Users/a%20b%2Fc", "users-get", { id: "a b%2Fc" }],
+    ["GET", "/Users/%2f%C3%A9%2F", "users-get", { id: "%2fé%2F" }],
+    ["GET", "/Users/%C3%2F%A9", "users-get", { id: "%C3%2F%A9" }],
     ["DELETE", "/me", "me", {}],
     ["GET", "/Groups/x", "groups-get", { id: "x" }],
     // Kestrel decodes valid UTF-8 escapes and leaves every other escape as sent.
