@@ -51,6 +51,14 @@ function checkMethod(method: string, url: URL): void {
   }
 }
 
+/**
+ * The route values by their names in `functions/` (lower case). In Azure, `request.params` is the
+ * host's binding data: the query parameters too, in a case-insensitive dictionary that keeps the
+ * name written first, so with `?ID=1` the value of `{id}` arrives as `params.ID`.
+ */
+const routeValues = (params: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).map(([name, value]) => [name.toLowerCase(), value]));
+
 /** Services whose unknown settings were already reported (once per instance, not per request). */
 const reported = new WeakSet<object>();
 
@@ -111,7 +119,7 @@ export function scimHandler(
         method,
         url,
         header: (name) => request.headers.get(name) ?? undefined,
-        params: request.params,
+        params: routeValues(request.params),
         body,
         baseUrl: baseUrlOf(url, services.config.baseUrl),
       };

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HttpRequest, type HttpRequestInit, InvocationContext } from "@azure/functions";
 import type { Registration } from "./functions-core-shim.js";
-import { compileRoutes } from "./match-route.js";
+import { compileRoutes, hostParams } from "./match-route.js";
 import { plainResponse, viaHttpResponse } from "./plain-response.js";
 
 /** Kestrel's `KeepAliveTimeout` default (KestrelServerLimits). */
@@ -63,7 +63,8 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
         headers: toHeaders(req),
         ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
       } as RequestInit);
-      const request = new HttpRequest({ nativeRequest, params: match.params } as HttpRequestInit);
+      const params = hostParams(url.searchParams, match.params);
+      const request = new HttpRequest({ nativeRequest, params } as HttpRequestInit);
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: match.registration.name,

@@ -93,3 +93,22 @@ export function compileRoutes(registrations: readonly Registration[]): RouteTabl
     },
   };
 }
+
+/**
+ * `request.params` as the Functions host hands it over with HTTP streams. @azure/functions takes
+ * every string of the invocation's trigger metadata but `Query` and `Headers` (createStreamRequest),
+ * and the host's HTTP binding data holds the query parameters (all but `code`, a repeated one's last
+ * value) under the route values, in a case-insensitive dictionary that keeps the name written first
+ * (azure-webjobs-sdk-extensions, HttpTriggerAttributeBindingProvider.GetRequestBindingData). So
+ * `GET /Users/abc?ID=1` gives `{ ID: "abc" }`, not `{ id: "abc" }`.
+ */
+export function hostParams(query: URLSearchParams, route: Record<string, string>): Record<string, string> {
+  const byKey = new Map<string, [name: string, value: string]>();
+  const set = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    byKey.set(key, [byKey.get(key)?.[0] ?? name, value]);
+  };
+  for (const [name, value] of query) if (name.toLowerCase() !== "code") set(name, value);
+  for (const [name, value] of Object.entries(route)) set(name, value);
+  return Object.fromEntries(byKey.values());
+}

@@ -751,6 +751,20 @@ describe("query parameters", () => {
     expect(patched.body).toEqual({ schemas: [expect.any(String)], id: g, displayName: `Case ${seq}` });
   });
 
+  test("a query parameter named like a route value in another case leaves the route value as it is", async () => {
+    // In Azure the route values come in one case-insensitive dictionary with the query parameters,
+    // under the name written first: here `ID`, which the local host reproduces.
+    const u = await user();
+    const one = await c.call("GET", `/Users/${u}?ID=other`);
+    expect(one.status).toBe(200);
+    expect(one.body.id).toBe(u);
+    const schema = await c.call("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User?Id=x");
+    expect(schema.status).toBe(200);
+    const nowhere = await c.call("DELETE", "/Widgets/1?PATH=x");
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.detail).toContain("/Widgets/1 ");
+  });
+
   test("a known parameter given twice (in any case) is 400 naming it, rather than one silently dropped", async () => {
     const u = await user({ title: "T" });
     for (const path of [

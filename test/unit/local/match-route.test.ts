@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { Registration } from "../../../shared/local/functions-core-shim.js";
-import { compileRoutes } from "../../../shared/local/match-route.js";
+import { compileRoutes, hostParams } from "../../../shared/local/match-route.js";
 
 const reg = (name: string, methods: string[], route: string): Registration => ({
   name,
@@ -103,5 +103,20 @@ describe("compileRoutes", () => {
     expect(t.match("GET", "/files/a/b")?.params).toEqual({ rest: "a/b" });
     expect(t.match("GET", "/files")?.params).toEqual({ rest: "" });
     expect(t.match("GET", "/other/a")).toBeUndefined();
+  });
+});
+
+describe("hostParams", () => {
+  const params = (query: string, route: Record<string, string>) =>
+    hostParams(new URLSearchParams(query), route);
+
+  test("holds the query parameters as the host's binding data does: the last of a repeated name, never code", () => {
+    expect(params("filter=a+b&count=1&COUNT=2&code=k", {})).toEqual({ filter: "a b", count: "2" });
+  });
+
+  test("a route value wins over a query parameter of its name, under the name the query wrote first", () => {
+    expect(params("ID=1&id=2", { id: "abc" })).toEqual({ ID: "abc" });
+    expect(params("path=x", { path: "Widgets/1" })).toEqual({ path: "Widgets/1" });
+    expect(params("", { id: "abc" })).toEqual({ id: "abc" });
   });
 });
