@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { format } from "node:util";
 import { HttpRequest, type HttpRequestInit, InvocationContext } from "@azure/functions";
 import type { Registration } from "./functions-core-shim.js";
 import { compileRoutes, hostParams } from "./match-route.js";
@@ -68,7 +69,9 @@ export function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: match.registration.name,
-        logHandler: (level, ...args) => options.log?.(level, args.map(String).join(" ")),
+        // The worker writes `util.format(...args)` (InvocationModel#log): an error's stack and
+        // properties go to Application Insights, so a test of what is logged must see them too.
+        logHandler: (level, ...args) => options.log?.(level, format(...args)),
       });
       const result = await match.registration.handler(request, context);
       const response = plainResponse(result) ?? (await viaHttpResponse(result));
