@@ -9,7 +9,7 @@ import { type CallContext, callContext } from "../store/cosmos-call.js";
 import "./http-streams.js";
 import { readJsonBody } from "./read-body.js";
 import { responseMediaType } from "./response-media-type.js";
-import { decodePathSegment, SCIM_PATH } from "./scim-path.js";
+import { routeSegments, SCIM_PATH } from "./scim-path.js";
 import { allowedMethods } from "./scim-routes.js";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
@@ -34,7 +34,7 @@ function checkMethod(method: string, url: URL): void {
   // The request URL is as sent, but the host routed it by its decoded segments: read raw,
   // `POST /Users/%2Esearch` reached the search function yet was refused as a POST to a user, and
   // `DELETE /%55sers` was no known path, so the catch-all's 404 said /Users has no endpoint.
-  const segments = url.pathname.split("/").filter(Boolean).map(decodePathSegment);
+  const segments = routeSegments(url.pathname);
   const prefix = SCIM_PATH.split("/");
   if (!prefix.every((part, i) => sameName(part, segments[i] ?? ""))) return;
   const rest = segments.slice(prefix.length);

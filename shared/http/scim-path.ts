@@ -62,3 +62,15 @@ function decodeEscapes(run: string): string {
 export function decodePathSegment(segment: string): string {
   return segment.includes("%") ? segment.replace(ESCAPES, decodeEscapes) : segment;
 }
+
+/**
+ * A request path's segments as the Functions host routes it: decoded as Kestrel decodes it, then
+ * split as ASP.NET Core routing splits it (PathTokenizer): one trailing slash ignored, an empty
+ * segment kept. So `/Users//abc` is `Users`, ``, `abc`, which no literal and no `{id}` matches: in
+ * Azure it reaches the catch-all, not users-get.
+ */
+export function routeSegments(path: string): string[] {
+  const decoded = decodePathSegment(path).replace(/^\//, "");
+  if (decoded === "") return [];
+  return (decoded.endsWith("/") ? decoded.slice(0, -1) : decoded).split("/");
+}

@@ -38,7 +38,12 @@ export function allowedMethods(segments: readonly string[]): readonly string[] |
   for (const { parts, methods } of TEMPLATES) {
     if (parts.length !== segments.length) continue;
     // Literal segments match case-insensitively, as the Functions host's routes do.
-    if (parts.every((part, i) => part.startsWith("{") || sameName(part, segments[i] as string)))
+    // A parameter takes a non-empty segment: the host routes `/Users//` to no `{id}`.
+    if (
+      parts.every((part, i) =>
+        part.startsWith("{") ? segments[i] !== "" : sameName(part, segments[i] as string),
+      )
+    )
       return methods;
   }
   return undefined;

@@ -1,9 +1,10 @@
-import { decodePathSegment } from "../http/scim-path.js";
+import { routeSegments } from "../http/scim-path.js";
 import type { Registration } from "./functions-core-shim.js";
 
 export interface RouteMatch {
   registration: Registration;
-  params: Record<string, string>;
+  /** undefined: a catch-all that took no segment, whose route value is null in the host. */
+  params: Record<string, string | undefined>;
 }
 
 /** Matches a path (after the route prefix) and a method against the registered routes. */
@@ -54,25 +55,33 @@ const byName = (a: CompiledRoute, b: CompiledRoute) => {
 function matchCompiled(
   route: CompiledRoute,
   segments: readonly string[],
-): Record<string, string> | undefined {
+  trailingSlash: boolean,
+): Record<string, string | undefined> | undefined {
   const fixed = route.segments.length;
   if (route.catchAll === undefined ? segments.length !== fixed : segments.length < fixed) return undefined;
-  const params: Record<string, string> = {};
+  const params: Record<string, string | undefined> = {};
   for (let i = 0; i < fixed; i++) {
     const part = route.segments[i] as Segment;
     const segment = segments[i] as string;
-    if ("param" in part) params[part.param] = segment;
-    else if (part.literal !== segment.toLowerCase()) return undefined;
+    // An empty segment (`Users//abc`) is no value for a parameter (RoutePatternMatcher).
+    if ("param" in part) {
+      if (segment === "") return undefined;
+      params[part.param] = segment;
+    } else if (part.literal !== segment.toLowerCase()) return undefined;
   }
-  if (route.catchAll !== undefined) params[route.catchAll] = segments.slice(fixed).join("/");
+  if (route.catchAll !== undefined) {
+    // The host's catch-all takes the rest of the path as it is, trailing slash included.
+    const rest = segments.slice(fixed);
+    params[route.catchAll] = rest.length > 0 ? rest.join("/") + (trailingSlash ? "/" : "") : undefined;
+  }
   return params;
 }
 
 /**
  * The route table of the local host, built once from the captured registrations. Matches like the
- * Functions host: case-insensitive literals, `{name}` parameters taking one decoded segment (a
- * constraint such as `{id:int}` is accepted and not checked), a trailing `{*name}` catch-all, and
- * the method filter.
+ * Functions host: case-insensitive literals, `{name}` parameters taking one decoded, non-empty
+ * segment (a constraint such as `{id:int}` is accepted and not checked), a trailing `{*name}`
+ * catch-all, and the method filter.
  */
 export function compileRoutes(registrations: readonly Registration[]): RouteTable {
   const byMethod = new Map<string, CompiledRoute[]>();
@@ -84,9 +93,10 @@ export function compileRoutes(registrations: readonly Registration[]): RouteTabl
     match(method, path) {
       const routes = byMethod.get(method.toUpperCase());
       if (!routes) return undefined;
-      const segments = path.split("/").filter(Boolean).map(decodePathSegment);
+      const segments = routeSegments(path);
+      const trailingSlash = path.length > 1 && path.endsWith("/");
       for (const route of routes) {
-        const params = matchCompiled(route, segments);
+        const params = matchCompiled(route, segments, trailingSlash);
         if (params) return { registration: route.registration, params };
       }
       return undefined;
@@ -102,13 +112,19 @@ export function compileRoutes(registrations: readonly Registration[]): RouteTabl
  * (azure-webjobs-sdk-extensions, HttpTriggerAttributeBindingProvider.GetRequestBindingData). So
  * `GET /Users/abc?ID=1` gives `{ ID: "abc" }`, not `{ id: "abc" }`.
  */
-export function hostParams(query: URLSearchParams, route: Record<string, string>): Record<string, string> {
-  const byKey = new Map<string, [name: string, value: string]>();
-  const set = (name: string, value: string) => {
+export function hostParams(
+  query: URLSearchParams,
+  route: Record<string, string | undefined>,
+): Record<string, string> {
+  const byKey = new Map<string, [name: string, value: string | undefined]>();
+  const set = (name: string, value: string | undefined) => {
     const key = name.toLowerCase();
     byKey.set(key, [byKey.get(key)?.[0] ?? name, value]);
   };
   for (const [name, value] of query) if (name.toLowerCase() !== "code") set(name, value);
+  // A null route value still replaces the query's, and the worker gets neither (null is skipped).
   for (const [name, value] of Object.entries(route)) set(name, value);
-  return Object.fromEntries(byKey.values());
+  const params: Record<string, string> = {};
+  for (const [name, value] of byKey.values()) if (value !== undefined) params[name] = value;
+  return params;
 }

@@ -45,6 +45,9 @@ describe("routing: every request under the Tenant URL gets a SCIM response", () 
     ["GET", "/Users/%E0%A4%A"],
     ["DELETE", "/Groups/100%"],
     ["GET", "/%zz"],
+    // An empty segment matches no route but the catch-all in the host (ASP.NET Core's PathTokenizer).
+    ["GET", "//Users"],
+    ["GET", "/Users//"],
   ])("%s %s is 404 with a SCIM Error", async (method, path) => {
     const r = await c.call(method, path);
     expect(r.status).toBe(404);

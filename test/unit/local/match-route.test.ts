@@ -91,7 +91,8 @@ describe("compileRoutes", () => {
       registration: expect.objectContaining({ name: "zz-fallback" }),
       params: { path: "Users/abc" },
     });
-    expect(t.match("GET", "/")?.params).toEqual({ path: "" });
+    // A catch-all that takes no segment has a null route value in the host: no params entry.
+    expect(t.match("GET", "/")?.params).toEqual({ path: undefined });
     expect(t.match("GET", "/Users/a/b/c")?.params).toEqual({ path: "Users/a/b/c" });
     // Named to sort first, the same catch-all would answer every request.
     const first = compileRoutes([reg("a-fallback", ["GET"], "{*path}"), ...registrations]);
@@ -101,8 +102,26 @@ describe("compileRoutes", () => {
   test("a catch-all after literal segments needs those segments", () => {
     const t = compileRoutes([reg("files", ["GET"], "Files/{**rest}")]);
     expect(t.match("GET", "/files/a/b")?.params).toEqual({ rest: "a/b" });
-    expect(t.match("GET", "/files")?.params).toEqual({ rest: "" });
+    expect(t.match("GET", "/files")?.params).toEqual({ rest: undefined });
     expect(t.match("GET", "/other/a")).toBeUndefined();
+  });
+});
+
+describe("empty segments and trailing slashes, as ASP.NET Core routing splits a path (PathTokenizer)", () => {
+  const t = compileRoutes([reg("zz-fallback", ["GET", "POST"], "{*path}"), ...registrations]);
+
+  test("one trailing slash is ignored", () => {
+    expect(hit("GET", "/Users/abc/")).toEqual({ name: "users-get", params: { id: "abc" } });
+    expect(hit("GET", "/Users/")).toEqual({ name: "users-list", params: {} });
+  });
+
+  test("an empty segment matches no literal and no parameter: the catch-all takes the path as it is", () => {
+    expect(hit("GET", "/Users//abc")).toBeUndefined();
+    expect(hit("GET", "//Users")).toBeUndefined();
+    expect(hit("GET", "/Users//")).toBeUndefined();
+    expect(t.match("GET", "/Users//abc")?.params).toEqual({ path: "Users//abc" });
+    expect(t.match("GET", "//Users")?.params).toEqual({ path: "/Users" });
+    expect(t.match("POST", "/Users/abc/")?.params).toEqual({ path: "Users/abc/" });
   });
 });
 
@@ -118,5 +137,7 @@ describe("hostParams", () => {
     expect(params("ID=1&id=2", { id: "abc" })).toEqual({ ID: "abc" });
     expect(params("path=x", { path: "Widgets/1" })).toEqual({ path: "Widgets/1" });
     expect(params("", { id: "abc" })).toEqual({ id: "abc" });
+    // A null route value (an empty catch-all) replaces the query's, and null is not sent.
+    expect(Object.keys(hostParams(new URLSearchParams("path=x"), { path: undefined }))).toEqual([]);
   });
 });
