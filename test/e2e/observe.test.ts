@@ -94,3 +94,23 @@ test("a client that hangs up in the middle of its body is a 400 in the logs, not
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(everything.join("\n")).not.toMatch(/Unexpected error|Local host failure/);
 });
+
+test("the Authentication failed line is what docs/tenants.md's query extracts from, and the query weights sampled rows", async () => {
+  const doc = readFileSync(path.resolve(__dirname, "../../docs/tenants.md"), "utf8");
+  const query =
+    /```kusto\n(traces \| where message startswith "Authentication failed"[^`]*)```/.exec(doc)?.[1] ?? "";
+  const extract = (name: string) => {
+    const pattern = new RegExp(`extract\\("(${name}=[^"]*)", 1, message\\)`).exec(query)?.[1] ?? "";
+    // A Kusto string literal: \\ is one backslash.
+    return new RegExp(pattern.replaceAll("\\\\", "\\"));
+  };
+  everything.length = 0;
+  await c.call("GET", "/Users", undefined, { Authorization: "Bearer wrong" });
+  await c.call("GET", "/Users", undefined, { Authorization: "" });
+  const failed = everything.filter((l) => l.startsWith("warning: Authentication failed: "));
+  expect(failed).toHaveLength(2);
+  expect(extract("reason").exec(failed[0] ?? "")?.[1]).toBe("unknown_token");
+  expect(extract("fingerprint").exec(failed[0] ?? "")?.[1]).toMatch(/^[0-9a-f]{8}$/);
+  expect(extract("reason").exec(failed[1] ?? "")?.[1]).toBe("missing");
+  expect(query).toContain("sum(itemCount)");
+});
