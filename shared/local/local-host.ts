@@ -25,10 +25,17 @@ export interface LocalHostOptions {
   log?: (level: string, message: string) => void;
 }
 
+/**
+ * The request's headers as the worker gets them with HTTP streams: the trigger metadata's
+ * `Headers`, which the host fills with `StringValues.ToString()`, every value of a repeated header
+ * joined by "," (HttpTriggerAttributeBindingProvider.GetRequestBindingData). `req.headers` would
+ * keep only the first of two `Authorization` headers (Node discards repeats of some headers), so a
+ * request that Azure refuses as malformed passed here with the first credential.
+ */
 function toHeaders(req: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value;
+  for (const [key, values] of Object.entries(req.headersDistinct)) {
+    if (values !== undefined) headers[key] = values.join(",");
   }
   return headers;
 }

@@ -547,6 +547,23 @@ describe("resources without a value for sortBy (RFC 7644 §3.4.2.3)", () => {
 });
 
 describe("input hygiene", () => {
+  test("two Authorization headers are one malformed credential, as the host joins them, not the first one", async () => {
+    // The host hands the worker every value of a repeated header joined by "," (StringValues).
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      http
+        .get(
+          `${c.baseUrl}/ServiceProviderConfig`,
+          { headers: { Authorization: [`Bearer ${TOKEN}`, "Bearer other"] } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          },
+        )
+        .on("error", reject);
+    });
+    expect(status).toBe(401);
+  });
+
   test.each([
     ["top level", JSON.parse('{"userName":"h1@x.y","__proto__":{"title":"x"}}')],
     ["complex value", JSON.parse('{"userName":"h2@x.y","name":{"__proto__":{"givenName":"x"}}}')],
