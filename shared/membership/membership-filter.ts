@@ -70,7 +70,8 @@ function owners(type: ResourceType, filter: ExternalFilter, links: readonly Memb
     // The whole bracket filter is checked on each membership, so `and type eq "User"` is honoured.
     if (evaluateFilter(filter.filter, { id: owner, normalized })) found.add(owner);
   }
-  return [...found];
+  // Sorted, so that tests matching the same resources are seen to (and share a parameter).
+  return [...found].sort();
 }
 
 /**
@@ -118,7 +119,27 @@ export async function membershipSql(
     );
   }
   const matches = new Map(externals.map((external) => [external, owners(type, external, links)]));
+  // Every test's ids travel in the query, and Cosmos DB refuses a query over 512 KB or a request
+  // over 2 MB (Azure Cosmos DB service quotas), an error that would be a 500: tests that match the
+  // same ids share one parameter, and the ids of all of them are held to the memberships' bound
+  // (10,000 UUIDs are about 390 KB), so that repeating a test cannot multiply a large group.
+  const shared = new Map<string, string[]>();
+  for (const ids of matches.values()) shared.set(JSON.stringify(ids), ids);
+  const total = [...shared.values()].reduce((sum, ids) => sum + ids.length, 0);
+  if (total > MAX_MEMBERSHIP_MATCHES) {
+    throw new ScimError(
+      "tooMany",
+      `The tests on "${externals[0]?.attribute}" match more than ${MAX_MEMBERSHIP_MATCHES} resources together; narrow the filter.`,
+    );
+  }
+  const names = new Map<string, string>();
   return compileFilter(bound, {
-    resolveExternal: (node, addParameter) => `ARRAY_CONTAINS(${addParameter(matches.get(node) ?? [])}, c.id)`,
+    resolveExternal: (node, addParameter) => {
+      const ids = matches.get(node) ?? [];
+      const key = JSON.stringify(ids);
+      const name = names.get(key) ?? addParameter(ids);
+      names.set(key, name);
+      return `ARRAY_CONTAINS(${name}, c.id)`;
+    },
   });
 }

@@ -304,6 +304,40 @@ describe("membershipFilter", () => {
   });
 });
 
+describe("membershipFilter stays inside Cosmos DB's query size", () => {
+  // Cosmos DB refuses a query over 512 KB and a request over 2 MB (Azure Cosmos DB service
+  // quotas); the embedded server takes any size, so the bound is checked on the compiled query.
+  const QUERY_LIMIT = 512 * 1024;
+  const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+  const querySize = (sql: { where: string; parameters: unknown[] } | undefined) =>
+    Buffer.byteLength(JSON.stringify({ query: sql?.where, parameters: sql?.parameters }));
+
+  it("a test repeated on a large group sends its ids once", async () => {
+    const w = world();
+    const group = uuid(0);
+    for (let i = 1; i <= MAX_MEMBERSHIP_MATCHES; i++) w.memberships.seed(group, uuid(i));
+    const filter = Array.from({ length: 6 }, () => `groups[value eq "${group}"]`).join(" or ");
+    const sql = await membershipFilter(w, w.resourceTypes.User, filter);
+    expect(sql?.parameters).toHaveLength(1);
+    expect(sql?.parameters[0]?.value).toHaveLength(MAX_MEMBERSHIP_MATCHES);
+    expect(querySize(sql)).toBeLessThan(QUERY_LIMIT);
+  });
+
+  it("tests that together name more than 10,000 resources are tooMany, not a query Cosmos DB refuses", async () => {
+    const w = world();
+    const [big, small] = [uuid(0), uuid(1)];
+    for (let i = 0; i < 6_000; i++) w.memberships.seed(big, uuid(100 + i));
+    for (let i = 0; i < 3_000; i++) w.memberships.seed(small, uuid(10_000 + i));
+    // 9,000 memberships, but the two tests' ids are 6,000 + 9,000.
+    const filter = `groups[value eq "${big}"] or groups[value eq "${big}" or value eq "${small}"]`;
+    await expect(membershipFilter(w, w.resourceTypes.User, filter)).rejects.toMatchObject({
+      status: 400,
+      scimType: "tooMany",
+      detail: expect.stringContaining("10000"),
+    });
+  });
+});
+
 describe("planMemberList / applyMemberChanges on a new group", () => {
   it("an absent members is the empty list; given members are checked", async () => {
     const w = world();
