@@ -34,6 +34,7 @@ export const plainStatuses = {
   internal: 500,
   notImplemented: 501,
   unavailable: 503,
+  insufficientStorage: 507,
 } as const;
 
 export type PlainErrorCode = keyof typeof plainStatuses;

@@ -107,6 +107,18 @@ export function unavailable(error: unknown): ScimError {
   });
 }
 
+/**
+ * Cosmos DB's refusal of a write that would take a logical partition past 20 GB (403, substatus
+ * 1014: Azure Cosmos DB service quotas; "Diagnose and troubleshoot Azure Cosmos DB forbidden
+ * exceptions"). A tenant is one logical partition per container, so this is the tenant's data
+ * outgrowing a container: no retry helps, and it is no fault of the request.
+ */
+function partitionFull(error: unknown): boolean {
+  if (cosmosStatus(error) !== 403) return false;
+  const { substatus, headers } = error as { substatus?: unknown; headers?: Record<string, unknown> };
+  return Number(substatus ?? headers?.["x-ms-substatus"]) === 1014;
+}
+
 function charge(ctx: CallContext, value: unknown) {
   const charged = (value as { requestCharge?: unknown } | undefined)?.requestCharge;
   if (typeof charged === "number" && Number.isFinite(charged)) ctx.meter.requestCharge += charged;
@@ -128,8 +140,9 @@ export type CallResult<T> =
  * deadline, and metering calls and RU. Statuses in `expected` (404, 409, 412...) come back as
  * data; `retried` tells the caller that an earlier attempt may have succeeded unseen (a lost
  * response), so that a create meeting 409 or a conditional replace meeting 412 can check whether
- * the document is its own. Every call our store makes is safe to repeat in that sense. Anything
- * else non-transient is rethrown as is (a bug, answered 500 by the pipeline).
+ * the document is its own. Every call our store makes is safe to repeat in that sense. A tenant's
+ * partition that is full is 507; anything else non-transient is rethrown as is (a bug, answered
+ * 500 by the pipeline).
  */
 export async function cosmosCall<T>(
   ctx: CallContext,
@@ -147,6 +160,12 @@ export async function cosmosCall<T>(
       ctx.meter.requestCharge += chargeOf(error) ?? 0;
       const status = cosmosStatus(error);
       if (status !== undefined && expected.includes(status)) return { ok: false, status, retried };
+      if (partitionFull(error)) {
+        throw new ScimError(
+          "insufficientStorage",
+          "This tenant's data in one container has reached the 20 GB Cosmos DB allows one partition key value, so the database refused the write.",
+        );
+      }
       if (!transient(error)) throw error;
       const wait = Math.max(retryAfterMs(error) ?? 0, backoff(attempt));
       if (Date.now() + wait >= ctx.deadline) throw unavailable(error);

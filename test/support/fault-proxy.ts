@@ -15,7 +15,12 @@ export type Fault =
    * A proxy or load balancer in front of the account answers with its own HTML error page (not
    * forwarded): the SDK fails to parse it before it reads the status.
    */
-  | { kind: "gateway"; status: 502 | 504 };
+  | { kind: "gateway"; status: 502 | 504 }
+  /**
+   * Cosmos DB's refusal of a write past the 20 GB a logical partition (here: a tenant's data in one
+   * container) may hold: 403 with substatus 1014, never a transient fault (not in `FAULTS`).
+   */
+  | { kind: "partitionFull" };
 
 export const FAULTS: readonly Fault[] = [
   { kind: "status", status: 429 },
@@ -41,6 +46,8 @@ export function describeFault(fault: Fault): string {
       return "answer lost";
     case "gateway":
       return `gateway ${fault.status} (HTML)`;
+    case "partitionFull":
+      return "partition full (403/1014)";
   }
 }
 
@@ -100,6 +107,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         ...(fault.status === 429 ? { "x-ms-retry-after-ms": "20" } : {}),
       });
       res.end(body);
+      req.resume();
+      return;
+    }
+    if (fault?.kind === "partitionFull") {
+      res.writeHead(403, {
+        "content-type": "application/json",
+        "x-ms-substatus": "1014",
+        "x-ms-request-charge": "1",
+      });
+      res.end(JSON.stringify({ code: "Forbidden", message: "Partition key reached maximum size of 20 GB" }));
       req.resume();
       return;
     }

@@ -82,3 +82,36 @@ describe("answers from a gateway in front of Cosmos DB", () => {
     expect(result).toEqual({ ok: true, value: "document", retried: true });
   });
 });
+
+describe("a tenant's logical partition at Cosmos DB's 20 GB", () => {
+  // What the SDK throws for it: the status as `code`, the x-ms-substatus header as `substatus`
+  // (RequestHandler in @azure/cosmos 4.9.3); the embedded server has no such limit.
+  const partitionFull = () =>
+    Object.assign(new Error("Partition key reached maximum size of 20 GB"), {
+      code: 403,
+      substatus: 1014,
+      headers: { "x-ms-substatus": "1014", "x-ms-request-charge": "1.5" },
+    });
+
+  test("a write refused as over the partition's storage is 507 naming the limit, not retried", async () => {
+    let attempts = 0;
+    const ctx = callContext(5000);
+    const thrown = await cosmosCall(ctx, async () => {
+      attempts++;
+      throw partitionFull();
+    }).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(ScimError);
+    expect((thrown as ScimError).status).toBe(507);
+    expect((thrown as ScimError).detail).toContain("20 GB");
+    expect(attempts).toBe(1);
+    expect(ctx.meter.requestCharge).toBe(1.5);
+  });
+
+  test("any other 403 (a role assignment missing, substatus 5301) stays a fault for the pipeline's 500", async () => {
+    const forbidden = Object.assign(new Error("Request blocked by Auth"), { code: 403, substatus: 5301 });
+    const thrown = await cosmosCall(callContext(5000), async () => {
+      throw forbidden;
+    }).catch((error: unknown) => error);
+    expect(thrown).toBe(forbidden);
+  });
+});
