@@ -118,27 +118,34 @@ export async function membershipSql(
       `The filter on "${externals[0]?.attribute}" matches more than ${MAX_MEMBERSHIP_MATCHES} memberships; narrow it.`,
     );
   }
-  const matches = new Map(externals.map((external) => [external, owners(type, external, links)]));
   // Every test's ids travel in the query, and Cosmos DB refuses a query over 512 KB or a request
   // over 2 MB (Azure Cosmos DB service quotas), an error that would be a 500: tests that match the
-  // same ids share one parameter, and the ids of all of them are held to the memberships' bound
-  // (10,000 UUIDs are about 390 KB), so that repeating a test cannot multiply a large group.
-  const shared = new Map<string, string[]>();
-  for (const ids of matches.values()) shared.set(JSON.stringify(ids), ids);
-  const total = [...shared.values()].reduce((sum, ids) => sum + ids.length, 0);
+  // same ids share one list (and so one parameter), and the ids of all of them are held to the
+  // memberships' bound (10,000 UUIDs are about 390 KB), so that repeating a test cannot multiply a
+  // large group.
+  const lists = new Map<string, string[]>();
+  const matches = new Map(
+    externals.map((external) => {
+      const ids = owners(type, external, links);
+      const key = JSON.stringify(ids);
+      const list = lists.get(key) ?? ids;
+      lists.set(key, list);
+      return [external, list];
+    }),
+  );
+  const total = [...lists.values()].reduce((sum, ids) => sum + ids.length, 0);
   if (total > MAX_MEMBERSHIP_MATCHES) {
     throw new ScimError(
       "tooMany",
       `The tests on "${externals[0]?.attribute}" match more than ${MAX_MEMBERSHIP_MATCHES} resources together; narrow the filter.`,
     );
   }
-  const names = new Map<string, string>();
+  const names = new Map<string[], string>();
   return compileFilter(bound, {
     resolveExternal: (node, addParameter) => {
       const ids = matches.get(node) ?? [];
-      const key = JSON.stringify(ids);
-      const name = names.get(key) ?? addParameter(ids);
-      names.set(key, name);
+      const name = names.get(ids) ?? addParameter(ids);
+      names.set(ids, name);
       return `ARRAY_CONTAINS(${name}, c.id)`;
     },
   });
