@@ -295,9 +295,9 @@ async function authenticateAssertion(
   // RFC 7523 §3 lets a server refuse an `exp` unreasonably far ahead; here it must: the `jti` record
   // lives until `exp`, and a lifetime past Cosmos DB's 32-bit `ttl` (or JavaScript's dates) failed the
   // write (a 500) instead of refusing the client.
-  if (exp - now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS)
-    return clientFailure("exp_too_far", clientId);
-  const remaining = Math.max(1, Math.ceil(exp - now.getTime() / 1000) + ENTRA_CLOCK_SKEW_SECONDS);
+  const lifetime = exp - now.getTime() / 1000;
+  if (lifetime > MAX_ASSERTION_LIFETIME_SECONDS) return clientFailure("exp_too_far", clientId);
+  const remaining = Math.max(1, Math.ceil(lifetime) + ENTRA_CLOCK_SKEW_SECONDS);
   const replay = await deps.recordAssertion({
     id: `jti:${sha256Hex(`${iss}\n${jti}`)}`,
     tenantId: ASSERTIONS_PARTITION,

@@ -56,8 +56,9 @@ function decodeEscapes(run: string): string {
  * percent-encoded UTF-8 decoded, anything else (`%zz`, a truncated or invalid sequence) left as
  * sent (aspnet/HttpAbstractions#448: "if a sequence can't be correctly decoded under UTF8, just
  * leave them as is"), and `%2F` kept as sent (Kestrel's UrlDecoder.SkipUnescape), so the host's
- * route value of `/Users/a%2Fb` is `a%2Fb`. So `/Users/%E0%A4%A` reaches the users-get function, as in Azure, and gets a
- * SCIM 404 rather than no function at all; a `/Bulk` operation's path decodes the same way.
+ * route value of `/Users/a%2Fb` is `a%2Fb`. So `/Users/%E0%A4%A` reaches the users-get function, as
+ * in Azure, and gets a SCIM 404 rather than no function at all; a `/Bulk` operation's path decodes
+ * the same way.
  */
 export function decodePathSegment(segment: string): string {
   return segment.includes("%") ? segment.replace(ESCAPES, decodeEscapes) : segment;
