@@ -66,8 +66,8 @@ param operatorPrincipalIds array = []
 @maxValue(90)
 param keyVaultSoftDeleteRetentionInDays int = 90
 
-@description('Optional. Upper bound on function app instances (caps cost and the request rate sent to Cosmos DB). Flex Consumption accepts 40 (its lowest maximum) to 1000.')
-@minValue(40)
+@description('Optional. Upper bound on function app instances (caps cost and the request rate sent to Cosmos DB). Flex Consumption accepts 1 (its lowest maximum) to 1000.')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

@@ -45,8 +45,8 @@ param scimTenantId string = 'default'
 @description('Optional. More app settings, name to value (strings); a setting with an empty value is left out, so the app applies its own default.')
 param extraAppSettings object = {}
 
-@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 40 to 1000.')
-@minValue(40)
+@description('Optional. Upper bound on scale-out instances (caps cost and Cosmos DB request rate). Flex Consumption accepts 1 to 1000.')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

@@ -538,7 +538,7 @@ export const rules = {
             ),
         ),
 
-  "maximumInstanceCount is at least 40 (Flex Consumption's lowest maximum), in every template that declares it":
+  "maximumInstanceCount accepts Flex Consumption's whole range, 1 to 1000 (Microsoft's lowest and highest maximum), in every template that declares it":
     (infra) => {
       const declared = infra.files.flatMap((file) =>
         params(file)
@@ -549,12 +549,14 @@ export const rules = {
       return declared.flatMap(({ file, p }) => {
         const at = `${where(file, p.node)} param maximumInstanceCount`;
         const violations: string[] = [];
-        const min = literal(p.decorators.find((d) => d.name === "minValue")?.args[0]);
-        if (typeof min !== "number" || min < 40)
-          violations.push(`${at}: @minValue is ${String(min)}, not >= 40`);
+        const bound = (name: string) => literal(p.decorators.find((d) => d.name === name)?.args[0]);
+        const min = bound("minValue");
+        const max = bound("maxValue");
+        if (min !== 1) violations.push(`${at}: @minValue is ${String(min)}, not 1`);
+        if (max !== 1000) violations.push(`${at}: @maxValue is ${String(max)}, not 1000`);
         const fallback = p.defaultValue ? literal(p.defaultValue) : undefined;
-        if (p.defaultValue && (typeof fallback !== "number" || fallback < 40))
-          violations.push(`${at}: default ${p.defaultValue.text} is not >= 40`);
+        if (p.defaultValue && (typeof fallback !== "number" || fallback < 1 || fallback > 1000))
+          violations.push(`${at}: default ${p.defaultValue.text} is outside 1-1000`);
         return violations;
       });
     },
