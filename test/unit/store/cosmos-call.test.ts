@@ -83,6 +83,25 @@ describe("answers from a gateway in front of Cosmos DB", () => {
   });
 });
 
+describe("Cosmos DB's own transient statuses", () => {
+  // The statuses the README's 503 row names; 500 among them, which Microsoft documents as transient
+  // for the gateway.
+  test.each([408, 410, 449, 500, 503])(
+    "a %i is retried within the request's budget, then answered 503",
+    async (code) => {
+      let attempts = 0;
+      const thrown = await cosmosCall(callContext(150), async () => {
+        attempts++;
+        throw Object.assign(new Error(`Status ${code}`), { code, headers: {} });
+      }).catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(ScimError);
+      expect((thrown as ScimError).status).toBe(503);
+      expect((thrown as ScimError).headers["Retry-After"]).toBeDefined();
+      expect(attempts).toBeGreaterThan(1);
+    },
+  );
+});
+
 describe("a tenant's logical partition at Cosmos DB's 20 GB", () => {
   // What the SDK throws for it: the status as `code`, the x-ms-substatus header as `substatus`
   // (RequestHandler in @azure/cosmos 4.9.3); the embedded server has no such limit.
