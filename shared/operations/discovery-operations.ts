@@ -109,7 +109,7 @@ export const getSchema = discovery((request, { resourceTypes }) => {
   return scimResponse(200, json(schemaDocument(schema, request.baseUrl)));
 });
 
-/** /Bulk and /Me (RFC 7644 §3.7, §3.11) are not offered: 501 says so, where 404 would suggest a wrong URL. */
+/** /Me (RFC 7644 §3.11) is not offered: 501 says so, where 404 would suggest a wrong URL. */
 export const notImplemented =
   (what: string): Operation =>
   async () => {
