@@ -399,7 +399,8 @@ async function replaceOnce(
  * group and members appear at once; then `confirmMembers`, which also gives the users their
  * `groups` copy. If the group cannot be created (a taken displayName, the database unavailable),
  * its memberships are removed again; any left behind name an id nothing will ever use and stay
- * invisible.
+ * invisible. A create that failed only as far as this request can tell (its answer lost, then the
+ * budget spent) is checked first: a group that did land keeps its members and is answered created.
  */
 export async function createWithMembers(
   scope: MemberScope,
@@ -412,7 +413,23 @@ export async function createWithMembers(
   try {
     created = await createGroup();
   } catch (error) {
-    if (members.length > 0) await scope.memberships.removeReferences(groupId).catch(() => []);
+    if (members.length === 0) throw error;
+    // A create whose answer was lost, then retried until the budget ran out (503), may have landed:
+    // the group then exists under the id only this request knows, and its memberships are its
+    // members. Removing them would leave it visible and empty, and the client's retry would meet
+    // its displayName taken (409). So the group is looked for first: found, the request finishes
+    // as created; not found, its memberships go; unknown (still unavailable), they stay, invisible
+    // if it does not exist.
+    const landed = await scope.groups.read(groupId).then(
+      (group) => group ?? null,
+      () => undefined,
+    );
+    if (landed)
+      return {
+        created: { ok: true, value: landed },
+        members: await confirmMembers(scope, groupId, members, landed),
+      };
+    if (landed === null) await scope.memberships.removeReferences(groupId).catch(() => []);
     throw error;
   }
   if (!created.ok) {
