@@ -29,7 +29,11 @@ import { forEachMember, groupsFromMemberships } from "./read-memberships.js";
  *   sweeps its memberships page by page: each page's users' copies and parent groups first, the
  *   memberships after, so that a repeated DELETE still finds what an interrupted one left;
  * - a PUT's removed users lose the entry before their memberships go (`dropEntries`), since its
- *   retry no longer sees them as members.
+ *   retry no longer sees them as members;
+ * - the group's bump follows the membership writes and precedes a PATCH's copies, and is written
+ *   whenever the change may be new, not only when this attempt's writes report a change: a retry
+ *   (or a write whose answer was lost) meets memberships an earlier try wrote, perhaps with no
+ *   bump after them (`unsettled`; a PUT bumps on the difference it read).
  * A user's copy is bounded (`GROUPS_COPY_MAX_BYTES`, with room kept for it in every user
  * document): a copy that would outgrow it is replaced by the `groupsOverflow` mark, readers then
  * take that user's groups from the memberships, and the copy comes back once the groups fit again.
@@ -272,13 +276,43 @@ export async function confirmMembers(
  * user needs none. Reads are point reads for a few ids, one query per 1,000 for more.
  */
 async function formerMembers(scope: MemberScope, ids: readonly string[]): Promise<(string | KnownUser)[]> {
-  if (ids.length === 0) return [];
+  return (await formerMembersOf(scope, ids)).users;
+}
+
+/** `formerMembers`, and whether any of `ids` names an existing group (a nested member). */
+async function formerMembersOf(
+  scope: MemberScope,
+  ids: readonly string[],
+): Promise<{ users: (string | KnownUser)[]; groups: boolean }> {
+  if (ids.length === 0) return { users: [], groups: false };
   const found = await scope.memberLookup.existing(ids);
-  return ids.flatMap((id): (string | KnownUser)[] => {
+  const users = ids.flatMap((id): (string | KnownUser)[] => {
     const member = found.get(id);
     if (member?.type !== "User") return [];
     return [member.seen ? { id, seen: member.seen, member: false } : id];
   });
+  return { users, groups: [...found.values()].some((member) => member.type === "Group") };
+}
+
+/**
+ * Whether a member change this attempt found nothing left to write for may still lack the group's
+ * `meta` bump: an earlier attempt (or this one's first try, whose answer was lost) wrote the
+ * memberships and stopped before the bump. A user's `groups` copy is brought in step only after
+ * the bump, so a copy read before this attempt wrote that does not show the change yet says the
+ * bump may be missing; a member with no copy to tell (a group, a user marked `groupsOverflow`)
+ * counts as such. A re-add or removal done long before keeps the version.
+ */
+function unsettled(
+  groupId: string,
+  added: readonly MemberRecord[],
+  removed: { users: readonly (string | KnownUser)[]; groups: boolean },
+): boolean {
+  const inCopy = (seen: SeenUser) => seen.groups.some((g) => g.value === groupId);
+  return (
+    removed.groups ||
+    removed.users.some((u) => typeof u === "string" || u.seen.groupsOverflow || inCopy(u.seen)) ||
+    added.some((m) => m.type !== "User" || !m.seen || m.seen.groupsOverflow || !inCopy(m.seen))
+  );
 }
 
 /** Removes members and brings the copies of `users` (the users among them) in step. Returns how many ended. */
@@ -368,14 +402,13 @@ async function replaceOnce(
     groupId,
     removedUsers.filter((user): user is KnownUser => typeof user !== "string"),
   );
-  const ended = await removeMembers(
+  await removeMembers(
     scope,
     groupId,
     removed.map((m) => m.memberId),
     [...dropped, ...removedUsers.filter((user) => typeof user === "string")],
   );
-  const added = await scope.memberships.add(groupId, diff.add);
-  const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
+  await scope.memberships.add(groupId, diff.add);
   const behind = first
     ? wanted.filter(
         (m) =>
@@ -385,6 +418,13 @@ async function replaceOnce(
           !m.seen.groups.some((g) => g.value === groupId),
       )
     : [];
+  // The bump follows the difference read, not what the writes report: a write whose answer was
+  // lost reports nothing done (its retry met its own work). Members found behind are an earlier
+  // attempt's, which may have stopped before its bump.
+  const touched =
+    diff.add.length + diff.remove.length > 0 || behind.length > 0
+      ? await touchGroup(scope, groupId)
+      : undefined;
   const kept = new Set(
     (await confirmMembers(scope, groupId, [...diff.add, ...behind], touched)).map((m) => m.id),
   );
@@ -464,11 +504,15 @@ export async function applyMemberChanges(
   }
   if (claim && plan.remove.length + plan.add.length > 0) await claim();
   // The removed members, read before the change.
-  const users = await formerMembers(scope, plan.remove);
-  const ended = await removeMembers(scope, groupId, plan.remove, users);
+  const removed = await formerMembersOf(scope, plan.remove);
+  const ended = plan.remove.length > 0 ? await scope.memberships.remove(groupId, plan.remove) : 0;
   const added = plan.add.length > 0 ? await scope.memberships.add(groupId, plan.add) : 0;
-  // The bump comes after the membership writes, so it doubles as the confirm step's re-check.
-  const touched = ended + added > 0 ? await touchGroup(scope, groupId) : undefined;
+  // The bump comes after the membership writes, so it doubles as the confirm step's re-check,
+  // and before the users' copies, so that a copy out of step tells a retry the bump may be
+  // missing (`unsettled`): the count of writes alone misses a write whose answer was lost.
+  const touched =
+    ended + added > 0 || unsettled(groupId, plan.add, removed) ? await touchGroup(scope, groupId) : undefined;
+  if (plan.remove.length > 0) await syncUserGroups(scope, groupId, removed.users);
   // A re-add that wrote nothing (a retried request) still brings the users' copies in step, and
   // the group it reads for that is the one the caller answers with: read once, not twice.
   const group = touched === undefined && plan.add.length > 0 ? await scope.groups.read(groupId) : touched;

@@ -52,7 +52,11 @@ export function describeFault(fault: Fault): string {
 }
 
 /** Decides, for the n-th request since the last `reset`, whether to inject a fault. */
-export type FaultPlan = (n: number, request: { method: string; path: string }) => Fault | undefined;
+export type FaultPlan = (
+  n: number,
+  /** `query`: a query or its query plan (a POST to a container's documents, as a create is). */
+  request: { method: string; path: string; query: boolean },
+) => Fault | undefined;
 
 export interface FaultProxy {
   endpoint: string;
@@ -91,7 +95,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
   const server = http.createServer((req, res) => {
     const n = count++;
-    const fault = plan?.(n, { method: req.method ?? "GET", path: req.url ?? "/" });
+    const fault = plan?.(n, {
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      query:
+        req.headers["x-ms-documentdb-isquery"] !== undefined ||
+        req.headers["x-ms-cosmos-is-query-plan-request"] !== undefined,
+    });
     if (fault?.kind === "drop") {
       req.socket.destroy();
       return;
