@@ -8,7 +8,7 @@ import { userSchema } from "../schema/user-schema.js";
 import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
 import type { BoundFilter, ValueLocation } from "./bound-filter.js";
-import { coerceFilterValue, dateTimeTest, storedType } from "./coerce-filter-value.js";
+import { coerceFilterValue, comparisonTest, storedType } from "./coerce-filter-value.js";
 import { invalidFilter } from "./invalid-filter.js";
 
 /** Attributes kept in another container; filters on them are handed back as `external` nodes. */
@@ -173,13 +173,12 @@ function bindTest(
       ? // Entra's app role as a JSON document: stored as the role it describes (value-schema.ts).
         (unwrapJsonRole({ value }).value as string)
       : value;
-  const literal = coerceFilterValue(leaf, op, stored, name, position);
+  const asked = comparisonTest(leaf, op, stored, name, position);
   const type = storedType(leaf);
-  const asked = leaf.type === "dateTime" && typeof stored === "string" ? dateTimeTest(op, stored) : op;
   return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) =>
     typeof asked === "boolean"
       ? { kind: "constant", value: asked }
-      : { kind: "compare", op: asked, location, type, value: literal },
+      : { kind: "compare", op: asked.op, location, type, value: asked.value },
   );
 }
 

@@ -4,6 +4,7 @@ import {
   type ComparisonOperator,
   hasRealDateFields,
   normalizeScalar,
+  type Scalar,
 } from "../schema/compare-values.js";
 import type { ValueType } from "./bound-filter.js";
 import { invalidFilter, quote } from "./invalid-filter.js";
@@ -106,4 +107,22 @@ export function dateTimeTest(op: ComparisonOperator, literal: string): Compariso
     default:
       return op;
   }
+}
+
+/**
+ * What `attribute op literal` asks of a stored value in comparison form (RFC 7644 §3.4.2.2): the
+ * operator and the literal in comparison form, or the answer itself when a dateTime literal finer
+ * than a millisecond decides it (`dateTimeTest`). Queries and PATCH value filters both bind their
+ * comparisons here, so `emails[...]` selects the same elements in a PATCH path as in a filter.
+ */
+export function comparisonTest(
+  attribute: Attribute,
+  op: ComparisonOperator,
+  value: string | number | boolean,
+  name: string,
+  position: number,
+): { op: ComparisonOperator; value: Scalar } | boolean {
+  const literal = coerceFilterValue(attribute, op, value, name, position);
+  const asked = attribute.type === "dateTime" && typeof value === "string" ? dateTimeTest(op, value) : op;
+  return typeof asked === "boolean" ? asked : { op: asked, value: literal };
 }

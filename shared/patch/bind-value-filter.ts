@@ -1,8 +1,8 @@
 import { ScimError } from "../errors/scim-error.js";
 import type { AttributePath, Comparison, Filter } from "../filter/ast.js";
-import { coerceFilterValue } from "../filter/coerce-filter-value.js";
+import { comparisonTest } from "../filter/coerce-filter-value.js";
 import type { Attribute } from "../schema/attribute.js";
-import { compareScalars, comparisonForm, type Scalar, sameName } from "../schema/compare-values.js";
+import { compareScalars, comparisonForm, sameName } from "../schema/compare-values.js";
 import { findAttribute } from "../schema/resolve-path.js";
 import type { ScimObject, ScimValue } from "../schema/scim-json.js";
 
@@ -68,14 +68,21 @@ export function bindValueFilter(
       const wanted = node.op === "ne";
       return (element) => isPresent(element[sub.name]) === wanted;
     }
-    let expected: Scalar;
+    let test: ReturnType<typeof comparisonTest>;
     try {
-      expected = coerceFilterValue(sub, node.op, node.value, sub.name, node.position);
+      // The same test a query makes of the element (bind-filter.ts): a dateTime literal finer than
+      // the millisecond instants kept is decided as there, not rounded onto a stored instant.
+      test = comparisonTest(sub, node.op, node.value, sub.name, node.position);
     } catch (error) {
       if (error instanceof ScimError) throw fail(error.detail.replace(/\.$/, ""));
       throw error;
     }
-    return (element) => compareScalars(node.op, comparisonForm(sub, element[sub.name]), expected);
+    if (typeof test === "boolean") {
+      const answer = test;
+      return () => answer;
+    }
+    const { op, value } = test;
+    return (element) => compareScalars(op, comparisonForm(sub, element[sub.name]), value);
   };
 
   const bind = (node: Filter): Predicate => {
