@@ -5,7 +5,6 @@ import { groupSchema } from "../schema/group-schema.js";
 import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { userSchema } from "../schema/user-schema.js";
-import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
 import type { BoundFilter, ValueLocation } from "./bound-filter.js";
 import { coerceFilterValue, comparisonTest, storedType } from "./coerce-filter-value.js";
@@ -168,12 +167,7 @@ function bindTest(
   }
   // The complex attribute `leaf` belongs to, if any: `roles` in `roles.value`, `roles eq` and `roles[value eq]`.
   const holder = leaf !== attribute ? attribute : parent;
-  const stored =
-    holder?.name === "roles" && leaf.name === "value" && typeof value === "string"
-      ? // Entra's app role as a JSON document: stored as the role it describes (value-schema.ts).
-        (unwrapJsonRole({ value }).value as string)
-      : value;
-  const asked = comparisonTest(leaf, op, stored, name, position);
+  const asked = comparisonTest(leaf, holder, op, value, name, position);
   const type = storedType(leaf);
   return place(attribute, keys, scope, leaf === attribute ? [] : [leaf.name], (location) =>
     typeof asked === "boolean"

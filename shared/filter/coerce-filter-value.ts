@@ -6,6 +6,7 @@ import {
   normalizeScalar,
   type Scalar,
 } from "../schema/compare-values.js";
+import { unwrapJsonRole } from "../schema/value-schema.js";
 import type { ValueType } from "./bound-filter.js";
 import { invalidFilter, quote } from "./invalid-filter.js";
 
@@ -112,17 +113,24 @@ export function dateTimeTest(op: ComparisonOperator, literal: string): Compariso
 /**
  * What `attribute op literal` asks of a stored value in comparison form (RFC 7644 §3.4.2.2): the
  * operator and the literal in comparison form, or the answer itself when a dateTime literal finer
- * than a millisecond decides it (`dateTimeTest`). Queries and PATCH value filters both bind their
- * comparisons here, so `emails[...]` selects the same elements in a PATCH path as in a filter.
+ * than a millisecond decides it (`dateTimeTest`). `holder` is the complex attribute `attribute`
+ * belongs to, if any. Queries and PATCH value filters both bind their comparisons here, so
+ * `emails[...]` selects the same elements in a PATCH path as in a filter.
  */
 export function comparisonTest(
   attribute: Attribute,
+  holder: Attribute | undefined,
   op: ComparisonOperator,
   value: string | number | boolean,
   name: string,
   position: number,
 ): { op: ComparisonOperator; value: Scalar } | boolean {
-  const literal = coerceFilterValue(attribute, op, value, name, position);
-  const asked = attribute.type === "dateTime" && typeof value === "string" ? dateTimeTest(op, value) : op;
+  const stored =
+    holder?.name === "roles" && attribute.name === "value" && typeof value === "string"
+      ? // Entra's app role as a JSON document: stored as the role it describes (value-schema.ts).
+        (unwrapJsonRole({ value }).value as string)
+      : value;
+  const literal = coerceFilterValue(attribute, op, stored, name, position);
+  const asked = attribute.type === "dateTime" && typeof stored === "string" ? dateTimeTest(op, stored) : op;
   return typeof asked === "boolean" ? asked : { op: asked, value: literal };
 }

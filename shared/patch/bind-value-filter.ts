@@ -71,8 +71,9 @@ export function bindValueFilter(
     let test: ReturnType<typeof comparisonTest>;
     try {
       // The same test a query makes of the element (bind-filter.ts): a dateTime literal finer than
-      // the millisecond instants kept is decided as there, not rounded onto a stored instant.
-      test = comparisonTest(sub, node.op, node.value, sub.name, node.position);
+      // the millisecond instants kept is decided as there, not rounded onto a stored instant, and
+      // Entra's JSON app role compares as the role stored (`roles[value eq "{...}"]`).
+      test = comparisonTest(sub, attribute, node.op, node.value, sub.name, node.position);
     } catch (error) {
       if (error instanceof ScimError) throw fail(error.detail.replace(/\.$/, ""));
       throw error;

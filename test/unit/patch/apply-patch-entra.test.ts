@@ -236,6 +236,12 @@ const cases: Case[] = [
     expected: { userName: "alice@contoso.com", roles: [{ value: "26" }] },
   },
   {
+    name: "Remove roles[value eq <Entra's JSON-string role>] removes that role, as a query's filter finds it",
+    resource: user({ roles: [{ value: "25", display: "Reader" }, { value: "26" }] }),
+    operations: [{ op: "Remove", path: 'roles[value eq "{\\"id\\":\\"r1\\",\\"value\\":\\"25\\"}"]' }],
+    expected: { userName: "alice@contoso.com", roles: [{ value: "26" }] },
+  },
+  {
     name: 'Replace roles[primary eq "True"].value (Entra\'s role filter)',
     resource: user({ roles: [{ value: "1", primary: true }, { value: "2" }] }),
     operations: [{ op: "Replace", path: 'roles[primary eq "True"].value', value: "9" }],

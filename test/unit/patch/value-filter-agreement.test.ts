@@ -4,7 +4,9 @@ import type { ComparisonOperator, ComparisonValue, Filter } from "../../../share
 import { bindFilter } from "../../../shared/filter/bind-filter.js";
 import { compileFilter } from "../../../shared/filter/compile-filter.js";
 import { evaluateFilter } from "../../../shared/filter/evaluate-filter.js";
+import { parseFilter } from "../../../shared/filter/parse-filter.js";
 import { bindValueFilter } from "../../../shared/patch/bind-value-filter.js";
+import { parsePatchPath } from "../../../shared/patch/parse-patch-path.js";
 import { attribute } from "../../../shared/schema/attribute.js";
 import { normalizeResource } from "../../../shared/schema/normalize-resource.js";
 import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
@@ -158,5 +160,17 @@ describe("a PATCH value filter picks the elements a query's value path finds", (
       expect(bindValueFilter(filter, events, EXT, "events").matches(e), op).toBe(expected);
       expect(queryFinds(filter, e), op).toEqual({ evaluated: expected, sql: expected });
     }
+  });
+});
+
+describe("Entra's JSON-string app role in a value filter", () => {
+  const role = '{\\"id\\":\\"r1\\",\\"value\\":\\"25\\",\\"displayName\\":\\"Reader\\"}';
+  it("compares as the role it describes, which is how roles are stored, in a PATCH path as in a query", () => {
+    const stored = { userName: "u", roles: [{ value: "25", display: "Reader" }] };
+    const document = { id: "u", normalized: normalizeResource(User, stored) };
+    const path = `roles[value eq "${role}"]`;
+    expect(evaluateFilter(bindFilter(parseFilter(path), User), document)).toBe(true);
+    expect(parsePatchPath(path, User).filter?.matches({ value: "25" })).toBe(true);
+    expect(parsePatchPath(path, User).filter?.matches({ value: "26" })).toBe(false);
   });
 });
