@@ -2,7 +2,12 @@ import type { Attribute } from "../schema/attribute.js";
 import { compareScalars, normalizeScalar } from "../schema/compare-values.js";
 import { enterpriseUserSchema } from "../schema/enterprise-user-schema.js";
 import { groupSchema } from "../schema/group-schema.js";
-import { findAttribute, type ResolvedPath, resolvePath } from "../schema/resolve-path.js";
+import {
+  findAttribute,
+  type ResolvedPath,
+  resolvePath,
+  resolveSubAttributePath,
+} from "../schema/resolve-path.js";
 import type { ResourceType } from "../schema/resource-type.js";
 import { userSchema } from "../schema/user-schema.js";
 import type { AttributePath, Comparison, ComparisonOperator, Filter, Presence, ValuePath } from "./ast.js";
@@ -176,18 +181,28 @@ function bindTest(
   );
 }
 
-/** Binds a filter inside `parent[...]`, where paths name sub-attributes of `parent`. */
-function bindInside(filter: Filter, parent: Attribute, scope: Scope, parentName: string): BoundFilter {
+/**
+ * Binds a filter inside `parent[...]`, where paths name sub-attributes of `parent` (`type`,
+ * `emails.type`, either behind the URN of `schema`, the schema defining `parent`): the names a
+ * PATCH path's value filter takes too (bind-value-filter.ts).
+ */
+function bindInside(
+  filter: Filter,
+  parent: Attribute,
+  schema: string,
+  scope: Scope,
+  parentName: string,
+): BoundFilter {
   switch (filter.kind) {
     case "and":
     case "or":
       return {
         kind: filter.kind,
-        left: bindInside(filter.left, parent, scope, parentName),
-        right: bindInside(filter.right, parent, scope, parentName),
+        left: bindInside(filter.left, parent, schema, scope, parentName),
+        right: bindInside(filter.right, parent, schema, scope, parentName),
       };
     case "not":
-      return { kind: "not", filter: bindInside(filter.filter, parent, scope, parentName) };
+      return { kind: "not", filter: bindInside(filter.filter, parent, schema, scope, parentName) };
     case "valuePath":
       throw invalidFilter(
         `Value filters cannot be nested inside "${parentName}[...]" ${at(filter.position)}`,
@@ -195,19 +210,29 @@ function bindInside(filter: Filter, parent: Attribute, scope: Scope, parentName:
     default: {
       const { path } = filter;
       const name = `${parentName}.${pathText(path)}`;
-      const sub =
-        path.uri === undefined && path.sub === undefined
-          ? findAttribute(parent.subAttributes, path.attribute)
-          : undefined;
-      if (!sub) throw invalidFilter(`Unknown attribute "${name}" ${at(filter.position)}`);
+      const found = resolveSubAttributePath(parent, schema, path);
+      if ("problem" in found) {
+        throw invalidFilter(
+          found.problem === "schema"
+            ? `The name "${name}" names the schema "${path.uri}", but "${parentName}" belongs to "${schema}" ${at(filter.position)}`
+            : `Unknown attribute "${name}" ${at(filter.position)}`,
+        );
+      }
+      const sub = found.subAttribute;
       checkStored(parent, sub, name, filter.position);
       return bindTest(filter, sub, undefined, [sub.name], scope, name, parent);
     }
   }
 }
 
-function bindValuePath(filter: ValuePath, resolved: ResolvedPath, name: string): BoundFilter {
+function bindValuePath(
+  filter: ValuePath,
+  resolved: ResolvedPath,
+  resourceType: ResourceType,
+  name: string,
+): BoundFilter {
   const { attribute, keys } = resolved;
+  const schema = resolved.extension?.id ?? resourceType.core.id;
   if (resolved.subAttribute || attribute.type !== "complex") {
     throw invalidFilter(
       `A value filter needs a complex attribute, but "${name}" is not one ${at(filter.position)}`,
@@ -215,9 +240,9 @@ function bindValuePath(filter: ValuePath, resolved: ResolvedPath, name: string):
   }
   // Multi-valued: the bracket filter and the trailing test must hold for the SAME element.
   const scope = attribute.multiValued ? ELEMENT : locateScope(DOCUMENT, keys);
-  const inner = bindInside(filter.filter, attribute, scope, name);
+  const inner = bindInside(filter.filter, attribute, schema, scope, name);
   const both: BoundFilter = filter.test
-    ? { kind: "and", left: inner, right: bindInside(filter.test, attribute, scope, name) }
+    ? { kind: "and", left: inner, right: bindInside(filter.test, attribute, schema, scope, name) }
     : inner;
   return attribute.multiValued ? { kind: "any", keys, filter: both } : both;
 }
@@ -357,7 +382,7 @@ function bindTop(filter: Filter, resourceType: ResourceType, unknown?: Set<strin
       const resolved = resolve(filter.path, resourceType, filter.position);
       const bound =
         filter.kind === "valuePath"
-          ? bindValuePath(filter, resolved, name)
+          ? bindValuePath(filter, resolved, resourceType, name)
           : bindTest(
               filter,
               resolved.attribute,

@@ -2,8 +2,8 @@ import { ScimError } from "../errors/scim-error.js";
 import type { AttributePath, Comparison, Filter } from "../filter/ast.js";
 import { comparisonTest } from "../filter/coerce-filter-value.js";
 import type { Attribute } from "../schema/attribute.js";
-import { compareScalars, comparisonForm, sameName } from "../schema/compare-values.js";
-import { findAttribute } from "../schema/resolve-path.js";
+import { compareScalars, comparisonForm } from "../schema/compare-values.js";
+import { resolveSubAttributePath } from "../schema/resolve-path.js";
 import type { ScimObject, ScimValue } from "../schema/scim-json.js";
 
 /** The bracket filter of a PATCH value path, bound to the sub-attributes of its attribute. */
@@ -45,20 +45,14 @@ export function bindValueFilter(
 
   const subAttribute = (ref: AttributePath): Attribute => {
     const written = [ref.uri, [ref.attribute, ref.sub].filter(Boolean).join(".")].filter(Boolean).join(":");
-    // Names inside the brackets are sub-attributes of `attribute` (RFC 7644 §3.4.2.2, valFilter), so a
-    // URN can only repeat the schema defining it; another schema's URN names no sub-attribute of it,
-    // and ignoring the URN would quietly test `emails.type` for `emails[<enterprise URN>:type ...]`.
-    if (ref.uri !== undefined && !sameName(ref.uri, schema)) {
-      throw fail(
-        `'${written}' names the schema '${ref.uri}', but '${attribute.name}' belongs to '${schema}'`,
-      );
-    }
-    // `emails[emails.type eq "work"]` names the sub-attribute through its parent; allow it.
-    let name: string | undefined = ref.attribute;
-    if (ref.sub !== undefined) name = sameName(ref.attribute, attribute.name) ? ref.sub : undefined;
-    const sub = name === undefined ? undefined : findAttribute(attribute.subAttributes, name);
-    if (!sub) throw fail(`'${written}' is not a sub-attribute of '${attribute.name}'`);
-    return sub;
+    // The same names a query's value path takes (bind-filter.ts).
+    const found = resolveSubAttributePath(attribute, schema, ref);
+    if ("subAttribute" in found) return found.subAttribute;
+    throw fail(
+      found.problem === "schema"
+        ? `'${written}' names the schema '${ref.uri}', but '${attribute.name}' belongs to '${schema}'`
+        : `'${written}' is not a sub-attribute of '${attribute.name}'`,
+    );
   };
 
   const comparison = (node: Comparison): Predicate => {

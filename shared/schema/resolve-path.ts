@@ -82,3 +82,22 @@ export function resolvePath(resourceType: ResourceType, path: string): ResolvedP
   ];
   return { extension, attribute, subAttribute, keys };
 }
+
+/**
+ * The sub-attribute a name inside `attribute[...]` names (RFC 7644 §3.4.2.2 valFilter: the names
+ * there are sub-attributes of `attribute`): `type`, or through the attribute `emails.type`, either
+ * optionally behind the URN of `schema`, the schema defining `attribute`. `"schema"`: a URN of
+ * another schema, which names no sub-attribute of `attribute` (ignoring it would quietly test
+ * `emails.type` for `emails[<enterprise URN>:type ...]`); `"unknown"`: no such sub-attribute.
+ */
+export function resolveSubAttributePath(
+  attribute: Attribute,
+  schema: string,
+  path: { uri?: string | undefined; attribute: string; sub?: string | undefined },
+): { subAttribute: Attribute } | { problem: "schema" | "unknown" } {
+  if (path.uri !== undefined && !sameName(path.uri, schema)) return { problem: "schema" };
+  let name: string | undefined = path.attribute;
+  if (path.sub !== undefined) name = sameName(path.attribute, attribute.name) ? path.sub : undefined;
+  const subAttribute = name === undefined ? undefined : findAttribute(attribute.subAttributes, name);
+  return subAttribute ? { subAttribute } : { problem: "unknown" };
+}

@@ -7,6 +7,7 @@ import { buildResourceTypes } from "../../../shared/schema/resource-type.js";
 import { ENTERPRISE } from "./filter-builders.js";
 
 const { User, Group } = buildResourceTypes();
+const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
 const bindUser = (text: string) => bindFilter(parseFilter(text), User);
 const doc = (...keys: string[]) => ({ scope: "document", keys });
 const el = (...keys: string[]) => ({ scope: "element", keys });
@@ -161,6 +162,18 @@ describe("bindFilter", () => {
     });
   });
 
+  // RFC 7644 §3.4.2.2 valFilter: the names inside the brackets are the attribute's sub-attributes,
+  // which may be written through the attribute or behind its schema's URN, as PATCH paths take them.
+  test.each([
+    ['emails[emails.type eq "work"]', 'emails[type eq "work"]'],
+    [`emails[${CORE}:type eq "work"]`, 'emails[type eq "work"]'],
+    [`emails[${CORE}:EMAILS.type eq "work" and value co "x"]`, 'emails[type eq "work" and value co "x"]'],
+    [`manager[${ENTERPRISE}:value eq "m"]`, 'manager[value eq "m"]'],
+    [`${ENTERPRISE}:manager[manager.value eq "m"]`, 'manager[value eq "m"]'],
+  ])("binds %s as %s", (written, plain) => {
+    expect(bindFilter(parseFilter(written), User)).toEqual(bindFilter(parseFilter(plain), User));
+  });
+
   const errors: [string, string][] = [
     ['foo eq "x"', 'Unknown attribute "foo" at position 1 of the filter'],
     ['userName eq "x" and name.foo pr', 'Unknown attribute "name.foo" at position 21 of the filter'],
@@ -173,8 +186,10 @@ describe("bindFilter", () => {
     ['emails[value.x eq "x"]', 'Unknown attribute "emails.value.x" at position 8 of the filter'],
     [
       `emails[${ENTERPRISE}:type eq "work"]`,
-      `Unknown attribute "emails.${ENTERPRISE}:type" at position 8 of the filter`,
+      `The name "emails.${ENTERPRISE}:type" names the schema "${ENTERPRISE}", but "emails" belongs to "urn:ietf:params:scim:schemas:core:2.0:User" at position 8 of the filter`,
     ],
+    [`manager[${CORE}:value eq "m"]`, `names the schema "${CORE}", but "manager" belongs to "${ENTERPRISE}"`],
+    ['emails[name.type eq "work"]', 'Unknown attribute "emails.name.type" at position 8 of the filter'],
     ['emails[type eq "w"].foo eq "x"', 'Unknown attribute "emails.foo" at position 21 of the filter'],
     [
       "active gt true",

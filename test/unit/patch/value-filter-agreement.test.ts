@@ -174,3 +174,31 @@ describe("Entra's JSON-string app role in a value filter", () => {
     expect(parsePatchPath(path, User).filter?.matches({ value: "26" })).toBe(false);
   });
 });
+
+describe("the names inside the brackets", () => {
+  const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
+  const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  const refused = (run: () => unknown) => {
+    try {
+      run();
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  it.each([
+    'emails[type eq "work"]',
+    'emails[emails.type eq "work"]',
+    `emails[${CORE}:type eq "work"]`,
+    `emails[${CORE.toUpperCase()}:emails.TYPE eq "work"]`,
+    `emails[${ENTERPRISE}:type eq "work"]`,
+    `emails[${EXT}:type eq "work"]`,
+    'emails[name.type eq "work"]',
+    'emails[nosuch eq "work"]',
+    `manager[${ENTERPRISE}:value eq "m"]`,
+    `manager[${CORE}:value eq "m"]`,
+  ])("are taken or refused alike by a PATCH path and a query: %s", (path) => {
+    const patch = refused(() => parsePatchPath(path, User));
+    expect(refused(() => bindFilter(parseFilter(path), User))).toBe(patch);
+  });
+});
