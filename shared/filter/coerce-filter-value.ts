@@ -3,6 +3,7 @@ import {
   booleanOf,
   type ComparisonOperator,
   hasRealDateFields,
+  inFourDigitYears,
   normalizeScalar,
   type Scalar,
 } from "../schema/compare-values.js";
@@ -75,6 +76,9 @@ export function coerceFilterValue(
           ? Date.parse(value)
           : Number.NaN;
       if (Number.isNaN(time)) throw wrong("an ISO 8601 date-time string");
+      // Stored instants are UTC ISO text, which orders as the instants only in these years.
+      if (typeof value === "string" && !inFourDigitYears(value))
+        throw wrong("a date-time in the years 0000 to 9999 UTC");
       return normalizeScalar(attribute, value);
     }
     default:

@@ -60,6 +60,17 @@ export function hasRealDateFields(text: string): boolean {
   return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59;
 }
 
+/**
+ * Whether a date-time string names an instant in the years 0000-9999 UTC. Comparison forms are
+ * `toISOString` text, compared and sorted as text; outside those years it writes a sign and six
+ * digits (`9999-12-31T23:00:00-02:00` is `+010000-01-01T01:00:00.000Z`), text that sorts before
+ * `2024-…`, so `gt "2024-01-01"` would miss that later instant (RFC 7643 §2.3.5: chronological).
+ */
+export function inFourDigitYears(text: string): boolean {
+  const form = instant(text);
+  return form !== undefined && /^\d{4}-/.test(form);
+}
+
 // A date and time without an offset, which ECMAScript reads in the server's time zone.
 const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { ScimError } from "../errors/scim-error.js";
 import type { Attribute } from "./attribute.js";
-import { booleanOf, hasRealDateFields } from "./compare-values.js";
+import { booleanOf, hasRealDateFields, inFourDigitYears } from "./compare-values.js";
 import { findAttribute } from "./resolve-path.js";
 import { isObject } from "./scim-json.js";
 
@@ -86,12 +86,16 @@ function scalarSchema(attribute: Attribute): z.ZodType {
     case "decimal":
       return z.number();
     case "dateTime":
-      return z
-        .string()
-        .refine(
-          (s) => ISO_DATE_TIME.test(s) && hasRealDateFields(s) && !Number.isNaN(Date.parse(s)),
-          "expected an ISO 8601 date-time",
-        );
+      return (
+        z
+          .string()
+          .refine(
+            (s) => ISO_DATE_TIME.test(s) && hasRealDateFields(s) && !Number.isNaN(Date.parse(s)),
+            "expected an ISO 8601 date-time",
+          )
+          // Compared as UTC ISO text (compare-values.ts), which orders as the instants only in these years.
+          .refine(inFourDigitYears, "expected a date-time in the years 0000 to 9999 UTC")
+      );
     case "binary":
       return z
         .string()

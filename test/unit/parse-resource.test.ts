@@ -178,12 +178,15 @@ describe("dateTime values (RFC 7643 §2.3.5)", () => {
   const { User: Custom } = buildResourceTypes(sampleExtensions());
   const withEnd = (contractEnd: string) => ({ userName: "d@x.com", [CUSTOM_USER]: { contractEnd } });
 
-  test.each(["2024-02-29T00:00:00Z", "2000-02-29T23:59:59.5+01:00", "2024-12-31T00:00:00-0800"])(
-    "%s is a date-time",
-    (value) => {
-      expect(parseResource(Custom, withEnd(value)).resource[CUSTOM_USER]).toEqual({ contractEnd: value });
-    },
-  );
+  test.each([
+    "2024-02-29T00:00:00Z",
+    "2000-02-29T23:59:59.5+01:00",
+    "2024-12-31T00:00:00-0800",
+    "9999-12-31T23:59:59Z",
+    "0000-01-01T00:00:00Z",
+  ])("%s is a date-time", (value) => {
+    expect(parseResource(Custom, withEnd(value)).resource[CUSTOM_USER]).toEqual({ contractEnd: value });
+  });
 
   // Date.parse takes each of these, as March 1, May 1 or the next midnight: a value the client did
   // not send would be compared and filtered on.
@@ -194,6 +197,9 @@ describe("dateTime values (RFC 7643 §2.3.5)", () => {
     "2024-01-00T00:00:00Z",
     "2024-01-01T24:00:00Z",
     "last Tuesday",
+    // In UTC the year 10000 and -1: their ISO text ("+010000-…") would sort before "2024-…".
+    "9999-12-31T23:00:00-02:00",
+    "0000-01-01T00:30:00+01:00",
   ])("%s is 400 invalidValue naming the attribute", (value) => {
     expect(() => parseResource(Custom, withEnd(value))).toThrow(
       expect.objectContaining({

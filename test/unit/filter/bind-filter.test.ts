@@ -225,6 +225,10 @@ describe("bindFilter", () => {
     ],
     ['meta.lastModified lt "2024-04-31"', "needs an ISO 8601 date-time string"],
     ['meta.created gt "2024-01-01T24:00:00Z"', "needs an ISO 8601 date-time string"],
+    [
+      'meta.created lt "9999-12-31T23:00:00-02:00"',
+      'needs a date-time in the years 0000 to 9999 UTC, found "9999-12-31T23:00:00-02:00"',
+    ],
     ["meta.created gt 2024", "needs an ISO 8601 date-time string, found 2024"],
     ["userName eq 5", 'The attribute "userName" needs a string, found 5 at position 1 of the filter'],
     ["userName eq true", 'The attribute "userName" needs a string, found true'],
