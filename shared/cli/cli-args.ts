@@ -109,11 +109,25 @@ function integer(text: string | undefined, fallback: number, min: number, max: n
 export function parseCliArgs(argv: readonly string[], now: Date = new Date()): ParsedArgs {
   let parsed: ParsedCommandLine;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  // parseArgs keeps the last of a repeated option: `--expires 90d --expires 1h` made a token that
+  // lived an hour, `--confirm a --confirm b` confirmed b. Which one the operator meant is not guessed.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || OPTIONS[token.name as Option]?.type !== "string") continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once.`);
+    seen.add(token.name);
+  }
   const json = values.json === true;
   if (values.help || positionals[0] === "help") return { command: { name: "help" }, json };
   // A script that lost its arguments must not read as done: exit code 2, like any other usage error.
@@ -128,7 +142,9 @@ export function parseCliArgs(argv: readonly string[], now: Date = new Date()): P
 }
 
 type Option = keyof typeof OPTIONS;
-type ParsedCommandLine = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+type ParsedCommandLine = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>
+>;
 
 /** The options each command reads (besides --json); any other is a usage error. */
 const OPTIONS_OF: Partial<Record<Command["name"], readonly Option[]>> = {

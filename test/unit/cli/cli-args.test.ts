@@ -43,6 +43,7 @@ describe("npm run tenants -- <command>", () => {
 
   test("--json is read wherever it stands", () => {
     expect(parse("--json", "list").json).toBe(true);
+    expect(parse("list", "--json", "--json").json).toBe(true);
     expect(parse("list").json).toBe(false);
   });
 
@@ -70,6 +71,10 @@ describe("npm run tenants -- <command>", () => {
     [["list", "--confirm", "x"]],
     [["delete", "t", "--batch-size", "0x10"]],
     [["delete", "t", "--grace-seconds", "1e1"]],
+    // A repeated option kept its last value: a token meant for 90 days lived an hour.
+    [["token", "create", "t", "--expires", "90d", "--expires", "1h"]],
+    [["delete", "t", "--confirm", "t", "--confirm", "u"]],
+    [["client", "federate", "t", "c", "--issuer", "https://i", "--subject", "a", "--subject=b"]],
   ])("refuses %j", (argv) => {
     expect(() => parse(...argv)).toThrow(UsageError);
   });
