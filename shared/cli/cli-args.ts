@@ -79,15 +79,39 @@ const OPTIONS = {
   "grace-seconds": { type: "string" },
 } as const;
 
-/** `--expires` as an ISO date/time or a number of days (`90d`) or hours (`12h`) from `now`. */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * An ISO 8601 date or date-time as Date.parse reads it, but only one whose calendar fields exist:
+ * Date.parse rolled `2027-02-31` over to March 3 and read forms such as `1 2 2027` (January 2 or
+ * February 1?) by its own rules, so a credential expired on a day the operator never wrote.
+ */
+function isoInstant(text: string): number {
+  const fields = ISO_DATE.exec(text);
+  if (!fields) return Number.NaN;
+  const [, year, month, day, hour, minute, second] = fields.map((field) => Number(field ?? 0));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const exists =
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day! &&
+    hour! < 24 &&
+    minute! < 60 &&
+    second! < 60;
+  return exists ? Date.parse(text) : Number.NaN;
+}
+
+/** `--expires` as an ISO 8601 date or date-time or a number of days (`90d`) or hours (`12h`) from `now`. */
 export function parseExpiry(text: string | undefined, now: Date): string | undefined {
   if (text === undefined) return undefined;
   const relative = /^(\d{1,5})([dh])$/.exec(text.trim());
   const ms = relative
     ? now.getTime() + Number(relative[1]) * (relative[2] === "d" ? 24 : 1) * 3_600_000
-    : Date.parse(text);
+    : isoInstant(text.trim());
   if (Number.isNaN(ms)) {
-    throw new UsageError(`--expires '${text}' is neither a date (2027-01-31) nor a duration (90d, 12h).`);
+    throw new UsageError(
+      `--expires '${text}' is neither a date (2027-01-31, 2027-01-31T18:00Z) nor a duration (90d, 12h).`,
+    );
   }
   // A credential that has already expired could never authenticate: printing it once would waste it.
   if (ms <= now.getTime()) {

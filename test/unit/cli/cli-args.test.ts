@@ -58,6 +58,14 @@ describe("npm run tenants -- <command>", () => {
     [["token", "create", "t", "--expires", "someday"]],
     [["token", "create", "t", "--expires", "2025-12-31"]],
     [["token", "create", "t", "--expires", "0d"]],
+    // Dates that do not exist, or that Date.parse reads by rules of its own: the expiry was a day
+    // the operator never wrote (2027-02-31 became March 3).
+    [["token", "create", "t", "--expires", "2027-02-31"]],
+    [["token", "create", "t", "--expires", "2027-13-01"]],
+    [["token", "create", "t", "--expires", "2027-01-31T24:00Z"]],
+    [["client", "create", "t", "--expires", "1 2 2027"]],
+    [["client", "create", "t", "--expires", "2027"]],
+    [["client", "secret", "add", "t", "c", "--expires", "Jan 31 2027"]],
     [["client", "create", "t", "--expires", "2026-01-01T00:00:00Z"]],
     [["client", "secret", "add", "t", "c", "--expires", "0h"]],
     [["nope"]],
@@ -82,6 +90,9 @@ describe("npm run tenants -- <command>", () => {
   test("expiry: a date, or days or hours from now", () => {
     expect(parseExpiry("2027-01-31", now)).toBe("2027-01-31T00:00:00.000Z");
     expect(parseExpiry("12h", now)).toBe("2026-01-01T12:00:00.000Z");
+    expect(parseExpiry("2028-02-29", now)).toBe("2028-02-29T00:00:00.000Z");
+    expect(parseExpiry("2027-01-31T18:30Z", now)).toBe("2027-01-31T18:30:00.000Z");
+    expect(parseExpiry("2027-01-31T18:30:15.5+02:00", now)).toBe("2027-01-31T16:30:15.500Z");
     expect(parseExpiry(undefined, now)).toBeUndefined();
   });
 
