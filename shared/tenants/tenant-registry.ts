@@ -59,6 +59,24 @@ function checkExpiry(expires: string | undefined): string | undefined {
   return new Date(ms).toISOString();
 }
 
+/**
+ * Labels and display names: the CLI prints each in a table cell, one line per credential, and the
+ * tenant document that holds them is read whole on every cache miss. Unchecked, a label with a line
+ * break or terminal escape broke the tables, and long ones grew the document until Cosmos DB refused
+ * it ("Request size is too large", exit 1).
+ */
+export const TEXT_MAX_LENGTH = 256;
+
+function checkText(what: string, text: string | undefined) {
+  if (text === undefined) return;
+  if (text.length > TEXT_MAX_LENGTH || /[\p{Cc}\u2028\u2029]/u.test(text)) {
+    throw new TenantError(
+      "invalid",
+      `${what} must be at most ${TEXT_MAX_LENGTH} characters, without control characters or line breaks.`,
+    );
+  }
+}
+
 function checkTenantId(tenantId: string) {
   if (!isTenantId(tenantId)) {
     throw new TenantError("invalid", `Tenant id '${tenantId}' is not valid: use ${TENANT_ID_RULE}.`);
@@ -84,6 +102,7 @@ export class TenantRegistry {
   /** Creates an active tenant with no credentials. */
   async create(tenantId: string, displayName = tenantId): Promise<TenantDocument> {
     checkTenantId(tenantId);
+    checkText("A display name", displayName);
     const created = await this.store.createTenant(newTenant(tenantId, displayName, this.stamp()));
     if (!created.ok) throw new TenantError("exists", `Tenant '${tenantId}' already exists.`);
     return created.value;
@@ -110,6 +129,7 @@ export class TenantRegistry {
 
   /** A new Secret Token; the clear token is returned only here and stored nowhere. */
   async createToken(tenantId: string, options: SecretOptions = {}) {
+    checkText("A label", options.label);
     const token = newSecret();
     const sha256 = sha256Hex(token);
     const expires = checkExpiry(options.expires);
@@ -259,6 +279,7 @@ export class TenantRegistry {
   }
 
   private clientSecret(options: SecretOptions): { secret: string; credential: ClientSecret } {
+    checkText("A label", options.label);
     const secret = newSecret();
     const sha256 = sha256Hex(secret);
     const expires = checkExpiry(options.expires);

@@ -36,6 +36,25 @@ describe("tenants", () => {
     expect((await registry.list()).map((t) => t.id)).toEqual(["contoso", "fabrikam"]);
   });
 
+  test("labels and display names are one short line: they are table cells and fill the tenant document", async () => {
+    for (const bad of ["x".repeat(257), "two\nlines", "tab\there", "\u001b[31mred", "a\u2028b"]) {
+      expect(await code(registry.create("other", bad))).toBe("invalid");
+      expect(await code(registry.createToken("contoso", { label: bad }))).toBe("invalid");
+      expect(await code(registry.createClient("contoso", { label: bad }))).toBe("invalid");
+    }
+    const { client } = await registry.createClient("contoso");
+    expect(await code(registry.addClientSecret("contoso", client.clientId, { label: "x".repeat(257) }))).toBe(
+      "invalid",
+    );
+    // Nothing was registered for a refused label: no credential, no claim.
+    const tenant = await registry.get("contoso");
+    expect([tenant.tokens.length, tenant.clients.length, tenant.clients[0]?.secrets.length]).toEqual([
+      0, 1, 1,
+    ]);
+    expect(await code(registry.get("other"))).toBe("not_found");
+    expect(await code(registry.createToken("contoso", { label: "Entra – prod (ü) ".repeat(10) }))).toBe("ok");
+  });
+
   test("suspend and resume record when the status changed", async () => {
     now = new Date("2026-03-02T00:00:00Z");
     expect((await registry.suspend("contoso")).status).toBe("suspended");
