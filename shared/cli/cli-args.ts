@@ -62,6 +62,8 @@ OAuth 2.0 clients (gallery apps: Client ID, Client Secret, Token endpoint)
 
 Against COSMOS_ENDPOINT when set (Azure: your az login identity, DefaultAzureCredential), otherwise
 against the embedded database of a running \`npm start\`.
+--json prints JSON on stdout; npm prints its own lines there first unless run as
+\`npm run --silent tenants -- <command> --json\`.
 Exit codes: 0 done, 1 unexpected error, 2 usage, 3 not found, 4 conflict, 5 no database reachable
 or bad configuration.`;
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseCliArgs, parseExpiry, USAGE, UsageError } from "../../../shared/cli/cli-args.js";
 import { table } from "../../../shared/cli/cli-output.js";
@@ -100,6 +102,14 @@ describe("npm run tenants -- <command>", () => {
     // The help is what an operator reads at the terminal: a form it leaves out is one they never try.
     expect(USAGE).toContain("[--expires <date>|<n>d|<n>h]");
     expect(USAGE).toMatch(/5 no database reachable\s+or bad configuration/);
+  });
+
+  test("help and docs say how to get --json output alone on stdout", () => {
+    // `npm run tenants -- list --json | jq` fails: npm prints "> scim-entra-functions@... tenants"
+    // and the script's command line on stdout first, unless run with --silent.
+    expect(USAGE).toContain("npm run --silent tenants -- <command> --json");
+    const docs = readFileSync(path.resolve(__dirname, "../../../docs/tenants.md"), "utf8");
+    expect(docs.replace(/\s+/g, " ")).toContain("`npm run --silent tenants -- <command> --json`");
   });
 
   test("tables pad columns to the widest cell", () => {
