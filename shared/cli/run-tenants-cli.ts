@@ -60,7 +60,8 @@ export async function runTenantsCli(argv: readonly string[], context: CliContext
     const parsed = parseCliArgs(argv, context.now?.() ?? new Date());
     json = parsed.json;
     if (parsed.command.name === "help") {
-      io.out(USAGE);
+      // A script that asked for JSON parses stdout as JSON, whatever the command.
+      io.out(json ? JSON.stringify({ usage: USAGE }, null, 2) : USAGE);
       return EXIT.ok;
     }
     store = await openCliStore(context.env, context.root);

@@ -24,3 +24,21 @@ test("a malformed SCIM_BASE_URL is a configuration error naming it (exit 5), bef
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("help with --json is JSON on stdout, like every other command's output (exit 0, no database sought)", async () => {
+  for (const argv of [
+    ["help", "--json"],
+    ["--json", "--help"],
+  ]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runTenantsCli(argv, {
+      env: { SCIM_LOCAL_FILE: path.join(os.tmpdir(), "scim-cli-none.json") },
+      root: os.tmpdir(),
+      io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    });
+    expect(code).toBe(EXIT.ok);
+    expect(err).toEqual([]);
+    expect(JSON.parse(out.join("\n"))).toEqual({ usage: expect.stringContaining("Usage: npm run tenants") });
+  }
+});
