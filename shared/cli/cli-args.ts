@@ -280,7 +280,8 @@ function clientCommand(
       clientId,
       issuer: values.issuer,
       subject: values.subject,
-      ...(values.audience ? { audience: values.audience } : {}),
+      // An empty --audience is the registry's to refuse, not a silent fall back to the default.
+      ...(values.audience !== undefined ? { audience: values.audience } : {}),
     };
   }
   if (verb === "unfederate" && tenant && clientId && third && args.length === 3) {

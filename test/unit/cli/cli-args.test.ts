@@ -36,6 +36,19 @@ describe("npm run tenants -- <command>", () => {
       ["client", "federate", "t", "c", "--issuer", "https://i", "--subject", "s"],
       { name: "client federate", tenant: "t", clientId: "c", issuer: "https://i", subject: "s" },
     ],
+    // An empty --audience reaches the registry, which refuses it (exit 2), instead of silently
+    // registering the default audience.
+    [
+      ["client", "federate", "t", "c", "--issuer", "https://i", "--subject", "s", "--audience", ""],
+      {
+        name: "client federate",
+        tenant: "t",
+        clientId: "c",
+        issuer: "https://i",
+        subject: "s",
+        audience: "",
+      },
+    ],
     [["help"], { name: "help" }],
     [["--help"], { name: "help" }],
     [["-h", "create"], { name: "help" }],
