@@ -24,6 +24,18 @@ function underLimit(count: number, limit: number, what: string) {
   }
 }
 
+/**
+ * A tenant being deleted takes no new credential. Checked in the change, on the document the
+ * conditional write replaces: a check before it (the registry's) missed a delete that began in
+ * between, and `client secret add` had none, so it printed a secret that could never work and left
+ * the tenant document listing a credential whose claim `delete` had already released.
+ */
+function notDeleting(tenant: TenantDocument) {
+  if (tenant.status === "deleting") {
+    throw new TenantError("conflict", `Tenant '${tenant.id}' is being deleted.`);
+  }
+}
+
 const clientOf = (tenant: TenantDocument, clientId: string): OAuthClient => {
   const client = tenant.clients.find((c) => c.clientId === clientId);
   if (!client) throw new TenantError("not_found", `Tenant '${tenant.id}' has no client '${clientId}'.`);
@@ -54,6 +66,7 @@ export const setStatus =
 export const addToken =
   (token: TokenCredential): TenantChange =>
   (tenant) => {
+    notDeleting(tenant);
     if (tenant.tokens.some((t) => t.sha256 === token.sha256)) return undefined;
     underLimit(tenant.tokens.length, LIMITS.tokens, "Secret Tokens per tenant");
     if (tenant.tokens.some((t) => t.id === token.id)) {
@@ -82,6 +95,7 @@ export const markTokenUsed =
 export const allowDirectory =
   (tid: string, now: string): TenantChange =>
   (tenant) => {
+    notDeleting(tenant);
     if (tenant.entraTenants.some((d) => d.tid === tid)) return undefined;
     underLimit(tenant.entraTenants.length, LIMITS.entraTenants, "Entra directories per tenant");
     return { ...tenant, entraTenants: [...tenant.entraTenants, { tid, added: now }] };
@@ -99,6 +113,7 @@ export const disallowDirectory =
 export const addClient =
   (client: OAuthClient): TenantChange =>
   (tenant) => {
+    notDeleting(tenant);
     if (tenant.clients.some((c) => c.clientId === client.clientId)) return undefined;
     underLimit(tenant.clients.length, LIMITS.clients, "OAuth clients per tenant");
     return { ...tenant, clients: [...tenant.clients, client] };
@@ -114,6 +129,7 @@ export const removeClient =
 export const addClientSecret =
   (clientId: string, secret: ClientSecret): TenantChange =>
   (tenant) => {
+    notDeleting(tenant);
     const client = clientOf(tenant, clientId);
     if (client.secrets.some((s) => s.sha256 === secret.sha256)) return undefined;
     underLimit(client.secrets.length, LIMITS.secrets, "secrets per client");
@@ -138,6 +154,7 @@ export const removeClientSecret =
 export const addFederation =
   (clientId: string, federation: FederatedCredential): TenantChange =>
   (tenant) => {
+    notDeleting(tenant);
     const client = clientOf(tenant, clientId);
     const same = client.federated.find(
       (f) => f.issuer === federation.issuer && f.subject === federation.subject,

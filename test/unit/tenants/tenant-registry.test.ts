@@ -183,22 +183,45 @@ describe("OAuth clients", () => {
   });
 });
 
+const federation = {
+  issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+  subject: "sp",
+  audience: "api://AzureADTokenExchange",
+};
+
 describe("deleting a tenant", () => {
   test("begins by refusing credentials and releasing every claim; ends with the tenant document", async () => {
     const { credential } = await registry.createToken("contoso");
     await registry.allowDirectory("contoso", TID);
-    await registry.createClient("contoso");
+    const { client } = await registry.createClient("contoso");
     expect(await code(registry.finishDelete("contoso"))).toBe("conflict");
     const deleting = await registry.beginDelete("contoso");
     expect(deleting.status).toBe("deleting");
     expect([...store.items.values()].filter((d) => d.tenantId === "_credentials")).toEqual([]);
     expect(await code(registry.resume("contoso"))).toBe("conflict");
     expect(await code(registry.createToken("contoso"))).toBe("conflict");
+    expect(await code(registry.addClientSecret("contoso", client.clientId))).toBe("conflict");
+    expect(await code(registry.federate("contoso", client.clientId, federation))).toBe("conflict");
+    expect((await registry.get("contoso")).clients[0]?.secrets).toHaveLength(1);
     await registry.beginDelete("contoso"); // repeatable
     await registry.finishDelete("contoso");
     expect(await code(registry.get("contoso"))).toBe("not_found");
     // The credentials are free for another tenant.
     await registry.allowDirectory("fabrikam", TID);
     expect(credential.id).toHaveLength(8);
+  });
+
+  test("a credential registered while a delete begins is refused, and its claim released", async () => {
+    // The delete begins after the registration's own check and claim, before its write.
+    const createLookup = store.createLookup;
+    store.createLookup = async (lookup) => {
+      const created = await createLookup(lookup);
+      await registry.beginDelete("contoso");
+      return created;
+    };
+    expect(await code(registry.createToken("contoso"))).toBe("conflict");
+    store.createLookup = createLookup;
+    expect((await registry.get("contoso")).tokens).toEqual([]);
+    expect([...store.items.values()].filter((d) => d.tenantId === "_credentials")).toEqual([]);
   });
 });
