@@ -258,7 +258,8 @@ async function deleteTenant(
   context: CliContext,
 ): Promise<Output> {
   const { registry } = store;
-  const before = await registry.get(command.tenant);
+  // An unknown tenant is "not found" (exit 3) before any confirmation is asked for.
+  await registry.get(command.tenant);
   if (command.confirm !== command.tenant) {
     throw new TenantError(
       "confirmation_required",
@@ -268,9 +269,8 @@ async function deleteTenant(
   }
   const now = context.now ?? (() => new Date());
   const progress = (line: string) => context.io.err(line);
-  await registry.beginDelete(command.tenant);
-  const inactiveSince = before.status === "active" ? now().getTime() : Date.parse(before.statusChanged);
-  const wait = command.graceSeconds * 1000 - (now().getTime() - inactiveSince);
+  const { inactiveSince } = await registry.beginDelete(command.tenant);
+  const wait = command.graceSeconds * 1000 - (now().getTime() - Date.parse(inactiveSince));
   if (wait > 0) {
     progress(
       `Tenant ${command.tenant} refuses every credential now; waiting ${Math.ceil(wait / 1000)} s for caches...`,

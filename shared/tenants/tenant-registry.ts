@@ -248,14 +248,19 @@ export class TenantRegistry {
 
   /**
    * First step of deleting a tenant: status `deleting` (no credential authenticates from then on,
-   * within the cache time) and every credential released. Safe to repeat.
+   * within the cache time) and every credential released. Safe to repeat. `inactiveSince` is when
+   * the tenant stopped being active, from which the caller waits out the caches: judged on the very
+   * document the conditional write replaced, since a tenant read earlier as long suspended may
+   * have been resumed (and cached as active again) since that read.
    */
-  async beginDelete(tenantId: string): Promise<TenantDocument> {
-    const tenant = await this.update(tenantId, (t) =>
-      t.status === "deleting" ? undefined : { ...t, status: "deleting", statusChanged: this.stamp() },
-    );
+  async beginDelete(tenantId: string): Promise<{ tenant: TenantDocument; inactiveSince: string }> {
+    let inactiveSince = this.stamp();
+    const tenant = await this.update(tenantId, (t) => {
+      inactiveSince = t.status === "active" ? this.stamp() : t.statusChanged;
+      return t.status === "deleting" ? undefined : { ...t, status: "deleting", statusChanged: this.stamp() };
+    });
     for (const id of claimedLookups(tenant).keys()) await this.release(tenantId, id);
-    return tenant;
+    return { tenant, inactiveSince };
   }
 
   /** Last step of deleting a tenant, once its data is gone: the tenant document itself. */

@@ -195,7 +195,7 @@ describe("deleting a tenant", () => {
     await registry.allowDirectory("contoso", TID);
     const { client } = await registry.createClient("contoso");
     expect(await code(registry.finishDelete("contoso"))).toBe("conflict");
-    const deleting = await registry.beginDelete("contoso");
+    const { tenant: deleting } = await registry.beginDelete("contoso");
     expect(deleting.status).toBe("deleting");
     expect([...store.items.values()].filter((d) => d.tenantId === "_credentials")).toEqual([]);
     expect(await code(registry.resume("contoso"))).toBe("conflict");
@@ -209,6 +209,29 @@ describe("deleting a tenant", () => {
     // The credentials are free for another tenant.
     await registry.allowDirectory("fabrikam", TID);
     expect(credential.id).toHaveLength(8);
+  });
+
+  test("the caches are waited out from when the tenant stopped being active, as the delete's own write found it", async () => {
+    const suspended = "2026-03-01T10:00:00.000Z";
+    await registry.suspend("contoso");
+    await registry.suspend("fabrikam");
+    now = new Date("2026-03-01T12:00:00Z");
+    // Long suspended: its credentials have been refused since then, no wait is left.
+    expect((await registry.beginDelete("fabrikam")).inactiveSince).toBe(suspended);
+    // Run again (resuming): from when the delete began, not from this run.
+    now = new Date("2026-03-01T13:00:00Z");
+    expect((await registry.beginDelete("fabrikam")).inactiveSince).toBe("2026-03-01T12:00:00.000Z");
+    // Resumed by another operator between the delete's read and its write: active a moment ago, so
+    // an instance may hold it as active; the whole grace period is waited from now.
+    const replaceTenant = store.replaceTenant;
+    store.replaceTenant = async (tenant, etag) => {
+      store.replaceTenant = replaceTenant;
+      await registry.resume("contoso");
+      return replaceTenant(tenant, etag);
+    };
+    const { tenant, inactiveSince } = await registry.beginDelete("contoso");
+    expect(tenant.status).toBe("deleting");
+    expect(inactiveSince).toBe(now.toISOString());
   });
 
   test("a credential registered while a delete begins is refused, and its claim released", async () => {
