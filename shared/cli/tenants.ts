@@ -1,14 +1,12 @@
 import path from "node:path";
+import { streamIo } from "./cli-io.js";
 import { runTenantsCli } from "./run-tenants-cli.js";
 
 /** `npm run tenants -- <command>` (built to dist/shared/cli/tenants.js). */
 runTenantsCli(process.argv.slice(2), {
   env: process.env,
   root: path.resolve(__dirname, "../../.."),
-  io: {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-  },
+  io: streamIo(process.stdout, process.stderr),
 }).then(
   (code) => {
     process.exitCode = code;
