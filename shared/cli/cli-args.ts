@@ -158,12 +158,17 @@ export function parseCliArgs(argv: readonly string[], now: Date = new Date()): P
   if (values.help || positionals[0] === "help") return { command: { name: "help" }, json };
   // A script that lost its arguments must not read as done: exit code 2, like any other usage error.
   if (positionals.length === 0) throw new UsageError("No command given.");
-  const command = commandOf(positionals, values, now);
+  const command = commandOf(positionals, values);
   const stray = Object.keys(values).find(
     (option) => option !== "json" && !OPTIONS_OF[command.name]?.includes(option as Option),
   );
   // An option the command does not read would be dropped silently: `token list t --expires 90d`.
   if (stray) throw new UsageError(`--${stray} does not apply to '${command.name}'.`);
+  // Read after the check above: `token list t --expires 2027-02-31` was refused as a bad date, and
+  // once corrected, as an option that does not apply.
+  if ("expires" in command && command.expires !== undefined) {
+    return { command: { ...command, expires: parseExpiry(command.expires, now) }, json };
+  }
   return { command, json };
 }
 
@@ -182,7 +187,7 @@ const OPTIONS_OF: Partial<Record<Command["name"], readonly Option[]>> = {
   "client federate": ["issuer", "subject", "audience"],
 };
 
-function commandOf(positionals: string[], values: ParsedCommandLine["values"], now: Date): Command {
+function commandOf(positionals: string[], values: ParsedCommandLine["values"]): Command {
   const [word, ...rest] = positionals;
   const take = (count: number, names: string) => {
     if (rest.length !== count) throw new UsageError(`Expected: ${names}.`);
@@ -190,7 +195,8 @@ function commandOf(positionals: string[], values: ParsedCommandLine["values"], n
   };
   const optional = <K extends string>(key: K, value: string | undefined) =>
     value === undefined ? {} : ({ [key]: value } as Record<K, string>);
-  const expires = optional("expires", parseExpiry(values.expires, now));
+  // The text as given: parseCliArgs reads it once the command is known to take it.
+  const expires = optional("expires", values.expires);
   const label = optional("label", values.label);
   switch (word) {
     case "create": {

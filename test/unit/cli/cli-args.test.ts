@@ -102,6 +102,16 @@ describe("npm run tenants -- <command>", () => {
     expect(() => parse(...argv)).toThrow(UsageError);
   });
 
+  test("an option the command does not take is named as such, whatever its value", () => {
+    // It was refused as a bad date first, and once the date was corrected, as not applying.
+    expect(() => parse("token", "list", "t", "--expires", "2027-02-31")).toThrow(
+      "--expires does not apply to 'token list'.",
+    );
+    expect(() => parse("client", "delete", "t", "c", "--expires", "yesterday")).toThrow(
+      "--expires does not apply to 'client delete'.",
+    );
+  });
+
   test("expiry: a date, or days or hours from now", () => {
     expect(parseExpiry("2027-01-31", now)).toBe("2027-01-31T00:00:00.000Z");
     expect(parseExpiry("12h", now)).toBe("2026-01-01T12:00:00.000Z");
