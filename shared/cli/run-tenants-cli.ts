@@ -180,18 +180,22 @@ async function run(command: Command, store: CliStore, context: CliContext): Prom
         ...(command.label ? { label: command.label } : {}),
         ...(command.expires ? { expires: command.expires } : {}),
       });
+      const expires = client.secrets[0]?.expires;
+      // Everything Entra's form takes, as the text shows it: a script has only the JSON.
       return {
         json: {
           tenantId: command.tenant,
           clientId: client.clientId,
           clientSecret: secret,
           secretId,
+          ...(expires ? { expires } : {}),
           tokenUrl,
+          tenantUrl: scimUrl,
         },
         text: [
           `OAuth client for tenant ${command.tenant} (the secret is ${secretNotice}):`,
           `  Client ID:      ${client.clientId}`,
-          `  Client Secret:  ${secret}   (secret id ${secretId})`,
+          `  Client Secret:  ${secret}   (secret id ${secretId}${expires ? `, expires ${expires}` : ""})`,
           `  Token endpoint: ${tokenUrl}`,
           `  Tenant URL:     ${scimUrl}`,
         ].join("\n"),

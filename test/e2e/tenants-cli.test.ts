@@ -153,6 +153,11 @@ describe("tenants and their credentials", () => {
     expect(created.code).toBe(EXIT.ok);
     const { clientId, clientSecret, secretId, tokenUrl } = created.json;
     expect(tokenUrl).toBe(tokenEndpointUrl(c.baseUrl));
+    // Every field of Entra's form is in the JSON too, as in the text: the Tenant URL was missing.
+    expect(created.json.tenantUrl).toBe(c.baseUrl);
+    const expiring = await cli("client", "create", "contoso", "--expires", "2099-01-31", "--json");
+    expect(expiring.json).toMatchObject({ expires: "2099-01-31T00:00:00.000Z", tenantUrl: c.baseUrl });
+    expect((await cli("client", "create", "contoso", "--expires", "30d")).out).toMatch(/expires \d{4}-/);
     const token = async (secret: string) => {
       const response = await fetch(tokenUrl, {
         method: "POST",
