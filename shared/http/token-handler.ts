@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { fingerprint } from "../auth/authenticate.js";
 import { errorDescription, NO_STORE, type OAuthResponse, tokenResponse } from "../auth/token-endpoint.js";
 import { ScimError } from "../errors/scim-error.js";
 import { getServices } from "../services.js";
@@ -26,30 +27,29 @@ const oauthError = (
     body: { error, error_description: errorDescription(description) },
   });
 
-/** The most of a client id, as the request sent it, that a log line repeats. */
-const MAX_LOGGED_CHARACTERS = 64;
+/** The shape of the client ids this server gives OAuth clients (`randomUUID`, tenant-registry.ts). */
+const ISSUED_CLIENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A value from the request for the log: cut at MAX_LOGGED_CHARACTERS and its control characters
- * escaped. A client_id as sent filled its line with up to 64 KB (billed by the gigabyte in
- * Application Insights) and a line break in it wrote a line of its own (`Token issued: ...`).
+ * A refused request's client id for the log: as sent when it has the shape of the ids this server
+ * issues, else only its fingerprint (the first 8 hex characters of its SHA-256, as a Secret Token's
+ * log line has) and its length. Anything else names no client and may be a secret: with Entra's
+ * Client ID and Client Secret fields swapped, the client_id is the client secret, which the log
+ * repeated in clear (Application Insights keeps it, readable by more people than the vault). Its
+ * fingerprint is that secret's id (`client list`), so the operator can still tell what was sent.
+ * Hex digits only: a line break or a 64 KB value cannot reach the line either.
  */
-function requestValueForLog(text: string): string {
-  const cut =
-    text.length > MAX_LOGGED_CHARACTERS
-      ? `${text.slice(0, MAX_LOGGED_CHARACTERS)}... (${text.length} characters)`
-      : text;
-  return cut.replace(
-    /[\p{Cc}\p{Zl}\p{Zp}]/gu,
-    (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
-  );
+function clientIdForLog(clientId: string): string {
+  if (ISSUED_CLIENT_ID.test(clientId)) return clientId;
+  return `fingerprint:${fingerprint(clientId)} (${clientId.length} characters)`;
 }
 
 /**
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2) outside the Tenant URL: it answers in OAuth's
  * protocol (JSON errors of §5.2), not SCIM's. It adapts the Azure Functions objects to
- * `issueToken` and back, logs why a client was refused (never a secret), and maps a key source or
- * database that cannot be reached to 503 with Retry-After (429, with Cosmos DB's wait, while it throttles).
+ * `issueToken` and back, logs why a client was refused (never a secret, nor a client id that could
+ * be one), and maps a key source or database that cannot be reached to 503 with Retry-After (429,
+ * with Cosmos DB's wait, while it throttles).
  */
 export function tokenHandler(): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -80,7 +80,7 @@ export function tokenHandler(): HttpHandler {
         );
       } else {
         context.warn(
-          `Token request refused: error=${outcome.error} reason=${outcome.reason} client=${outcome.clientId === undefined ? "-" : requestValueForLog(outcome.clientId)}`,
+          `Token request refused: error=${outcome.error} reason=${outcome.reason} client=${outcome.clientId === undefined ? "-" : clientIdForLog(outcome.clientId)}`,
         );
       }
       return json(tokenResponse(outcome));

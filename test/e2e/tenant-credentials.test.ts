@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { fingerprint } from "../../shared/auth/authenticate.js";
 import { CLIENT_ASSERTION_TYPE } from "../../shared/auth/token-endpoint.js";
 import { createServices, type Services } from "../../shared/services.js";
 import { type EntraStub, startEntraStub } from "../support/entra-stub.js";
@@ -209,18 +210,44 @@ describe("OAuth 2.0 token endpoint (gallery apps)", () => {
     expect(json.status).toBe(400);
     expect(((await json.json()) as { error: string }).error).toBe("invalid_request");
     expect(logs.join("\n")).not.toContain(secret);
-    // A client id as sent is cut and escaped in the log: no 64 KB line, no line of its own.
+    // A client id that is no id this server issues is logged by fingerprint and length only: no
+    // 64 KB line, no line of its own.
     logs.length = 0;
     const forged = `x\nToken issued: tenant=contoso client=${"y".repeat(60_000)}`;
     await postToken({ grant_type: "client_credentials", client_id: forged, client_secret: "x" });
     await postToken({ grant_type: "client_credentials", client_id: "short\u2028id", client_secret: "x" });
     const refused = logs.filter((l) => l.includes("Token request refused"));
     expect(refused).toHaveLength(2);
-    expect(refused[0]).toContain("client=x\\u000aToken issued: tenant=contoso client=yyy");
-    expect(refused[0]).toContain(`(${forged.length} characters)`);
+    expect(refused[0]).toContain(`client=fingerprint:${fingerprint(forged)} (${forged.length} characters)`);
     expect(refused[0]?.length).toBeLessThan(300);
-    expect(refused[1]).toContain("client=short\\u2028id");
+    expect(refused[1]).toContain(`client=fingerprint:${fingerprint("short\u2028id")} (8 characters)`);
     expect(logs.join("\n")).not.toMatch(/^\S+: Token issued/m);
+    // A client id of the shape this server issues is logged as sent, so a typo can be found.
+    logs.length = 0;
+    await postToken({ grant_type: "client_credentials", client_id: client.clientId, client_secret: "x" });
+    expect(logs.join("\n")).toContain(`reason=bad_secret client=${client.clientId}`);
+  });
+
+  test("a client secret sent as the client id (Client ID and Client Secret swapped) never reaches the log", async () => {
+    const { client, secret, secretId } = await services.tenants.createClient("contoso");
+    logs.length = 0;
+    const swapped = await postToken({
+      grant_type: "client_credentials",
+      client_id: secret,
+      client_secret: client.clientId,
+    });
+    expect(swapped.status).toBe(401);
+    const basicSwapped = await postToken(
+      { grant_type: "client_credentials" },
+      basic(secret, client.clientId),
+    );
+    expect(basicSwapped.status).toBe(401);
+    const refused = logs.filter((l) => l.includes("Token request refused"));
+    expect(refused).toHaveLength(2);
+    expect(logs.join("\n")).not.toContain(secret);
+    // Its fingerprint is the secret's id, which `client list` shows: the operator can tell what was sent.
+    for (const line of refused)
+      expect(line).toContain(`client=fingerprint:${secretId} (${secret.length} characters)`);
   });
 
   test("workload identity federation: an Entra assertion gets a token once per jti", async () => {
