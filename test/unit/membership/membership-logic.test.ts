@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MAX_MEMBERSHIP_MATCHES, membershipFilter } from "../../../shared/membership/membership-filter.js";
+import {
+  MAX_MEMBERSHIP_MATCHES,
+  MAX_MEMBERSHIP_TEST_WORK,
+  membershipFilter,
+} from "../../../shared/membership/membership-filter.js";
 import {
   planMemberChanges,
   planMemberList,
@@ -323,6 +327,39 @@ describe("membershipFilter stays inside Cosmos DB's query size", () => {
     expect(sql?.parameters).toHaveLength(1);
     expect(sql?.parameters[0]?.value).toHaveLength(MAX_MEMBERSHIP_MATCHES);
     expect(querySize(sql)).toBeLessThan(QUERY_LIMIT);
+  });
+
+  it("each test examines only the memberships of the ids it names, and a repeated test is decided once", async () => {
+    const w = world();
+    const [big, small] = [uuid(0), uuid(1)];
+    for (let i = 1; i < MAX_MEMBERSHIP_MATCHES; i++) w.memberships.seed(big, uuid(100 + i));
+    w.memberships.seed(small, uuid(100 + 1));
+    // As many tests of the large group as 4,096 characters hold: the same test, decided once.
+    const test = `groups[value eq "${big}"]`;
+    const repeated = Array.from({ length: Math.floor(4096 / (test.length + 4)) }, () => test).join(" or ");
+    const sql = await membershipFilter(w, w.resourceTypes.User, repeated);
+    expect(sql?.parameters[0]?.value).toHaveLength(MAX_MEMBERSHIP_MATCHES - 1);
+    // Tests of the small group never examine the large group's memberships read beside them.
+    const many = Array.from({ length: 60 }, (_, i) => `groups[value eq "${small}" and type ne "${i}"]`);
+    const narrow = `${test} or ${many.slice(0, 40).join(" or ")}`;
+    expect((await membershipFilter(w, w.resourceTypes.User, narrow))?.parameters).toHaveLength(2);
+  });
+
+  it("distinct tests that would examine more than MAX_MEMBERSHIP_TEST_WORK memberships together are tooMany", async () => {
+    // Decided on every membership read, 69 tests of a 10,000-member group held the instance's one
+    // thread for about 1.5 s per request: each now examines its own ids' memberships, within a bound.
+    const w = world();
+    const group = uuid(0);
+    for (let i = 1; i <= MAX_MEMBERSHIP_MATCHES; i++) w.memberships.seed(group, uuid(100 + i));
+    const tests = (n: number) =>
+      Array.from({ length: n }, (_, i) => `groups[value eq "${group}" and type ne "${i}"]`).join(" or ");
+    const within = MAX_MEMBERSHIP_TEST_WORK / MAX_MEMBERSHIP_MATCHES;
+    expect(await membershipFilter(w, w.resourceTypes.User, tests(within))).toBeDefined();
+    await expect(membershipFilter(w, w.resourceTypes.User, tests(within + 1))).rejects.toMatchObject({
+      status: 400,
+      scimType: "tooMany",
+      detail: expect.stringContaining(String(MAX_MEMBERSHIP_TEST_WORK)),
+    });
   });
 
   it("tests that together name more than 10,000 resources are tooMany, not a query Cosmos DB refuses", async () => {
