@@ -6,7 +6,7 @@ import type { ResourceType } from "../schema/resource-type.js";
 import { isBlank, isObject, type ScimObject } from "../schema/scim-json.js";
 import { actionVisits, applyPatchAction, withoutHollowElements } from "./apply-patch-action.js";
 import { compilePatchOperation, type PatchAction } from "./compile-patch-operation.js";
-import { emptyMemberChanges, type MemberChanges, recordMemberChange } from "./member-changes.js";
+import { foldMemberChanges, type MemberChange, type MemberChanges } from "./member-changes.js";
 import type { PatchOperation } from "./parse-patch-request.js";
 
 export interface ApplyPatchOptions<E extends string> {
@@ -38,17 +38,17 @@ export function compilePatch<E extends string = never>(
 ): CompiledPatch<E> {
   const externalNames = options.externalAttributes ?? [];
   const actions: Exclude<PatchAction, { kind: "external" }>[] = [];
-  const external = {} as Record<E, MemberChanges>;
-  for (const name of externalNames) external[name] = emptyMemberChanges();
+  const changes = {} as Record<E, MemberChange[]>;
+  for (const name of externalNames) changes[name] = [];
   for (const operation of operations) {
     for (const action of compilePatchOperation(operation, resourceType, externalNames)) {
       if (action.kind !== "external") actions.push(action);
-      else {
-        const name = action.attribute as E;
-        external[name] = recordMemberChange(external[name], action.change);
-      }
+      else changes[action.attribute as E].push(action.change);
     }
   }
+  // Folded once, at the end: linear in the members named, however many operations name them.
+  const external = {} as Record<E, MemberChanges>;
+  for (const name of externalNames) external[name] = foldMemberChanges(changes[name]);
   return { actions, external };
 }
 

@@ -27,44 +27,48 @@ export type MemberChange =
 /** The changes of a request that does not touch the attribute. */
 export const emptyMemberChanges = (): MemberChanges => ({ removeAll: false, remove: [], add: [] });
 
-function withAdded(add: readonly MemberRef[], members: readonly MemberRef[]): MemberRef[] {
-  // A Map keeps first-mention order and makes large member batches linear; the later mention of an
-  // id wins, so a type given in a later operation is kept.
-  const byId = new Map(add.map((m) => [m.value, m] as const));
-  for (const member of members) byId.set(member.value, member);
-  return [...byId.values()];
+/**
+ * Folds member operations, in request order, onto the net changes `from` (RFC 7644 §3.5.2:
+ * operations apply in order). Member ids are compared exactly (`members.value` is caseExact); a
+ * later mention of an id wins, so a type given in a later operation is kept, and first mentions
+ * keep their order. Linear in the operations' members: one Map and one Set are updated in place,
+ * where folding each operation into new arrays cost the size of everything folded so far, so an
+ * Entra-shaped PATCH (8,000 members added, then 999 one-member operations) held the instance's
+ * one thread for 8 s. Pure for the caller: `from` is not modified.
+ */
+export function foldMemberChanges(
+  changes: readonly MemberChange[],
+  from: MemberChanges = emptyMemberChanges(),
+): MemberChanges {
+  let removeAll = from.removeAll;
+  let remove = new Set(from.remove);
+  let add = new Map(from.add.map((m) => [m.value, m] as const));
+  for (const change of changes) {
+    switch (change.kind) {
+      case "add":
+        for (const member of change.members) {
+          remove.delete(member.value);
+          add.set(member.value, member);
+        }
+        break;
+      case "remove":
+        for (const id of change.values) {
+          add.delete(id);
+          // After a removeAll the members are gone already: nothing more to delete.
+          if (!removeAll) remove.add(id);
+        }
+        break;
+      case "removeAll":
+      case "replace":
+        removeAll = true;
+        remove = new Set();
+        add = new Map(change.kind === "replace" ? change.members.map((m) => [m.value, m] as const) : []);
+        break;
+    }
+  }
+  return { removeAll, remove: [...remove], add: [...add.values()] };
 }
 
-/**
- * Folds one member operation into the net changes so far (RFC 7644 §3.5.2: operations apply in
- * order). Member ids are compared exactly (`members.value` is caseExact). Pure: returns a new object.
- */
-export function recordMemberChange(changes: MemberChanges, change: MemberChange): MemberChanges {
-  let { removeAll, remove, add } = changes;
-  switch (change.kind) {
-    case "add": {
-      const ids = new Set(change.members.map((m) => m.value));
-      remove = remove.filter((id) => !ids.has(id));
-      add = withAdded(add, change.members);
-      break;
-    }
-    case "remove": {
-      const ids = new Set(change.values);
-      add = add.filter((m) => !ids.has(m.value));
-      // After a removeAll the members are gone already: nothing more to delete.
-      if (!removeAll) remove = [...new Set([...remove, ...change.values])];
-      break;
-    }
-    case "removeAll":
-      removeAll = true;
-      remove = [];
-      add = [];
-      break;
-    case "replace":
-      removeAll = true;
-      remove = [];
-      add = withAdded([], change.members);
-      break;
-  }
-  return { removeAll, remove, add };
-}
+/** Folds one member operation into the net changes so far (see `foldMemberChanges`). */
+export const recordMemberChange = (changes: MemberChanges, change: MemberChange): MemberChanges =>
+  foldMemberChanges([change], changes);

@@ -1,8 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ScimErrorCode } from "../../../shared/errors/scim-error.js";
+import { compilePatch } from "../../../shared/patch/apply-patch.js";
 import {
   emptyMemberChanges,
+  foldMemberChanges,
+  type MemberChange,
   type MemberChanges,
+  type MemberRef,
   recordMemberChange,
 } from "../../../shared/patch/member-changes.js";
 import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
@@ -282,5 +287,77 @@ describe("recordMemberChange", () => {
       { value: "a" },
     ]);
     expect(before).toEqual(none);
+  });
+});
+
+describe("foldMemberChanges", () => {
+  /** The fold as it was written before it was made linear (new arrays for every operation): the oracle. */
+  function reference(changes: readonly MemberChange[]): MemberChanges {
+    const withAdded = (add: readonly MemberRef[], members: readonly MemberRef[]) => {
+      const byId = new Map(add.map((m) => [m.value, m] as const));
+      for (const member of members) byId.set(member.value, member);
+      return [...byId.values()];
+    };
+    let { removeAll, remove, add } = emptyMemberChanges();
+    for (const change of changes) {
+      if (change.kind === "add") {
+        const ids = new Set(change.members.map((m) => m.value));
+        remove = remove.filter((id) => !ids.has(id));
+        add = withAdded(add, change.members);
+      } else if (change.kind === "remove") {
+        const ids = new Set(change.values);
+        add = add.filter((m) => !ids.has(m.value));
+        if (!removeAll) remove = [...new Set([...remove, ...change.values])];
+      } else {
+        removeAll = true;
+        remove = [];
+        add = change.kind === "replace" ? withAdded([], change.members) : [];
+      }
+    }
+    return { removeAll, remove, add };
+  }
+
+  const id = fc.constantFrom("a", "b", "c", "d", "e");
+  const member = fc.record(
+    { value: id, type: fc.constantFrom("User", "Group") },
+    { requiredKeys: ["value"] },
+  );
+  const change: fc.Arbitrary<MemberChange> = fc.oneof(
+    fc.record({ kind: fc.constant("add" as const), members: fc.array(member, { maxLength: 4 }) }),
+    fc.record({ kind: fc.constant("remove" as const), values: fc.array(id, { maxLength: 4 }) }),
+    fc.record({ kind: fc.constant("removeAll" as const) }),
+    fc.record({ kind: fc.constant("replace" as const), members: fc.array(member, { maxLength: 4 }) }),
+  );
+
+  it("folds any sequence of operations as folding them one by one did", () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 12 }), (changes) => {
+        const expected = reference(changes);
+        expect(foldMemberChanges(changes)).toEqual(expected);
+        expect(changes.reduce(recordMemberChange, emptyMemberChanges())).toEqual(expected);
+      }),
+    );
+  });
+
+  it("an Entra-shaped PATCH of 8,000 members and 999 more operations compiles in linear time", () => {
+    // Folded into new arrays for every operation, each of the 999 copied all the members before
+    // it: 8 s of the instance's one thread (measured), every tenant's requests on it waiting. Timed
+    // with a wide margin: linear, it takes well under a tenth of this bound even on a slow machine.
+    const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    const batch = (op: "add" | "remove", from: number, n: number): PatchOperation => ({
+      op,
+      path: "members",
+      value: Array.from({ length: n }, (_, i) => ({ value: uuid(from + i) })),
+    });
+    for (const op of ["add", "remove"] as const) {
+      const operations = [
+        batch(op, 0, 8_000),
+        ...Array.from({ length: 999 }, (_, i) => batch(op, 8_000 + i, 1)),
+      ];
+      const started = performance.now();
+      const compiled = compilePatch(operations, Group, options).external.members;
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(op === "add" ? compiled.add : compiled.remove).toHaveLength(8_999);
+    }
   });
 });
