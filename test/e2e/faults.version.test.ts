@@ -78,62 +78,56 @@ async function expectMoved(id: string, before: string, answered: string | null) 
   expect(stale.status).toBe(412);
 }
 
-describe("a member change interrupted before the group's bump, then retried", () => {
-  test.each(["Add", "Remove"] as const)("PATCH %s moves the version on its retry", async (op) => {
-    const [a, b] = [await user(), await user()];
-    const g = await group([a]);
-    const call = () => c.call("PATCH", `/Groups/${g.id}`, members(op, op === "Add" ? b : a));
-    faulted.proxy.reset(bumpFails);
-    const interrupted = await call();
-    faulted.proxy.reset();
-    await faulted.proxy.idle();
-    expect(interrupted.status).toBe(503);
-    const retried = await call();
-    expect(retried.status).toBe(204);
-    await expectMoved(g.id, g.version, retried.headers.get("etag"));
-  });
+/**
+ * The three member changes, each made on a new group whose one member is `a`: which request, and
+ * the status that says it went through.
+ */
+const changes = {
+  "PATCH Add": async (g: string, _a: string, b: string) => ({
+    request: () => c.call("PATCH", `/Groups/${g}`, members("Add", b)),
+    done: 204,
+  }),
+  "PATCH Remove": async (g: string, a: string) => ({
+    request: () => c.call("PATCH", `/Groups/${g}`, members("Remove", a)),
+    done: 204,
+  }),
+  "PUT adding a member": async (g: string, a: string, b: string) => {
+    const { displayName } = (await c.call("GET", `/Groups/${g}`)).body;
+    const body = { displayName, members: [{ value: a }, { value: b }] };
+    return { request: () => c.call("PUT", `/Groups/${g}`, body), done: 200 };
+  },
+};
+const cases = Object.keys(changes) as (keyof typeof changes)[];
 
-  test("PUT adding a member moves the version on its retry", async () => {
-    const [a, b] = [await user(), await user()];
-    const g = await group([a]);
-    const name = (await c.call("GET", `/Groups/${g.id}`)).body.displayName;
-    const call = () =>
-      c.call("PUT", `/Groups/${g.id}`, { displayName: name, members: [{ value: a }, { value: b }] });
+/** A group with one member, the change to make to it, and the version before that change. */
+async function setUp(kind: keyof typeof changes) {
+  const [a, b] = [await user(), await user()];
+  const g = await group([a]);
+  return { g, ...(await changes[kind](g.id, a, b)) };
+}
+
+describe("a member change interrupted before the group's bump, then retried", () => {
+  test.each(cases)("%s moves the version on its retry", async (kind) => {
+    const { g, request, done } = await setUp(kind);
     faulted.proxy.reset(bumpFails);
-    const interrupted = await call();
+    const interrupted = await request();
     faulted.proxy.reset();
     await faulted.proxy.idle();
     expect(interrupted.status).toBe(503);
-    const retried = await call();
-    expect(retried.status).toBe(200);
+    const retried = await request();
+    expect(retried.status).toBe(done);
     await expectMoved(g.id, g.version, retried.headers.get("etag"));
   });
 });
 
 describe("a membership write whose answer was lost (the write landed)", () => {
-  test.each(["Add", "Remove"] as const)("PATCH %s still moves the version", async (op) => {
-    const [a, b] = [await user(), await user()];
-    const g = await group([a]);
+  test.each(cases)("%s still moves the version", async (kind) => {
+    const { g, request, done } = await setUp(kind);
     faulted.proxy.reset(firstMembershipWriteLost());
-    const r = await c.call("PATCH", `/Groups/${g.id}`, members(op, op === "Add" ? b : a));
+    const r = await request();
     faulted.proxy.reset();
     await faulted.proxy.idle();
-    expect(r.status).toBe(204);
-    await expectMoved(g.id, g.version, r.headers.get("etag"));
-  });
-
-  test("PUT adding a member still moves the version", async () => {
-    const [a, b] = [await user(), await user()];
-    const g = await group([a]);
-    const name = (await c.call("GET", `/Groups/${g.id}`)).body.displayName;
-    faulted.proxy.reset(firstMembershipWriteLost());
-    const r = await c.call("PUT", `/Groups/${g.id}`, {
-      displayName: name,
-      members: [{ value: a }, { value: b }],
-    });
-    faulted.proxy.reset();
-    await faulted.proxy.idle();
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(done);
     await expectMoved(g.id, g.version, r.headers.get("etag"));
   });
 });
