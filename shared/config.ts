@@ -109,6 +109,12 @@ const schema = z
     SCIM_BULK_MAX_PAYLOAD_BYTES: int(1_048_576, 1024, 16_777_216),
     SCIM_MAX_RESULTS: int(200, 1, 1000),
     SCIM_DEFAULT_PAGE_SIZE: int(100, 1, 1000),
+    // A list page is held in memory several times over (documents read, resources rendered, the JSON
+    // text) and one instance runs several requests at once, of any tenant: 16 MiB lets a dozen such
+    // pages fit well within a 2,048 MB instance, yet is some 40 times a page of 200 ordinary users
+    // (about 2 KB each), so only outsized resources ever shorten a page. Up to 64 MiB (for 4 GB
+    // instances); down to 1 KiB, which tests use.
+    SCIM_MAX_RESPONSE_BYTES: int(16_777_216, 1024, 67_108_864),
     SCIM_SCHEMA_EXTENSIONS: z.string().optional(),
     SCIM_SCHEMA_EXTENSIONS_FILE: z.string().optional(),
     ...storeFields,
@@ -207,6 +213,11 @@ export interface Config {
   maxResults: number;
   defaultPageSize: number;
   /**
+   * Most bytes of resources one list page holds (RFC 7644 §3.4.2.4 lets a page hold fewer than
+   * `count`): a page stops short of it, but always holds at least one resource.
+   */
+  maxResponseBytes: number;
+  /**
    * HMAC keys of pagination cursors (RFC 9865), derived from the signing keys: the first signs,
    * all verify, so a key rotation does not break the cursors of a sync in progress.
    */
@@ -289,6 +300,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bulk: { maxOperations: e.SCIM_BULK_MAX_OPERATIONS, maxPayloadBytes: e.SCIM_BULK_MAX_PAYLOAD_BYTES },
     maxResults: e.SCIM_MAX_RESULTS,
     defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
+    maxResponseBytes: e.SCIM_MAX_RESPONSE_BYTES,
     cursorKeys: deriveKeys(signingKeys, "pagination-cursor").map((k) => k.key),
     schemaExtensions: schemaExtensions(e.SCIM_SCHEMA_EXTENSIONS, e.SCIM_SCHEMA_EXTENSIONS_FILE),
     unknownSettings: unknownSettings(env),

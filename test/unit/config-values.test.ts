@@ -138,6 +138,13 @@ describe("numeric settings", () => {
     expect(parseConfig({ ...local, SCIM_AUTH_CACHE_SECONDS: "0" }).auth.cacheSeconds).toBe(0);
   });
 
+  test("the list page's byte budget is 16 MiB unless set, from 1 KiB to 64 MiB", () => {
+    expect(parseConfig(local).maxResponseBytes).toBe(16 * 1024 * 1024);
+    expect(parseConfig({ ...local, SCIM_MAX_RESPONSE_BYTES: "4096" }).maxResponseBytes).toBe(4096);
+    refused({ SCIM_MAX_RESPONSE_BYTES: "1023" }, "SCIM_MAX_RESPONSE_BYTES");
+    refused({ SCIM_MAX_RESPONSE_BYTES: String(64 * 1024 * 1024 + 1) }, "SCIM_MAX_RESPONSE_BYTES");
+  });
+
   test("PORT takes 0 to 65535, in decimal digits", () => {
     expect(localPort(undefined)).toBe(7071);
     expect(localPort("0")).toBe(0);
