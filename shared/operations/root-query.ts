@@ -23,6 +23,7 @@ import {
   type Scope,
   scimResponse,
 } from "./operation.js";
+import { fitInBudget, storedBytes } from "./page-budget.js";
 import { type QueryParams, queryParamsFromSearch, queryParamsFromUrl } from "./query-params.js";
 import {
   compareInCosmosOrder,
@@ -228,33 +229,36 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
       throw badCursor();
     }
   }
-  const streams: OrderedStream[] = [];
-  for (const kind of KINDS) {
-    if (!byType.has(kind) || resume[kind] === null) continue;
-    const { type, store } = resourceOf(scope, kind);
-    const sql = byType.get(kind);
-    const sort = sorts.get(kind) as SortOrder;
-    const spec: QuerySpec = {
-      ...(sql ? { where: sql.where, parameters: sql.parameters } : {}),
-      orderBy: sort.orderBy,
-      maxItemCount: count,
-    };
-    const keyOf = (item: StoredResource) =>
-      sort.keys[0] === "\u0000absent" ? undefined : sortKeyOf(type, item, sort);
-    const need = byCursor ? count : params.startIndex - 1 + count;
-    streams.push(
-      new OrderedStream(
-        kind,
-        store,
-        sort.runs.map((_, run) => specForRun(spec, sort, run)),
-        Math.min(PAGE_CAP, Math.max(1, need)),
-        resume[kind] ?? { skip: 0 },
-        keyOf,
-      ),
-    );
-  }
   const descending = params.sortOrder === "descending";
   const startIndex = byCursor ? 1 : params.startIndex;
+  // Each container's stream, from the cursor's positions (or the start), reading pages of `need`.
+  const openStreams = (need: number) => {
+    const streams: OrderedStream[] = [];
+    for (const kind of KINDS) {
+      if (!byType.has(kind) || resume[kind] === null) continue;
+      const { type, store } = resourceOf(scope, kind);
+      const sql = byType.get(kind);
+      const sort = sorts.get(kind) as SortOrder;
+      const spec: QuerySpec = {
+        ...(sql ? { where: sql.where, parameters: sql.parameters } : {}),
+        orderBy: sort.orderBy,
+        maxItemCount: count,
+      };
+      const keyOf = (item: StoredResource) =>
+        sort.keys[0] === "\u0000absent" ? undefined : sortKeyOf(type, item, sort);
+      streams.push(
+        new OrderedStream(
+          kind,
+          store,
+          sort.runs.map((_, run) => specForRun(spec, sort, run)),
+          Math.min(PAGE_CAP, Math.max(1, need)),
+          resume[kind] ?? { skip: 0 },
+          keyOf,
+        ),
+      );
+    }
+    return streams;
+  };
   const countAll = async () => {
     let total = 0;
     for (const kind of KINDS) {
@@ -272,10 +276,54 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     known = await countAll();
     if (startIndex > known) return scimResponse(200, pagedListResponse(known, startIndex, []));
   }
+  const budget = config.maxResponseBytes;
+  let streams = openStreams(byCursor ? count : startIndex - 1 + count);
+  let merged = await mergePage(streams, descending, startIndex - 1, count, budget);
+  let positions = await positionsOf(streams, resume);
+  const exhausted = streams.every((s) => positions[s.kind] === null);
+  const totalResults =
+    known ??
+    (exhausted && (!byCursor || !params.cursor)
+      ? startIndex - 1 - merged.unskipped + merged.page.length
+      : await countAll());
+  let resources = await renderMixed(request, scope, merged.page, params);
+  let fit = fitInBudget(resources, budget);
+  while (fit < resources.length) {
+    if (!byCursor) {
+      resources = resources.slice(0, fit);
+      break;
+    }
+    // The streams have read past the last resource kept: merge again from the same positions, `fit`
+    // resources only, so that the cursor resumes right after it. Each pass keeps fewer, down to one.
+    streams = openStreams(fit);
+    merged = await mergePage(streams, descending, 0, fit, Number.POSITIVE_INFINITY);
+    positions = await positionsOf(streams, resume);
+    resources = await renderMixed(request, scope, merged.page, params);
+    fit = fitInBudget(resources, budget);
+  }
+  const body = pagedListResponse(totalResults, byCursor ? undefined : startIndex, resources);
+  if (byCursor && count > 0 && !streams.every((s) => positions[s.kind] === null)) {
+    body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, JSON.stringify(positions));
+  }
+  return scimResponse(200, body);
+}
+
+/**
+ * The merge: the smallest head (sort key, then id) of the streams, skip-then-take, until `count`
+ * are taken or those taken reach `maxBytes` as stored; `unskipped` is how many of `skip` were not
+ * there to skip.
+ */
+async function mergePage(
+  streams: readonly OrderedStream[],
+  descending: boolean,
+  skip: number,
+  count: number,
+  maxBytes: number,
+) {
   const page: { kind: ResourceKind; item: StoredResource }[] = [];
-  let toSkip = startIndex - 1;
-  // The merge: the smallest head (sort key, then id) of the streams, skip-then-take.
-  while (count > 0 && page.length < count) {
+  let toSkip = skip;
+  let bytes = 0;
+  while (count > 0 && page.length < count && bytes < maxBytes) {
     let best: { stream: OrderedStream; item: StoredResource; key: unknown } | undefined;
     for (const stream of streams) {
       const head = await stream.peek();
@@ -289,25 +337,23 @@ async function rootQuery(request: ScimRequest, scope: Scope, params: QueryParams
     if (!best) break;
     best.stream.take();
     if (toSkip > 0) toSkip--;
-    else page.push({ kind: best.stream.kind, item: best.item });
+    else {
+      page.push({ kind: best.stream.kind, item: best.item });
+      bytes += storedBytes(best.item);
+    }
   }
-  // A stream that ended stays ended (null) in every later cursor.
+  return { page, unskipped: toSkip };
+}
+
+/** Where each stream stands after a page; a stream that ended stays ended (null) in every later cursor. */
+async function positionsOf(
+  streams: readonly OrderedStream[],
+  resume: Partial<Record<ResourceKind, Position | null>>,
+): Promise<Partial<Record<ResourceKind, Position | null>>> {
   const positions: Partial<Record<ResourceKind, Position | null>> = {};
   for (const kind of KINDS) if (resume[kind] === null) positions[kind] = null;
   for (const stream of streams) positions[stream.kind] = (await stream.position()) ?? null;
-  const exhausted = streams.every((s) => positions[s.kind] === null);
-  const totalResults =
-    known ??
-    (exhausted && (!byCursor || !params.cursor) ? startIndex - 1 - toSkip + page.length : await countAll());
-  const body = pagedListResponse(
-    totalResults,
-    byCursor ? undefined : startIndex,
-    await renderMixed(request, scope, page, params),
-  );
-  if (byCursor && count > 0 && !exhausted) {
-    body.nextCursor = encodeCursor(config.cursorKeys, scope.tenantId, digest, JSON.stringify(positions));
-  }
-  return scimResponse(200, body);
+  return positions;
 }
 
 /** Renders a page of Users and Groups, each with its own schemas and its derived attributes. */

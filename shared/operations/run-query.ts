@@ -12,6 +12,7 @@ import type { StoredResource } from "../store/documents.js";
 import type { QuerySpec, ResourceStore } from "../store/resource-store.js";
 import { badCursor, decodeCursor, encodeCursor, queryDigest } from "./cursor.js";
 import { type ResourceKind, type ScimRequest, type Scope, scimResponse } from "./operation.js";
+import { fitInBudget, storedBytes } from "./page-budget.js";
 import type { QueryParams } from "./query-params.js";
 import {
   compareInCosmosOrder,
@@ -38,7 +39,8 @@ interface Page {
 
 /**
  * Reads pages of an ordered query from `spec.continuation` until `skip + count` items are seen, or
- * the end; `skipped` says how many of `skip` it met.
+ * the end, or the items kept reach `maxBytes` (checked between Cosmos pages, so `next` stays exactly
+ * after the last item kept); `skipped` says how many of `skip` it met.
  */
 async function readOrdered(
   store: ResourceStore,
@@ -46,10 +48,12 @@ async function readOrdered(
   skip: number,
   count: number,
   pageCap: number,
-): Promise<{ items: StoredResource[]; next: string | undefined; skipped: number }> {
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ items: StoredResource[]; next: string | undefined; skipped: number; bytes: number }> {
   const items: StoredResource[] = [];
   let continuation = spec.continuation;
   let toSkip = skip;
+  let bytes = 0;
   // Cosmos may return short (even empty) pages before the end; keep reading until full or done.
   do {
     const page = await store.query({
@@ -60,17 +64,20 @@ async function readOrdered(
     if (!page.ok) throw badCursor();
     for (const item of page.items) {
       if (toSkip > 0) toSkip--;
-      else if (items.length < count) items.push(item);
+      else if (items.length < count) {
+        items.push(item);
+        bytes += storedBytes(item);
+      }
     }
     continuation = page.continuation;
-  } while (continuation && items.length < count);
-  return { items, next: continuation, skipped: skip - toSkip };
+  } while (continuation && items.length < count && bytes < maxBytes);
+  return { items, next: continuation, skipped: skip - toSkip, bytes };
 }
 
 /**
  * {@link readOrdered} over the runs of `sort`, from `from`: a page may end in one run and the next
- * start in another. When a page fills exactly where a run ends, the next run with an item is found
- * (one item read), so that a cursor is only issued when there is more to read.
+ * start in another. When a page fills (in items or `maxBytes`) exactly where a run ends, the next
+ * run with an item is found (one item read), so that a cursor is only issued when there is more to read.
  */
 async function readRuns(
   store: ResourceStore,
@@ -80,9 +87,11 @@ async function readRuns(
   skip: number,
   count: number,
   pageCap: number,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<Page> {
   const items: StoredResource[] = [];
   let toSkip = skip;
+  let bytes = 0;
   for (let run = from.run; run < sort.runs.length; run++) {
     const continuation = run === from.run ? from.continuation : undefined;
     const part = await readOrdered(
@@ -91,11 +100,13 @@ async function readRuns(
       toSkip,
       count - items.length,
       pageCap,
+      maxBytes - bytes,
     );
     items.push(...part.items);
     toSkip -= part.skipped;
+    bytes += part.bytes;
     if (part.next) return { items, next: { run, continuation: part.next } };
-    if (items.length >= count) {
+    if (items.length >= count || bytes >= maxBytes) {
       for (let later = run + 1; later < sort.runs.length; later++) {
         const probe = await readOrdered(store, specForRun(spec, sort, later), 0, 1, 1);
         if (probe.items.length > 0) return { items, next: { run: later } };
@@ -155,9 +166,9 @@ function sortInMemory(items: StoredResource[], sort: SortOrder, type: ResourceTy
  * memory (the same order the ordered query gives) and `totalResults` is known. Only a larger result
  * pays for the ordered query.
  */
-async function readUnordered(store: ResourceStore, spec: QuerySpec, count: number) {
+async function readUnordered(store: ResourceStore, spec: QuerySpec, count: number, maxBytes: number) {
   const { orderBy: _ordered, ...unordered } = spec;
-  return readOrdered(store, unordered, 0, count + 1, PAGE_CAP);
+  return readOrdered(store, unordered, 0, count + 1, PAGE_CAP, maxBytes);
 }
 
 /** A page of resources, with the attributes derived from memberships read for the whole page at once. */
@@ -179,7 +190,10 @@ async function renderPage(
  * GET /Users, GET /Groups and POST .search (RFC 7644 §3.4.2, §3.4.3; RFC 9865 cursors): one
  * single-partition query compiled from the filter, paged by startIndex/count or by cursor, each
  * resource rendered and projected. Every order ends with `id`, so pages never repeat or skip tied
- * items. `totalResults` costs a COUNT query only when the page alone cannot tell it.
+ * items. `totalResults` costs a COUNT query only when the page alone cannot tell it. A page stops
+ * short of `count` where its resources would pass `maxResponseBytes` (RFC 7644 §3.4.2.4), with at
+ * least one resource: reading stops once the documents read reach it, and the rendered resources
+ * are measured again.
  */
 export async function runQuery(
   request: ScimRequest,
@@ -205,24 +219,26 @@ export async function runQuery(
   const digest = queryDigest([type.id, sql?.where, sql?.parameters, orderDigest(sort)]);
   const byCursor = params.cursor !== undefined;
   const startIndex = byCursor ? 1 : params.startIndex;
+  const budget = config.maxResponseBytes;
   let page: Page = { items: [], next: undefined };
   let totalResults: number | undefined;
-  if (byCursor) {
-    const from = params.cursor
+  const from: Position =
+    byCursor && params.cursor
       ? stateToPosition(sort, decodeCursor(config.cursorKeys, scope.tenantId, digest, params.cursor))
       : { run: 0 };
+  if (byCursor) {
     if (count > 0) {
-      page = await readRuns(store, spec, sort, from, 0, count, count);
+      page = await readRuns(store, spec, sort, from, 0, count, count, budget);
       // Only a first page that read every match tells the total: count=0 read none.
       if (!page.next && !params.cursor) totalResults = page.items.length;
     }
   } else if (count > 0 && startIndex === 1 && sql && !params.sortBy) {
-    const probe = await readUnordered(store, spec, count);
+    const probe = await readUnordered(store, spec, count, budget);
     if (probe.items.length <= count && !probe.next) {
       page = { items: sortInMemory(probe.items, sort, type), next: undefined };
       totalResults = page.items.length;
     } else {
-      page = await readRuns(store, spec, sort, { run: 0 }, 0, count, PAGE_CAP);
+      page = await readRuns(store, spec, sort, { run: 0 }, 0, count, PAGE_CAP, budget);
     }
   } else if (count > 0) {
     if (startIndex > 1) {
@@ -231,13 +247,27 @@ export async function runQuery(
       if (startIndex > totalResults)
         return scimResponse(200, pagedListResponse(totalResults, startIndex, []));
     }
-    page = await readRuns(store, spec, sort, { run: 0 }, startIndex - 1, count, PAGE_CAP);
+    page = await readRuns(store, spec, sort, { run: 0 }, startIndex - 1, count, PAGE_CAP, budget);
     if (!page.next && totalResults === undefined && (page.items.length > 0 || startIndex === 1)) {
       totalResults = startIndex - 1 + page.items.length;
     }
   }
   totalResults ??= await store.count(sql ?? {});
-  const resources = await renderPage(request, scope, type, page.items, params);
+  let resources = await renderPage(request, scope, type, page.items, params);
+  let fit = fitInBudget(resources, budget);
+  while (fit < resources.length) {
+    if (!byCursor) {
+      resources = resources.slice(0, fit);
+      break;
+    }
+    // A cursor resumes at a Cosmos continuation, which only marks the end of a Cosmos page: read the
+    // page again exactly `fit` items long, so that its continuation is right after the last one kept.
+    // (Reading stops only between Cosmos pages, and rendering adds to the documents, e.g. a group's
+    // `members`.) Each pass keeps fewer items, down to one, so this ends.
+    page = await readRuns(store, spec, sort, from, 0, fit, fit);
+    resources = await renderPage(request, scope, type, page.items, params);
+    fit = fitInBudget(resources, budget);
+  }
   const body = pagedListResponse(totalResults, byCursor ? undefined : startIndex, resources);
   if (byCursor && page.next) {
     body.nextCursor = encodeCursor(

@@ -7,18 +7,24 @@ import { type Client, startServer } from "../support/local-server.js";
  * random resources, some without the sorted attribute (absent, sent as null, or removed by PATCH), values that tie
  * case-insensitively, random page sizes. Whatever the query, one page, pages by startIndex and pages
  * by cursor must each give exactly the model's order: by the attribute's comparison form, a missing
- * value last when ascending and first when descending, ties by id in the same direction.
+ * value last when ascending and first when descending, ties by id in the same direction. Some users
+ * are padded past a third of a small SCIM_MAX_RESPONSE_BYTES, so that pages also end short of
+ * `count` (RFC 7644 §3.4.2.4), anywhere in the order: paging on by `itemsPerPage` or by cursor must
+ * still give the model's order, nothing skipped or repeated.
  */
 
 let c: Client;
 let seq = 0;
 beforeAll(async () => {
-  c = await startServer();
+  c = await startServer({ SCIM_MAX_RESPONSE_BYTES: String(BUDGET) });
 }, 30_000);
 afterAll(async () => {
   await c?.server.close();
 });
 
+const BUDGET = 2048;
+/** A user this padded takes over a third of the budget rendered: three or more of them end a page. */
+const PADDING = "p".repeat(800);
 const enc = encodeURIComponent;
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 /** Values that tie once case is folded, and code points on both sides of ASCII. */
@@ -44,12 +50,19 @@ interface Spec {
   givenName?: string | null;
   /** A later PATCH of title: replaced by a string, removed by null. */
   laterTitle?: string | null;
+  padded?: boolean;
 }
 
 const optionalValue = fc.option(fc.oneof(fc.constantFrom(...VALUES), fc.constant(null)), { nil: undefined });
 const users = fc.array(
   fc.record(
-    { title: optionalValue, displayName: optionalValue, givenName: optionalValue, laterTitle: optionalValue },
+    {
+      title: optionalValue,
+      displayName: optionalValue,
+      givenName: optionalValue,
+      laterTitle: optionalValue,
+      padded: fc.boolean(),
+    },
     { requiredKeys: [] },
   ),
   { minLength: 0, maxLength: 9 },
@@ -85,6 +98,7 @@ function modelOrder(rows: Row[], descending: boolean): string[] {
 
 describe("sorting and paging against a model", () => {
   test("one page, pages by startIndex and pages by cursor all give the model's order", async () => {
+    let shortPages = 0;
     await fc.assert(
       fc.asyncProperty(users, groups, queries, async (userSpecs, groupNames, q) => {
         const tag = `sortprop-${++seq}`;
@@ -94,6 +108,7 @@ describe("sorting and paging against a model", () => {
           if (spec.title !== undefined) body.title = spec.title;
           if (spec.displayName !== undefined) body.displayName = spec.displayName;
           if (spec.givenName !== undefined) body.name = { givenName: spec.givenName };
+          if (spec.padded) body.nickName = PADDING;
           const r = await c.call("POST", "/Users", body);
           expect(r.status, JSON.stringify(r.body)).toBe(201);
           if (spec.laterTitle !== undefined) {
@@ -148,19 +163,28 @@ describe("sorting and paging against a model", () => {
         expect(whole.status, JSON.stringify(whole.body)).toBe(200);
         const wholeIds: string[] = whole.body.Resources.map((x: { id: string }) => x.id);
         expect(whole.body.totalResults).toBe(rows.length);
-        // Without sortBy the order is the server's own (creation time, then id): the pages must agree with it.
-        const expected = want ?? wholeIds;
-        expect([...wholeIds].sort()).toEqual(rows.map((r) => r.id).sort());
-        expect(wholeIds, `one page: ${label}`).toEqual(expected);
+        expect(whole.body.itemsPerPage).toBe(wholeIds.length);
+        if (rows.length > 0) expect(wholeIds.length).toBeGreaterThan(0);
+        // Only the budget ends the page short, and never below it.
+        if (wholeIds.length < rows.length) {
+          shortPages++;
+          expect(Buffer.byteLength(JSON.stringify(whole.body.Resources)) - 2).toBeGreaterThan(BUDGET / 3);
+        }
 
         const byIndex: string[] = [];
-        for (let start = 1; start <= rows.length; start += q.count) {
+        for (let start = 1; start <= rows.length; ) {
           const r = await c.call("GET", `${path}?${query}&startIndex=${start}&count=${q.count}`);
           expect(r.status, JSON.stringify(r.body)).toBe(200);
           expect(r.body.totalResults).toBe(rows.length);
           expect(r.body.itemsPerPage).toBe(r.body.Resources.length);
+          expect(r.body.itemsPerPage, `an empty page by index: ${label}`).toBeGreaterThan(0);
           byIndex.push(...r.body.Resources.map((x: { id: string }) => x.id));
+          start += r.body.itemsPerPage;
         }
+        // Without sortBy the order is the server's own (creation time, then id): the pages must agree with it.
+        const expected = want ?? byIndex;
+        expect([...byIndex].sort()).toEqual(rows.map((r) => r.id).sort());
+        expect(wholeIds, `one page: ${label}`).toEqual(expected.slice(0, wholeIds.length));
         expect(byIndex, `by startIndex: ${label}`).toEqual(expected);
 
         const byCursor: string[] = [];
@@ -179,5 +203,7 @@ describe("sorting and paging against a model", () => {
       }),
       { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
     );
+    // The padding did end pages short of their count: the budget's cuts were among what was checked.
+    expect(shortPages).toBeGreaterThan(0);
   }, 240_000);
 });
