@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { hasRealDateFields } from "../schema/compare-values.js";
 
 /** One operator command, parsed and checked for shape (values are checked by the registry). */
 export type Command =
@@ -81,8 +82,7 @@ const OPTIONS = {
   "grace-seconds": { type: "string" },
 } as const;
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * An ISO 8601 date or date-time as Date.parse reads it, but only one whose calendar fields exist:
@@ -90,17 +90,7 @@ const ISO_DATE =
  * February 1?) by its own rules, so a credential expired on a day the operator never wrote.
  */
 function isoInstant(text: string): number {
-  const fields = ISO_DATE.exec(text);
-  if (!fields) return Number.NaN;
-  const [, year, month, day, hour, minute, second] = fields.map((field) => Number(field ?? 0));
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  const exists =
-    date.getUTCMonth() === month! - 1 &&
-    date.getUTCDate() === day! &&
-    hour! < 24 &&
-    minute! < 60 &&
-    second! < 60;
-  return exists ? Date.parse(text) : Number.NaN;
+  return ISO_DATE.test(text) && hasRealDateFields(text) ? Date.parse(text) : Number.NaN;
 }
 
 /** `--expires` as an ISO 8601 date or date-time or a number of days (`90d`) or hours (`12h`) from `now`. */

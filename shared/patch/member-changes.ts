@@ -68,7 +68,3 @@ export function foldMemberChanges(
   }
   return { removeAll, remove: [...remove], add: [...add.values()] };
 }
-
-/** Folds one member operation into the net changes so far (see `foldMemberChanges`). */
-export const recordMemberChange = (changes: MemberChanges, change: MemberChange): MemberChanges =>
-  foldMemberChanges([change], changes);

@@ -8,7 +8,6 @@ import {
   type MemberChange,
   type MemberChanges,
   type MemberRef,
-  recordMemberChange,
 } from "../../../shared/patch/member-changes.js";
 import type { PatchOperation } from "../../../shared/patch/parse-patch-request.js";
 import { PATCH_OP_SCHEMA, parsePatchRequest } from "../../../shared/patch/parse-patch-request.js";
@@ -17,6 +16,9 @@ import { applyPatch, deepFreeze, expectScimError, Group } from "./patch-fixtures
 const group = deepFreeze({ displayName: "Sales", externalId: "e1" });
 const options = { externalAttributes: ["members"] as const };
 const none = emptyMemberChanges();
+/** One operation folded onto the changes so far. */
+const recordMemberChange = (changes: MemberChanges, change: MemberChange): MemberChanges =>
+  foldMemberChanges([change], changes);
 const replaced = (add: MemberChanges["add"]): MemberChanges => ({
   removeAll: true,
   remove: [],
